@@ -1,0 +1,32 @@
+"""The NRM engine: deploys BPMN bundles and runs cases on SpiffWorkflow with SQLAlchemy persistence.
+
+`web/` and `tasks/` use only what this package exports (and `engine.services` for registering
+service tasks); SpiffWorkflow and the ORM stay inside.
+"""
+
+from engine.api import Engine
+from engine.clock import Clock, MovableClock
+from engine.config import EngineConfig
+from engine.errors import (
+    CaseNotActive,
+    CaseNotFound,
+    Conflict,
+    DeploymentError,
+    EngineError,
+    Forbidden,
+    FormValidationError,
+    NotFound,
+    SandboxViolation,
+    ScriptError,
+    TaskAlreadyCompleted,
+    TaskNotFound,
+    UnsafeXml,
+)
+from engine.views import SYSTEM, Actor, CaseView, Deployment, DocumentView, FormView, HistoryEntry, TaskView
+
+__all__ = [
+    "SYSTEM", "Actor", "CaseNotActive", "CaseNotFound", "CaseView", "Clock", "Conflict", "Deployment",
+    "DeploymentError", "DocumentView", "Engine", "EngineConfig", "EngineError", "Forbidden", "FormValidationError",
+    "FormView", "HistoryEntry", "MovableClock", "NotFound", "SandboxViolation", "ScriptError",
+    "TaskAlreadyCompleted", "TaskAlreadyCompleted", "TaskNotFound", "TaskView", "UnsafeXml",
+]

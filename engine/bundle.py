@@ -1,0 +1,58 @@
+"""A bundle: the BPMN, DMN and form files of one process, read from a folder, content-hashed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import DeploymentError, Finding
+
+BUNDLE_SUFFIXES = (".bpmn", ".dmn")
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """File contents by relative path (`nrm_pathway.bpmn`, `forms/referral.json`)."""
+
+    files: dict[str, bytes]
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 over every path and content, in path order: equal content, equal hash."""
+        digest = hashlib.sha256()
+        for path in sorted(self.files):
+            digest.update(path.encode() + b"\0" + hashlib.sha256(self.files[path]).digest())
+        return digest.hexdigest()
+
+    def paths(self, suffix: str) -> list[str]:
+        return sorted(p for p in self.files if p.endswith(suffix))
+
+    def forms(self) -> dict[str, bytes]:
+        """Form schemas by file name (without the `forms/` prefix)."""
+        return {p.split("/", 1)[1]: c for p, c in self.files.items() if p.startswith("forms/")}
+
+
+def read_bundle(folder: Path | str) -> Bundle:
+    """Read `*.bpmn`, `*.dmn` and `forms/*.json` from a folder (other sub-folders are not part of it)."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise DeploymentError([Finding(str(root), None, "not a folder; give the folder holding the .bpmn files")])
+    candidates = [p for p in root.iterdir() if p.is_file() and p.suffix in BUNDLE_SUFFIXES]
+    forms = root / "forms"
+    if forms.is_dir():
+        candidates += [p for p in forms.iterdir() if p.is_file() and p.suffix == ".json"]
+    files: dict[str, bytes] = {}
+    findings = []
+    for path in candidates:
+        relative = path.relative_to(root).as_posix()
+        if path.stat().st_size > MAX_FILE_BYTES:
+            findings.append(Finding(relative, None, f"larger than the {MAX_FILE_BYTES} byte limit"))
+            continue
+        files[relative] = path.read_bytes()
+    if findings:
+        raise DeploymentError(findings)
+    if not any(p.endswith(".bpmn") for p in files):
+        raise DeploymentError([Finding(str(root), None, "no .bpmn file in this folder")])
+    return Bundle(files)

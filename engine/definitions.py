@@ -1,0 +1,95 @@
+"""Deploy bundles as immutable definition versions, and keep their parsed specs in memory."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.bundle import Bundle
+from engine.bundle_parser import parse_bundle
+from engine.errors import DefinitionNotFound
+from engine.models import AuditEvent, DefinitionFile, DefinitionVersion
+from engine.serialization import SERIALIZER_VERSION, SpecPair, dump_specs, load_specs
+from engine.views import Actor, Deployment
+
+
+@dataclass(frozen=True)
+class LoadedDefinition:
+    """A definition version as the runtime needs it: specs restored once, forms as JSON text."""
+
+    id: int
+    process_id: str
+    version: int
+    specs: SpecPair
+    forms: dict[str, str]
+
+
+def _deployment(row: DefinitionVersion, created: bool) -> Deployment:
+    return Deployment(row.id, row.process_id, row.process_name, row.version, row.content_hash,
+                      row.deployed_at, row.deployed_by, created)
+
+
+def deploy(session: Session, bundle: Bundle, actor: Actor) -> Deployment:
+    """Store a new version unless the same content is deployed already (then a no-op)."""
+    content_hash = bundle.content_hash
+    existing = session.scalar(select(DefinitionVersion).where(DefinitionVersion.content_hash == content_hash))
+    if existing is not None:
+        return _deployment(existing, created=False)
+    parsed = parse_bundle(bundle)
+    latest = session.scalar(
+        select(func.max(DefinitionVersion.version)).where(DefinitionVersion.process_id == parsed.process_id)
+    )
+    row = DefinitionVersion(
+        process_id=parsed.process_id, process_name=parsed.process_name, version=(latest or 0) + 1,
+        content_hash=content_hash, spec_json=dump_specs(parsed.spec, parsed.subprocess_specs),
+        serializer_version=SERIALIZER_VERSION, deployed_at=clock.now(), deployed_by=actor.username,
+        files=[DefinitionFile(path=p, content=c) for p, c in sorted(bundle.files.items())],
+    )
+    session.add(row)
+    session.flush()
+    session.add(AuditEvent(at=row.deployed_at, actor=actor.username, action="definition_deployed", detail={
+        "process_id": row.process_id, "version": row.version, "content_hash": content_hash}))
+    return _deployment(row, created=True)
+
+
+def latest_definition_id(session: Session, process_id: str) -> int:
+    row_id = session.scalar(
+        select(DefinitionVersion.id).where(DefinitionVersion.process_id == process_id)
+        .order_by(DefinitionVersion.version.desc()).limit(1)
+    )
+    if row_id is None:
+        raise DefinitionNotFound(f"no process {process_id!r} is deployed; run `nrm deploy` first")
+    return row_id
+
+
+def list_deployments(session: Session) -> list[Deployment]:
+    rows = session.scalars(select(DefinitionVersion).order_by(DefinitionVersion.process_id,
+                                                               DefinitionVersion.version))
+    return [_deployment(r, created=False) for r in rows]
+
+
+class DefinitionCache:
+    """Parsed specs per definition version: a version is immutable, so caching is always safe."""
+
+    def __init__(self):
+        self._loaded: dict[int, LoadedDefinition] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, definition_id: int) -> LoadedDefinition:
+        loaded = self._loaded.get(definition_id)
+        if loaded is not None:
+            return loaded
+        row = session.get(DefinitionVersion, definition_id)
+        if row is None:
+            raise DefinitionNotFound(f"definition version {definition_id} does not exist")
+        forms = {f.path.split("/", 1)[1]: json.dumps(json.loads(f.content))
+                 for f in row.files if f.path.startswith("forms/")}
+        loaded = LoadedDefinition(row.id, row.process_id, row.version, load_specs(row.spec_json), forms)
+        with self._lock:
+            self._loaded.setdefault(definition_id, loaded)
+        return self._loaded[definition_id]

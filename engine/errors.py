@@ -1,0 +1,101 @@
+"""The engine's exceptions: each names what is wrong and what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EngineError(Exception):
+    """Base class for every error the engine raises on purpose."""
+
+
+class NotFound(EngineError):
+    """A case, task or definition that does not exist."""
+
+
+class CaseNotFound(NotFound):
+    pass
+
+
+class TaskNotFound(NotFound):
+    pass
+
+
+class DefinitionNotFound(NotFound):
+    pass
+
+
+class Conflict(EngineError):
+    """Someone else changed the case first; reload and try again."""
+
+
+class TaskAlreadyCompleted(Conflict):
+    """The task was completed already (by `completed_by`)."""
+
+    def __init__(self, message: str, completed_by: str | None = None):
+        super().__init__(message)
+        self.completed_by = completed_by
+
+
+class CaseNotActive(Conflict):
+    """The case is suspended, cancelled or complete, so it cannot move."""
+
+
+class Forbidden(EngineError):
+    """The user is not in a group allowed to do this."""
+
+
+@dataclass
+class FieldError:
+    """One failing form field: its path (e.g. `date_of_birth`) and the message."""
+
+    field: str
+    message: str
+
+
+class FormValidationError(EngineError):
+    """Form data failed its JSON Schema; `errors` names every failing field."""
+
+    def __init__(self, form: str, errors: list[FieldError]):
+        self.form = form
+        self.errors = errors
+        fields = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        super().__init__(f"form {form} is not valid: {fields}")
+
+
+@dataclass
+class Finding:
+    """One problem found in a bundle, tied to a file and (where known) an element id."""
+
+    file: str
+    element_id: str | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}#{self.element_id}" if self.element_id else self.file
+        return f"{where}: {self.message}"
+
+
+class DeploymentError(EngineError):
+    """A bundle was refused; `findings` says what is wrong and where."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("deployment refused:\n" + "\n".join(f"  - {f}" for f in findings))
+
+
+class UnsafeXml(EngineError):
+    """XML with a DOCTYPE, entity declaration or other construct we never parse."""
+
+
+class SandboxViolation(EngineError):
+    """An expression, script or DMN cell tried something the sandbox forbids."""
+
+
+class ServiceTaskError(EngineError):
+    """A service task is unknown or failed."""
+
+
+class ScriptError(EngineError):
+    """An expression or script failed while the case was running."""

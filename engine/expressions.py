@@ -1,0 +1,75 @@
+"""Find every expression, script and DMN cell in a bundle's XML, tied to its element id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+)
+EXPRESSION_PROPERTIES = ("dueDate", "candidateGroup")
+
+
+@dataclass(frozen=True)
+class Expression:
+    """Code found in a diagram: `mode` is `eval`, `exec` or `dmn-entry`."""
+
+    element_id: str
+    source: str
+    mode: str
+    what: str
+
+
+def _owner_id(node: etree._Element) -> str:
+    while node is not None:
+        if node.get("id") and etree.QName(node).localname not in ("conditionExpression", "timeDate",
+                                                                  "timeDuration", "timeCycle"):
+            return node.get("id")
+        node = node.getparent()
+    return "?"
+
+
+def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
+    """Conditions, scripts, timer expressions, service parameters and task properties."""
+    for node in root.iterfind(".//bpmn:conditionExpression", NS):
+        if (node.text or "").strip():
+            yield Expression(_owner_id(node), node.text.strip(), "eval", "condition")
+    for node in root.iterfind(".//bpmn:scriptTask/bpmn:script", NS):
+        if (node.text or "").strip():
+            yield Expression(_owner_id(node), node.text, "exec", "script")
+    for tag in ("preScript", "postScript"):
+        for node in root.iterfind(f".//spiffworkflow:{tag}", NS):
+            if (node.text or "").strip():
+                yield Expression(_owner_id(node), node.text, "exec", tag)
+    for tag in ("timeDate", "timeDuration", "timeCycle"):
+        for node in root.iterfind(f".//bpmn:{tag}", NS):
+            yield Expression(_owner_id(node), (node.text or "").strip(), "eval", f"timer {tag}")
+    for node in root.iterfind(".//spiffworkflow:parameter", NS):
+        if node.get("value") is not None:
+            yield Expression(_owner_id(node), node.get("value"), "eval", f"parameter {node.get('id')}")
+    for node in root.iterfind(".//spiffworkflow:property", NS):
+        if node.get("name") in EXPRESSION_PROPERTIES:
+            yield Expression(_owner_id(node), node.get("value", ""), "eval", f"property {node.get('name')}")
+
+
+def dmn_expressions(root: etree._Element) -> Iterator[Expression]:
+    """Input expressions and the input and output cells of every rule."""
+    namespace = etree.QName(root).namespace
+    ns = {"dmn": namespace}
+    for node in root.iterfind(".//dmn:inputExpression/dmn:text", ns):
+        yield Expression(_owner_id(node), (node.text or "").strip(), "eval", "input expression")
+    for rule in root.iterfind(".//dmn:rule", ns):
+        for node in rule.iterfind("dmn:inputEntry/dmn:text", ns):
+            yield Expression(rule.get("id", "?"), (node.text or "").strip(), "dmn-entry", "input cell")
+        for node in rule.iterfind("dmn:outputEntry/dmn:text", ns):
+            text = (node.text or "").strip()
+            if text:
+                yield Expression(rule.get("id", "?"), text, "eval", "output cell")

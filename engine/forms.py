@@ -1,0 +1,53 @@
+"""User-task forms: JSON Schemas, checked at deploy and used to validate submitted data."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from engine.errors import FieldError, FormValidationError
+
+
+def check_form_schema(content: bytes) -> dict:
+    """Parse and check a form file; raises ValueError saying what is wrong."""
+    try:
+        schema = json.loads(content)
+    except ValueError as error:
+        raise ValueError(f"not valid JSON: {error}") from None
+    if not isinstance(schema, dict):
+        raise ValueError("a form must be a JSON object (a JSON Schema)")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        raise ValueError(f"not a valid JSON Schema: {error.message}") from None
+    if schema.get("type") != "object":
+        raise ValueError('a form schema must have "type": "object"')
+    return schema
+
+
+@lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_json), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _field_of(error) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(missing)
+    elif error.validator == "additionalProperties" and "'" in error.message:
+        path.append(error.message.split("'")[1])
+    return ".".join(p for p in path if p) or "(form)"
+
+
+def validate_form_data(form: str, schema_json: str, data: Any) -> None:
+    """Raise FormValidationError naming every failing field; nothing else happens."""
+    if not isinstance(data, dict):
+        raise FormValidationError(form, [FieldError("(form)", "form data must be a JSON object")])
+    errors = sorted(_validator(schema_json).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise FormValidationError(form, [FieldError(_field_of(e), e.message) for e in errors])

@@ -1,0 +1,14 @@
+"""ORM models: one table per file."""
+
+from engine.models.audit import AuditEvent
+from engine.models.base import Base
+from engine.models.case import Case, CaseStatus
+from engine.models.definition import DefinitionFile, DefinitionVersion
+from engine.models.document import CaseDocumentRow, CaseFlagRow
+from engine.models.open_task import OpenTask
+from engine.models.timer import Timer, TimerState
+
+__all__ = [
+    "AuditEvent", "Base", "Case", "CaseDocumentRow", "CaseFlagRow", "CaseStatus", "DefinitionFile",
+    "DefinitionVersion", "OpenTask", "Timer", "TimerState",
+]

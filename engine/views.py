@@ -1,0 +1,111 @@
+"""Plain data the engine returns: no SpiffWorkflow objects and no ORM rows leave the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user (with groups) or a system such as the scheduler or the CLI."""
+
+    username: str
+    groups: frozenset[str] = frozenset()
+    is_superuser: bool = False
+
+    def may_work_in(self, group: str) -> bool:
+        return self.is_superuser or group in self.groups
+
+
+SYSTEM = Actor("system", is_superuser=True)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    id: int
+    process_id: str
+    process_name: str
+    version: int
+    content_hash: str
+    deployed_at: datetime
+    deployed_by: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: str
+    case_key: str
+    element_id: str
+    name: str
+    process_id: str
+    lane: str | None
+    candidate_group: str
+    form: str | None
+    assignee: str | None
+    created_at: datetime
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TimerView:
+    id: str
+    element_id: str
+    name: str
+    due_at: datetime
+    state: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: str
+    kind: str
+    title: str
+    recipient: str
+    element_id: str | None
+    created_at: datetime
+    body: str
+
+
+@dataclass(frozen=True)
+class FlagView:
+    kind: str
+    message: str
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseView:
+    key: str
+    status: str
+    process_id: str
+    definition_version: int
+    current_step: str | None
+    outcome: str | None
+    created_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+    version: int
+    open_tasks: list[TaskView] = field(default_factory=list)
+    timers: list[TimerView] = field(default_factory=list)
+    flags: list[FlagView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    element_id: str | None
+    task_id: str | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FormView:
+    """A task with the JSON Schema its form is rendered from and validated against."""
+
+    task: TaskView
+    schema: dict[str, Any]
