@@ -6,15 +6,16 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow.util.task import TaskState
 
 from engine import clock, schema
 from engine.bundle import Bundle, read_bundle
@@ -47,6 +48,7 @@ from engine.views import (
     TaskView,
 )
 
+SCHEDULER = Actor("scheduler", is_superuser=True)
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
@@ -65,6 +67,10 @@ class Engine:
         """Create or upgrade the database schema (Alembic)."""
         schema.upgrade(self.config.database_url)
 
+    def require_schema(self) -> None:
+        """Raise EngineError (run `nrm init`) unless the database schema is current."""
+        schema.require_current(self.config.database_url, self.db.engine)
+
     def deploy(self, bundle: Bundle | Path | str, actor: Actor = SYSTEM) -> Deployment:
         """Deploy a bundle (a folder or a Bundle); identical content is a no-op."""
         if not isinstance(bundle, Bundle):
@@ -77,8 +83,14 @@ class Engine:
             return list_deployments(session)
 
     # -- cases -----------------------------------------------------------------------------
-    def start_case(self, process_id: str, data: dict[str, Any] | None = None, *, business_key: str | None = None,
-                   actor: Actor = SYSTEM) -> CaseView:
+    def start_case(
+        self,
+        process_id: str,
+        data: dict[str, Any] | None = None,
+        *,
+        business_key: str | None = None,
+        actor: Actor = SYSTEM,
+    ) -> CaseView:
         """Start a case on the newest version of `process_id` and run it to its first wait state."""
         if business_key is not None and not BUSINESS_KEY.match(business_key):
             raise ValueError(f"business key {business_key!r} should look like NRM-2026-000123")
@@ -87,14 +99,21 @@ class Engine:
                 with self.db.writing() as session:
                     definition = self.definitions.get(session, latest_definition_id(session, process_id))
                     now = clock.now()
-                    case = Case(business_key=business_key or self._next_key(session, now.year),
-                                definition_id=definition.id, status=CaseStatus.ACTIVE, state_json="{}",
-                                serializer_version="", created_by=actor.username, created_at=now, updated_at=now)
+                    case = Case(
+                        business_key=business_key or self._next_key(session, now.year),
+                        definition_id=definition.id,
+                        status=CaseStatus.ACTIVE,
+                        state_json="{}",
+                        serializer_version="",
+                        created_by=actor.username,
+                        created_at=now,
+                        updated_at=now,
+                    )
                     session.add(case)
                     session.flush()
                     step = Step(session, definition, case, actor, self.config.bank_holiday_region)
                     step.audit("case_started", process_id=definition.process_id, version=definition.version)
-                    step.run(lambda: step.new_workflow(dict(data or {})))
+                    step.run(partial(step.new_workflow, dict(data or {})))
                     step.finish()
                     key = case.business_key
                 return self.case(key)
@@ -109,6 +128,14 @@ class Engine:
         last = session.scalar(select(func.max(Case.business_key)).where(Case.business_key.like(prefix + "%")))
         number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
         return f"{prefix}{number:06d}"
+
+    def cases(self, *, status: str | None = None, limit: int = 50) -> list[CaseView]:
+        """The newest cases (without their tasks and timers), optionally of one status."""
+        with self.db.reading() as session:
+            query = select(Case).order_by(Case.id.desc()).limit(limit)
+            if status is not None:
+                query = query.where(Case.status == CaseStatus(status))
+            return [case_view(session, row, details=False) for row in session.scalars(query)]
 
     def case(self, key: str) -> CaseView:
         """Status of a case: where it is, its open tasks, timers and flags."""
@@ -127,66 +154,90 @@ class Engine:
     def history(self, key: str) -> list[HistoryEntry]:
         with self.db.reading() as session:
             row = self._case_row(session, key)
-            events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == row.id)
-                                     .order_by(AuditEvent.id))
+            events = session.scalars(
+                select(AuditEvent).where(AuditEvent.case_id == row.id).order_by(AuditEvent.id)
+            )
             return [history_entry(e) for e in events]
 
     def documents(self, key: str) -> list[DocumentView]:
         with self.db.reading() as session:
             row = self._case_row(session, key)
-            docs = session.scalars(select(CaseDocumentRow).where(CaseDocumentRow.case_id == row.id)
-                                   .order_by(CaseDocumentRow.created_at, CaseDocumentRow.kind))
+            docs = session.scalars(
+                select(CaseDocumentRow)
+                .where(CaseDocumentRow.case_id == row.id)
+                .order_by(CaseDocumentRow.created_at, CaseDocumentRow.kind)
+            )
             return [document_view(d) for d in docs]
 
     def suspend_case(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
-        return self._set_status(key, CaseStatus.SUSPENDED, {CaseStatus.ACTIVE}, "case_suspended", reason, actor)
+        return self._set_status(
+            key, CaseStatus.SUSPENDED, {CaseStatus.ACTIVE}, "case_suspended", reason, actor
+        )
 
     def resume_case(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
         return self._set_status(key, CaseStatus.ACTIVE, {CaseStatus.SUSPENDED}, "case_resumed", reason, actor)
 
     def cancel_case(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
         """Cancel a case: its open tasks close and its timers never fire."""
-        return self._set_status(key, CaseStatus.CANCELLED, {CaseStatus.ACTIVE, CaseStatus.SUSPENDED},
-                                "case_cancelled", reason, actor)
+        return self._set_status(
+            key,
+            CaseStatus.CANCELLED,
+            {CaseStatus.ACTIVE, CaseStatus.SUSPENDED},
+            "case_cancelled",
+            reason,
+            actor,
+        )
 
-    def _set_status(self, key: str, status: CaseStatus, allowed: set[CaseStatus], action: str, reason: str,
-                    actor: Actor) -> CaseView:
+    def _set_status(
+        self, key: str, status: CaseStatus, allowed: set[CaseStatus], action: str, reason: str, actor: Actor
+    ) -> CaseView:
         if not reason or not reason.strip():
             raise ValueError(f"a reason is required to {action.split('_')[1].rstrip('ed')} a case")
-        with self._guarded_write():
-            with self.db.writing() as session:
-                case = self._case_row(session, key)
-                if case.status not in allowed:
-                    raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")
-                step = Step(session, self.definitions.get(session, case.definition_id), case, actor,
-                            self.config.bank_holiday_region)
-                step.audit(action, reason=reason.strip())
-                case.status = status
-                case.updated_at = step.now
-                if status is CaseStatus.CANCELLED:
-                    workflow = step.load_workflow()
-                    workflow.cancel()
-                    case.ended_at = step.now
-                    step.finish()
-                    case.status = CaseStatus.CANCELLED
-                    case.current_step = None
-                    for timer in session.scalars(select(Timer).where(Timer.case_id == case.id,
-                                                                     Timer.state == TimerState.WAITING)):
-                        timer.state = TimerState.CANCELLED
-                    for task in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)):
-                        session.delete(task)
+        with self._guarded_write(), self.db.writing() as session:
+            case = self._case_row(session, key)
+            if case.status not in allowed:
+                raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")
+            step = Step(
+                session,
+                self.definitions.get(session, case.definition_id),
+                case,
+                actor,
+                self.config.bank_holiday_region,
+            )
+            step.audit(action, reason=reason.strip())
+            case.status = status
+            case.updated_at = step.now
+            if status is CaseStatus.CANCELLED:
+                workflow = step.load_workflow()
+                workflow.cancel()
+                case.ended_at = step.now
+                step.finish()
+                case.status = CaseStatus.CANCELLED
+                case.current_step = None
+                for timer in session.scalars(
+                    select(Timer).where(Timer.case_id == case.id, Timer.state == TimerState.WAITING)
+                ):
+                    timer.state = TimerState.CANCELLED
+                for task in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)):
+                    session.delete(task)
         return self.case(key)
 
     # -- tasks -----------------------------------------------------------------------------
-    def tasks(self, *, case_key: str | None = None, actor: Actor | None = None, limit: int = 500) -> list[TaskView]:
+    def tasks(
+        self, *, case_key: str | None = None, actor: Actor | None = None, limit: int = 500
+    ) -> list[TaskView]:
         """Open user tasks, oldest due first; with `actor`, only those of their groups or assigned to them."""
         with self.db.reading() as session:
             query = select(OpenTask, Case.business_key).join(Case, Case.id == OpenTask.case_id)
             if case_key is not None:
                 query = query.where(Case.business_key == case_key)
             if actor is not None and not actor.is_superuser:
-                query = query.where(OpenTask.candidate_group.in_(actor.groups) | (OpenTask.assignee == actor.username))
-            query = query.order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at).limit(limit)
+                query = query.where(
+                    OpenTask.candidate_group.in_(actor.groups) | (OpenTask.assignee == actor.username)
+                )
+            query = query.order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at).limit(
+                limit
+            )
             return [task_view(row, key) for row, key in session.execute(query)]
 
     def task_form(self, task_id: str, actor: Actor = SYSTEM) -> FormView:
@@ -199,25 +250,29 @@ class Engine:
 
     def complete_task(self, task_id: str, data: dict[str, Any], actor: Actor = SYSTEM) -> CaseView:
         """Validate `data` against the task's form, complete it and run the case to its next wait state."""
-        with self._guarded_write(task_id):
-            with self.db.writing() as session:
-                row, key = self._open_task(session, task_id)
-                self._authorize(row, actor)
-                case = session.get(Case, row.case_id)
-                if case.status is not CaseStatus.ACTIVE:
-                    raise CaseNotActive(f"case {key} is {case.status.value}; resume it before completing tasks")
-                definition = self.definitions.get(session, case.definition_id)
-                self._validate(definition.forms, row.form, data)
-                step = Step(session, definition, case, actor, self.config.bank_holiday_region)
-                workflow = step.load_workflow()
-                task = workflow.get_task_from_id(UUID(task_id))
-                if task is None or not task.has_state(TaskState.READY):
-                    raise Conflict(f"task {task_id} is not ready in case {key}; reload the case")
-                task.data.update(data)
-                step.run(task.run)
-                step.audit("task_completed", task_id=task_id, element_id=row.element_id, name=row.name,
-                           fields=sorted(data))
-                step.finish()
+        with self._guarded_write(task_id), self.db.writing() as session:
+            row, key = self._open_task(session, task_id)
+            self._authorize(row, actor)
+            case = session.get(Case, row.case_id)
+            if case.status is not CaseStatus.ACTIVE:
+                raise CaseNotActive(f"case {key} is {case.status.value}; resume it before completing tasks")
+            definition = self.definitions.get(session, case.definition_id)
+            self._validate(definition.forms, row.form, data)
+            step = Step(session, definition, case, actor, self.config.bank_holiday_region)
+            workflow = step.load_workflow()
+            task = workflow.get_task_from_id(UUID(task_id))
+            if task is None or not task.has_state(TaskState.READY):
+                raise Conflict(f"task {task_id} is not ready in case {key}; reload the case")
+            task.data.update(data)
+            step.run(task.run)
+            step.audit(
+                "task_completed",
+                task_id=task_id,
+                element_id=row.element_id,
+                name=row.name,
+                fields=sorted(data),
+            )
+            step.finish()
         return self.case(key)
 
     @staticmethod
@@ -232,14 +287,22 @@ class Engine:
             raise FormValidationError(form, [FieldError(k, "is not a field of this form") for k in unknown])
 
     # -- timers ----------------------------------------------------------------------------
-    def fire_due_timers(self, actor: Actor = Actor("scheduler", is_superuser=True)) -> int:
+    def fire_due_timers(self, actor: Actor = SCHEDULER) -> int:
         """Fire every waiting timer that is due by the engine clock; returns how many cases moved."""
         now = clock.now()
         with self.db.reading() as session:
-            case_ids = list(session.scalars(
-                select(Timer.case_id).join(Case, Case.id == Timer.case_id)
-                .where(Timer.state == TimerState.WAITING, Timer.due_at <= now, Case.status == CaseStatus.ACTIVE)
-                .distinct()))
+            case_ids = list(
+                session.scalars(
+                    select(Timer.case_id)
+                    .join(Case, Case.id == Timer.case_id)
+                    .where(
+                        Timer.state == TimerState.WAITING,
+                        Timer.due_at <= now,
+                        Case.status == CaseStatus.ACTIVE,
+                    )
+                    .distinct()
+                )
+            )
         moved = 0
         for case_id in case_ids:
             try:
@@ -247,8 +310,13 @@ class Engine:
                     case = session.get(Case, case_id)
                     if case is None or case.status is not CaseStatus.ACTIVE:
                         continue
-                    step = Step(session, self.definitions.get(session, case.definition_id), case, actor,
-                                self.config.bank_holiday_region)
+                    step = Step(
+                        session,
+                        self.definitions.get(session, case.definition_id),
+                        case,
+                        actor,
+                        self.config.bank_holiday_region,
+                    )
                     step.load_workflow()
                     step.finish()
                     moved += 1
@@ -266,24 +334,38 @@ class Engine:
             if task_id is not None:
                 completed_by = self._completed_by(task_id)
                 if completed_by is not None:
-                    raise TaskAlreadyCompleted(f"task {task_id} was completed by {completed_by}",
-                                               completed_by) from None
-            raise Conflict("the case was changed by someone else at the same time; reload it and try again") from None
+                    raise TaskAlreadyCompleted(
+                        f"task {task_id} was completed by {completed_by}", completed_by
+                    ) from None
+            raise Conflict(
+                "the case was changed by someone else at the same time; reload it and try again"
+            ) from None
 
     def _completed_by(self, task_id: str) -> str | None:
         with self.db.reading() as session:
-            return session.scalar(select(AuditEvent.actor).where(AuditEvent.task_id == task_id,
-                                                                 AuditEvent.action == "task_completed"))
+            return session.scalar(
+                select(AuditEvent.actor).where(
+                    AuditEvent.task_id == task_id, AuditEvent.action == "task_completed"
+                )
+            )
 
     def _open_task(self, session: Session, task_id: str) -> tuple[OpenTask, str]:
-        found = session.execute(select(OpenTask, Case.business_key).join(Case, Case.id == OpenTask.case_id)
-                                .where(OpenTask.id == task_id)).first()
+        found = session.execute(
+            select(OpenTask, Case.business_key)
+            .join(Case, Case.id == OpenTask.case_id)
+            .where(OpenTask.id == task_id)
+        ).first()
         if found is not None:
             return found[0], found[1]
-        completed_by = session.scalar(select(AuditEvent.actor).where(AuditEvent.task_id == task_id,
-                                                                     AuditEvent.action == "task_completed"))
+        completed_by = session.scalar(
+            select(AuditEvent.actor).where(
+                AuditEvent.task_id == task_id, AuditEvent.action == "task_completed"
+            )
+        )
         if completed_by is not None:
-            raise TaskAlreadyCompleted(f"task {task_id} was completed already by {completed_by}", completed_by)
+            raise TaskAlreadyCompleted(
+                f"task {task_id} was completed already by {completed_by}", completed_by
+            )
         raise TaskNotFound(f"no open task {task_id}; list open tasks with `nrm tasks`")
 
     @staticmethod

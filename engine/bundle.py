@@ -38,7 +38,9 @@ def read_bundle(folder: Path | str) -> Bundle:
     """Read `*.bpmn`, `*.dmn` and `forms/*.json` from a folder (other sub-folders are not part of it)."""
     root = Path(folder)
     if not root.is_dir():
-        raise DeploymentError([Finding(str(root), None, "not a folder; give the folder holding the .bpmn files")])
+        raise DeploymentError(
+            [Finding(str(root), None, "not a folder; give the folder holding the .bpmn files")]
+        )
     candidates = [p for p in root.iterdir() if p.is_file() and p.suffix in BUNDLE_SUFFIXES]
     forms = root / "forms"
     if forms.is_dir():

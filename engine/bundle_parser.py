@@ -71,8 +71,14 @@ def _check_services(roots: dict[str, etree._Element]) -> list[Finding]:
         for node in root.iterfind(".//spiffworkflow:serviceTaskOperator", NS):
             if node.get("id") not in known:
                 owner = node.getparent().getparent()
-                findings.append(Finding(path, owner.get("id"), f"unknown service task operator {node.get('id')!r}; "
-                                        f"known: {', '.join(sorted(known)) or 'none'}"))
+                findings.append(
+                    Finding(
+                        path,
+                        owner.get("id"),
+                        f"unknown service task operator {node.get('id')!r}; "
+                        f"known: {', '.join(sorted(known)) or 'none'}",
+                    )
+                )
     return findings
 
 
@@ -90,12 +96,18 @@ def _check_forms(roots: dict[str, etree._Element], bundle: Bundle) -> tuple[dict
             if form is None:
                 findings.append(Finding(path, task.get("id"), f"user task has no {FORM_PROPERTY} property"))
             elif form.get("value") not in files:
-                findings.append(Finding(path, task.get("id"), f"form forms/{form.get('value')} does not exist"))
+                findings.append(
+                    Finding(path, task.get("id"), f"form forms/{form.get('value')} does not exist")
+                )
     return forms, findings
 
 
-def _main_process(roots: dict[str, etree._Element], parser: SpiffBpmnParser) -> tuple[str | None, list[Finding]]:
-    called = {n.get("calledElement") for root in roots.values() for n in root.iterfind(".//bpmn:callActivity", NS)}
+def _main_process(
+    roots: dict[str, etree._Element], parser: SpiffBpmnParser
+) -> tuple[str | None, list[Finding]]:
+    called = {
+        n.get("calledElement") for root in roots.values() for n in root.iterfind(".//bpmn:callActivity", NS)
+    }
     executable = parser.get_process_ids()
     main = [p for p in executable if p not in called]
     if len(main) == 1:
@@ -103,8 +115,14 @@ def _main_process(roots: dict[str, etree._Element], parser: SpiffBpmnParser) -> 
     where = next(iter(roots), "bundle")
     if not main:
         return None, [Finding(where, None, "no main process: every process is called by another")]
-    return None, [Finding(where, None, f"more than one main process ({', '.join(sorted(main))}); "
-                          "a bundle deploys one process and the processes it calls")]
+    return None, [
+        Finding(
+            where,
+            None,
+            f"more than one main process ({', '.join(sorted(main))}); "
+            "a bundle deploys one process and the processes it calls",
+        )
+    ]
 
 
 def parse_bundle(bundle: Bundle) -> ParsedBundle:
@@ -135,7 +153,9 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
                 parser.add_dmn_xml(root, filename=path)
             else:
                 parser.add_bpmn_xml(root, filename=path)
-        process_id, main_findings = _main_process({p: r for p, r in roots.items() if p not in dmn_paths}, parser)
+        process_id, main_findings = _main_process(
+            {p: r for p, r in roots.items() if p not in dmn_paths}, parser
+        )
         if main_findings:
             raise DeploymentError(main_findings)
         spec = parser.get_spec(process_id)

@@ -30,8 +30,16 @@ class LoadedDefinition:
 
 
 def _deployment(row: DefinitionVersion, created: bool) -> Deployment:
-    return Deployment(row.id, row.process_id, row.process_name, row.version, row.content_hash,
-                      row.deployed_at, row.deployed_by, created)
+    return Deployment(
+        row.id,
+        row.process_id,
+        row.process_name,
+        row.version,
+        row.content_hash,
+        row.deployed_at,
+        row.deployed_by,
+        created,
+    )
 
 
 def deploy(session: Session, bundle: Bundle, actor: Actor) -> Deployment:
@@ -45,22 +53,35 @@ def deploy(session: Session, bundle: Bundle, actor: Actor) -> Deployment:
         select(func.max(DefinitionVersion.version)).where(DefinitionVersion.process_id == parsed.process_id)
     )
     row = DefinitionVersion(
-        process_id=parsed.process_id, process_name=parsed.process_name, version=(latest or 0) + 1,
-        content_hash=content_hash, spec_json=dump_specs(parsed.spec, parsed.subprocess_specs),
-        serializer_version=SERIALIZER_VERSION, deployed_at=clock.now(), deployed_by=actor.username,
+        process_id=parsed.process_id,
+        process_name=parsed.process_name,
+        version=(latest or 0) + 1,
+        content_hash=content_hash,
+        spec_json=dump_specs(parsed.spec, parsed.subprocess_specs),
+        serializer_version=SERIALIZER_VERSION,
+        deployed_at=clock.now(),
+        deployed_by=actor.username,
         files=[DefinitionFile(path=p, content=c) for p, c in sorted(bundle.files.items())],
     )
     session.add(row)
     session.flush()
-    session.add(AuditEvent(at=row.deployed_at, actor=actor.username, action="definition_deployed", detail={
-        "process_id": row.process_id, "version": row.version, "content_hash": content_hash}))
+    session.add(
+        AuditEvent(
+            at=row.deployed_at,
+            actor=actor.username,
+            action="definition_deployed",
+            detail={"process_id": row.process_id, "version": row.version, "content_hash": content_hash},
+        )
+    )
     return _deployment(row, created=True)
 
 
 def latest_definition_id(session: Session, process_id: str) -> int:
     row_id = session.scalar(
-        select(DefinitionVersion.id).where(DefinitionVersion.process_id == process_id)
-        .order_by(DefinitionVersion.version.desc()).limit(1)
+        select(DefinitionVersion.id)
+        .where(DefinitionVersion.process_id == process_id)
+        .order_by(DefinitionVersion.version.desc())
+        .limit(1)
     )
     if row_id is None:
         raise DefinitionNotFound(f"no process {process_id!r} is deployed; run `nrm deploy` first")
@@ -68,8 +89,9 @@ def latest_definition_id(session: Session, process_id: str) -> int:
 
 
 def list_deployments(session: Session) -> list[Deployment]:
-    rows = session.scalars(select(DefinitionVersion).order_by(DefinitionVersion.process_id,
-                                                               DefinitionVersion.version))
+    rows = session.scalars(
+        select(DefinitionVersion).order_by(DefinitionVersion.process_id, DefinitionVersion.version)
+    )
     return [_deployment(r, created=False) for r in rows]
 
 
@@ -87,8 +109,11 @@ class DefinitionCache:
         row = session.get(DefinitionVersion, definition_id)
         if row is None:
             raise DefinitionNotFound(f"definition version {definition_id} does not exist")
-        forms = {f.path.split("/", 1)[1]: json.dumps(json.loads(f.content))
-                 for f in row.files if f.path.startswith("forms/")}
+        forms = {
+            f.path.split("/", 1)[1]: json.dumps(json.loads(f.content))
+            for f in row.files
+            if f.path.startswith("forms/")
+        }
         loaded = LoadedDefinition(row.id, row.process_id, row.version, load_specs(row.spec_json), forms)
         with self._lock:
             self._loaded.setdefault(definition_id, loaded)

@@ -30,8 +30,12 @@ class Expression:
 
 def _owner_id(node: etree._Element) -> str:
     while node is not None:
-        if node.get("id") and etree.QName(node).localname not in ("conditionExpression", "timeDate",
-                                                                  "timeDuration", "timeCycle"):
+        if node.get("id") and etree.QName(node).localname not in (
+            "conditionExpression",
+            "timeDate",
+            "timeDuration",
+            "timeCycle",
+        ):
             return node.get("id")
         node = node.getparent()
     return "?"

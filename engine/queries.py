@@ -10,28 +10,64 @@ from engine.views import CaseView, DocumentView, FlagView, HistoryEntry, TaskVie
 
 
 def task_view(row: OpenTask, case_key: str) -> TaskView:
-    return TaskView(row.id, case_key, row.element_id, row.name, row.process_id, row.lane, row.candidate_group,
-                    row.form, row.assignee, row.created_at, row.due_at)
+    return TaskView(
+        row.id,
+        case_key,
+        row.element_id,
+        row.name,
+        row.process_id,
+        row.lane,
+        row.candidate_group,
+        row.form,
+        row.assignee,
+        row.created_at,
+        row.due_at,
+    )
 
 
 def history_entry(event: AuditEvent) -> HistoryEntry:
-    return HistoryEntry(event.at, event.actor, event.action, event.element_id, event.task_id, dict(event.detail or {}))
+    return HistoryEntry(
+        event.at, event.actor, event.action, event.element_id, event.task_id, dict(event.detail or {})
+    )
 
 
 def document_view(row: CaseDocumentRow) -> DocumentView:
     return DocumentView(row.id, row.kind, row.title, row.recipient, row.element_id, row.created_at, row.body)
 
 
-def case_view(session: Session, case: Case) -> CaseView:
+def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
     definition = session.get(DefinitionVersion, case.definition_id)
+    if not details:
+        return CaseView(
+            case.business_key,
+            case.status.value,
+            definition.process_id,
+            definition.version,
+            case.current_step,
+            case.outcome,
+            case.created_at,
+            case.updated_at,
+            case.ended_at,
+            case.version,
+        )
     tasks = session.scalars(select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.created_at))
     timers = session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.due_at))
-    flags = session.scalars(select(CaseFlagRow).where(CaseFlagRow.case_id == case.id, CaseFlagRow.cleared_at.is_(None))
-                            .order_by(CaseFlagRow.raised_at))
+    flags = session.scalars(
+        select(CaseFlagRow)
+        .where(CaseFlagRow.case_id == case.id, CaseFlagRow.cleared_at.is_(None))
+        .order_by(CaseFlagRow.raised_at)
+    )
     return CaseView(
-        key=case.business_key, status=case.status.value, process_id=definition.process_id,
-        definition_version=definition.version, current_step=case.current_step, outcome=case.outcome,
-        created_at=case.created_at, updated_at=case.updated_at, ended_at=case.ended_at, version=case.version,
+        key=case.business_key,
+        status=case.status.value,
+        process_id=definition.process_id,
+        definition_version=definition.version,
+        current_step=case.current_step,
+        outcome=case.outcome,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        ended_at=case.ended_at,
+        version=case.version,
         open_tasks=[task_view(t, case.business_key) for t in tasks],
         timers=[TimerView(t.id, t.element_id, t.name, t.due_at, t.state.value) for t in timers],
         flags=[FlagView(f.kind, f.message, f.raised_at) for f in flags],

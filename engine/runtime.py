@@ -24,7 +24,16 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.definitions import LoadedDefinition
 from engine.errors import EngineError, SandboxViolation, ScriptError
-from engine.models import AuditEvent, Case, CaseDocumentRow, CaseFlagRow, CaseStatus, OpenTask, Timer, TimerState
+from engine.models import (
+    AuditEvent,
+    Case,
+    CaseDocumentRow,
+    CaseFlagRow,
+    CaseStatus,
+    OpenTask,
+    Timer,
+    TimerState,
+)
 from engine.script_engine import NrmScriptEngine
 from engine.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.services import ServiceContext
@@ -52,15 +61,22 @@ def _script_error(error: Exception) -> EngineError:
 class Step:
     """The work of one transaction on one case."""
 
-    def __init__(self, session: Session, definition: LoadedDefinition, case: Case, actor: Actor,
-                 bank_holiday_region: str):
+    def __init__(
+        self,
+        session: Session,
+        definition: LoadedDefinition,
+        case: Case,
+        actor: Actor,
+        bank_holiday_region: str,
+    ):
         self.session = session
         self.definition = definition
         self.case = case
         self.actor = actor
         self.now = clock.now()
-        self.context = ServiceContext(now=self.now, case_key=case.business_key, data={},
-                                      bank_holiday_region=bank_holiday_region)
+        self.context = ServiceContext(
+            now=self.now, case_key=case.business_key, data={}, bank_holiday_region=bank_holiday_region
+        )
         self.script_engine = NrmScriptEngine(self.context)
         self.workflow: BpmnWorkflow | None = None
 
@@ -72,14 +88,25 @@ class Step:
         return self.workflow
 
     def load_workflow(self) -> BpmnWorkflow:
-        self.workflow = load_state(self.case.state_json, self.case.serializer_version, self.definition.specs,
-                                   self.script_engine)
+        self.workflow = load_state(
+            self.case.state_json, self.case.serializer_version, self.definition.specs, self.script_engine
+        )
         return self.workflow
 
-    def audit(self, action: str, *, task_id: str | None = None, element_id: str | None = None,
-              **detail: Any) -> None:
-        self.session.add(AuditEvent(case_id=self.case.id, at=self.now, actor=self.actor.username, action=action,
-                                    task_id=task_id, element_id=element_id, detail=detail))
+    def audit(
+        self, action: str, *, task_id: str | None = None, element_id: str | None = None, **detail: Any
+    ) -> None:
+        self.session.add(
+            AuditEvent(
+                case_id=self.case.id,
+                at=self.now,
+                actor=self.actor.username,
+                action=action,
+                task_id=task_id,
+                element_id=element_id,
+                detail=detail,
+            )
+        )
 
     def run(self, action) -> Any:
         """Run `action()` on the workflow, translating engine errors into ours."""
@@ -98,8 +125,13 @@ class Step:
         case.state_json = dump_state(workflow)
         case.serializer_version = SERIALIZER_VERSION
         case.updated_at = self.now
-        case.current_step = "; ".join([t.task_spec.bpmn_name or t.task_spec.bpmn_id for t in open_tasks]
-                                      + [name for name, _ in timers.values()])[:500] or None
+        case.current_step = (
+            "; ".join(
+                [t.task_spec.bpmn_name or t.task_spec.bpmn_id for t in open_tasks]
+                + [name for name, _ in timers.values()]
+            )[:500]
+            or None
+        )
         if case.status is CaseStatus.ACTIVE and workflow.is_completed():
             case.status = CaseStatus.COMPLETED
             case.ended_at = self.now
@@ -131,8 +163,10 @@ class Step:
                 continue
             due = task._get_internal_data("event_value")  # set by SpiffWorkflow when the timer is reached
             if isinstance(due, str):
-                timers[str(task.id)] = (task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                                        TimerEventDefinition.get_datetime(due))
+                timers[str(task.id)] = (
+                    task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                    TimerEventDefinition.get_datetime(due),
+                )
         return timers
 
     def _property(self, task, name: str) -> Any:
@@ -142,7 +176,9 @@ class Step:
         return self.run(lambda: self.script_engine.evaluate(task, expression))
 
     def _sync_open_tasks(self, ready: list) -> None:
-        rows = {r.id: r for r in self.session.scalars(select(OpenTask).where(OpenTask.case_id == self.case.id))}
+        rows = {
+            r.id: r for r in self.session.scalars(select(OpenTask).where(OpenTask.case_id == self.case.id))
+        }
         current = {str(t.id): t for t in ready}
         for task_id, row in rows.items():
             if task_id not in current:
@@ -153,18 +189,31 @@ class Step:
             spec = task.task_spec
             group = self._property(task, "candidateGroup") or lane_group(spec.lane)
             due = self._property(task, "dueDate")
-            self.session.add(OpenTask(
-                id=task_id, case_id=self.case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
-                process_id=task.workflow.spec.name, lane=spec.lane, candidate_group=str(group),
-                form=spec.extensions.get("properties", {}).get("formJsonSchemaFilename"),
-                created_at=self.now, due_at=TimerEventDefinition.get_datetime(due) if due else None,
-            ))
-            self.audit("task_opened", task_id=task_id, element_id=spec.bpmn_id, name=spec.bpmn_name,
-                       group=str(group))
+            self.session.add(
+                OpenTask(
+                    id=task_id,
+                    case_id=self.case.id,
+                    element_id=spec.bpmn_id,
+                    name=spec.bpmn_name or spec.bpmn_id,
+                    process_id=task.workflow.spec.name,
+                    lane=spec.lane,
+                    candidate_group=str(group),
+                    form=spec.extensions.get("properties", {}).get("formJsonSchemaFilename"),
+                    created_at=self.now,
+                    due_at=TimerEventDefinition.get_datetime(due) if due else None,
+                )
+            )
+            self.audit(
+                "task_opened", task_id=task_id, element_id=spec.bpmn_id, name=spec.bpmn_name, group=str(group)
+            )
 
     def _sync_timers(self, workflow: BpmnWorkflow, waiting: dict[str, tuple[str, datetime]]) -> None:
-        rows = {r.id: r for r in self.session.scalars(
-            select(Timer).where(Timer.case_id == self.case.id, Timer.state == TimerState.WAITING))}
+        rows = {
+            r.id: r
+            for r in self.session.scalars(
+                select(Timer).where(Timer.case_id == self.case.id, Timer.state == TimerState.WAITING)
+            )
+        }
         for timer_id, row in rows.items():
             if timer_id in waiting:
                 continue
@@ -172,33 +221,66 @@ class Step:
             fired = task is not None and task.has_state(TaskState.COMPLETED | TaskState.READY)
             row.state = TimerState.FIRED if fired else TimerState.CANCELLED
             row.fired_at = self.now if fired else None
-            self.audit("timer_fired" if fired else "timer_cancelled", task_id=timer_id, element_id=row.element_id,
-                       name=row.name, due_at=row.due_at.isoformat())
+            self.audit(
+                "timer_fired" if fired else "timer_cancelled",
+                task_id=timer_id,
+                element_id=row.element_id,
+                name=row.name,
+                due_at=row.due_at.isoformat(),
+            )
         for timer_id, (name, due) in waiting.items():
             if timer_id in rows:
                 continue
             task = workflow.get_task_from_id(UUID(timer_id))
-            self.session.add(Timer(id=timer_id, case_id=self.case.id, element_id=task.task_spec.bpmn_id, name=name,
-                                   due_at=due, state=TimerState.WAITING, created_at=self.now, attempts=0))
-            self.audit("timer_set", task_id=timer_id, element_id=task.task_spec.bpmn_id, name=name,
-                       due_at=due.isoformat())
+            self.session.add(
+                Timer(
+                    id=timer_id,
+                    case_id=self.case.id,
+                    element_id=task.task_spec.bpmn_id,
+                    name=name,
+                    due_at=due,
+                    state=TimerState.WAITING,
+                    created_at=self.now,
+                    attempts=0,
+                )
+            )
+            self.audit(
+                "timer_set",
+                task_id=timer_id,
+                element_id=task.task_spec.bpmn_id,
+                name=name,
+                due_at=due.isoformat(),
+            )
 
     def _write_documents_and_flags(self) -> None:
         for document in self.context.documents:
-            self.session.add(CaseDocumentRow(id=document.id, case_id=self.case.id, kind=document.kind,
-                                             title=document.title, recipient=document.recipient,
-                                             body=document.body, created_at=self.now))
-            self.audit("document_created", document_id=document.id, kind=document.kind,
-                       recipient=document.recipient)
+            self.session.add(
+                CaseDocumentRow(
+                    id=document.id,
+                    case_id=self.case.id,
+                    kind=document.kind,
+                    title=document.title,
+                    recipient=document.recipient,
+                    body=document.body,
+                    created_at=self.now,
+                )
+            )
+            self.audit(
+                "document_created", document_id=document.id, kind=document.kind, recipient=document.recipient
+            )
         for flag in self.context.flags:
-            self.session.add(CaseFlagRow(case_id=self.case.id, kind=flag.kind, message=flag.message,
-                                         raised_at=self.now))
+            self.session.add(
+                CaseFlagRow(case_id=self.case.id, kind=flag.kind, message=flag.message, raised_at=self.now)
+            )
             self.audit("case_flagged", kind=flag.kind)
         self.context.documents.clear()
         self.context.flags.clear()
 
     @staticmethod
     def _outcome(workflow: BpmnWorkflow) -> str | None:
-        ends = [t for t in workflow.tasks.values()
-                if isinstance(t.task_spec, EndEvent) and t.has_state(TaskState.COMPLETED)]
+        ends = [
+            t
+            for t in workflow.tasks.values()
+            if isinstance(t.task_spec, EndEvent) and t.has_state(TaskState.COMPLETED)
+        ]
         return (ends[-1].task_spec.bpmn_name or ends[-1].task_spec.bpmn_id) if ends else None

@@ -23,11 +23,33 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from engine.errors import SandboxViolation
 
-FORBIDDEN_NAMES = frozenset({
-    "open", "exec", "eval", "compile", "globals", "locals", "vars", "getattr", "setattr",
-    "delattr", "input", "breakpoint", "memoryview", "type", "help", "exit", "quit", "dir",
-    "object", "super", "classmethod", "staticmethod", "property",
-})
+FORBIDDEN_NAMES = frozenset(
+    {
+        "open",
+        "exec",
+        "eval",
+        "compile",
+        "globals",
+        "locals",
+        "vars",
+        "getattr",
+        "setattr",
+        "delattr",
+        "input",
+        "breakpoint",
+        "memoryview",
+        "type",
+        "help",
+        "exit",
+        "quit",
+        "dir",
+        "object",
+        "super",
+        "classmethod",
+        "staticmethod",
+        "property",
+    }
+)
 
 # The largest exponent a constant power may use: `10 ** 10 ** 10` would hang the worker.
 MAX_CONSTANT_EXPONENT = 10_000
@@ -35,8 +57,12 @@ MAX_CONSTANT_EXPONENT = 10_000
 
 def _inplace(op: str, left: Any, right: Any) -> Any:
     operators = {
-        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
+        "+=": lambda a, b: a + b,
+        "-=": lambda a, b: a - b,
+        "*=": lambda a, b: a * b,
+        "/=": lambda a, b: a / b,
+        "//=": lambda a, b: a // b,
+        "%=": lambda a, b: a % b,
     }
     if op not in operators:
         raise SandboxViolation(f"operator {op} is not allowed in diagram scripts")
@@ -46,10 +72,22 @@ def _inplace(op: str, left: Any, right: Any) -> Any:
 _BUILTINS: dict[str, Any] = dict(safe_builtins)
 for _name in ("id", "hash"):
     _BUILTINS.pop(_name, None)
-_BUILTINS.update({
-    "list": list, "dict": dict, "set": set, "min": min, "max": max, "sum": sum, "any": any,
-    "all": all, "enumerate": enumerate, "reversed": reversed, "map": map, "filter": filter,
-})
+_BUILTINS.update(
+    {
+        "list": list,
+        "dict": dict,
+        "set": set,
+        "min": min,
+        "max": max,
+        "sum": sum,
+        "any": any,
+        "all": all,
+        "enumerate": enumerate,
+        "reversed": reversed,
+        "map": map,
+        "filter": filter,
+    }
+)
 
 SAFE_GLOBALS: dict[str, Any] = {
     "__builtins__": _BUILTINS,
@@ -74,9 +112,15 @@ def _check_tree(tree: ast.AST) -> list[str]:
             problems.append(f"attribute '{node.attr}' is not allowed")
         elif isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             problems.append("defining functions or classes is not allowed")
-        elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow)
-              and not (isinstance(node.right, ast.Constant) and isinstance(node.right.value, int)
-                       and abs(node.right.value) <= MAX_CONSTANT_EXPONENT)):
+        elif (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Pow)
+            and not (
+                isinstance(node.right, ast.Constant)
+                and isinstance(node.right.value, int)
+                and abs(node.right.value) <= MAX_CONSTANT_EXPONENT
+            )
+        ):
             problems.append(f"'**' needs a constant exponent of at most {MAX_CONSTANT_EXPONENT}")
     return problems
 

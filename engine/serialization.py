@@ -34,7 +34,9 @@ class InstanceStateConverter(BpmnWorkflowConverter):
         if specs is None or script_engine is None:
             raise ValueError("instance state needs its definition's spec and a script engine to be restored")
         spec, subprocess_specs = specs
-        workflow = self.target_class(spec, dict(subprocess_specs), script_engine=script_engine, deserializing=True)
+        workflow = self.target_class(
+            spec, dict(subprocess_specs), script_engine=script_engine, deserializing=True
+        )
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
@@ -56,10 +58,12 @@ SERIALIZER_VERSION: str = _SERIALIZER.VERSION
 def dump_specs(spec: Any, subprocess_specs: Mapping[str, Any]) -> str:
     """The parsed spec of a definition version, as JSON, stored once per version."""
     registry = _SERIALIZER.registry
-    return json.dumps({
-        "spec": registry.convert(spec),
-        "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
-    })
+    return json.dumps(
+        {
+            "spec": registry.convert(spec),
+            "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
+        }
+    )
 
 
 def load_specs(spec_json: str) -> SpecPair:

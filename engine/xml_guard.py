@@ -21,9 +21,12 @@ def parse_untrusted_xml(content: bytes, filename: str) -> etree._Element:
     if len(content) > MAX_XML_BYTES:
         raise UnsafeXml(f"{filename}: {len(content)} bytes is larger than the {MAX_XML_BYTES} byte limit")
     if _FORBIDDEN.search(content):
-        raise UnsafeXml(f"{filename}: DOCTYPE and entity declarations are not accepted; remove them and upload again")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=False)
+        raise UnsafeXml(
+            f"{filename}: DOCTYPE and entity declarations are not accepted; remove them and upload again"
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
+    )
     try:
         root = etree.fromstring(content, parser=parser)
     except etree.XMLSyntaxError as error:

@@ -9,6 +9,15 @@ from engine.models.open_task import OpenTask
 from engine.models.timer import Timer, TimerState
 
 __all__ = [
-    "AuditEvent", "Base", "Case", "CaseDocumentRow", "CaseFlagRow", "CaseStatus", "DefinitionFile",
-    "DefinitionVersion", "OpenTask", "Timer", "TimerState",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "CaseDocumentRow",
+    "CaseFlagRow",
+    "CaseStatus",
+    "DefinitionFile",
+    "DefinitionVersion",
+    "OpenTask",
+    "Timer",
+    "TimerState",
 ]

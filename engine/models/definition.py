@@ -24,7 +24,9 @@ class DefinitionVersion(Base):
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     deployed_by: Mapped[str] = mapped_column(String(200))
 
-    files: Mapped[list[DefinitionFile]] = relationship(back_populates="definition", cascade="all, delete-orphan")
+    files: Mapped[list[DefinitionFile]] = relationship(
+        back_populates="definition", cascade="all, delete-orphan"
+    )
 
 
 class DefinitionFile(Base):

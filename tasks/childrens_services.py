@@ -1,0 +1,50 @@
+"""Child referrals: the local authority's children's services are told first.
+
+Safeguarding comes first, and a child needs no consent to be referred, so the notification is sent
+as soon as the child referral is made. The child's names and date of birth, when recorded, go in
+the body of the notification (children's services need them to act), never in its title.
+"""
+
+from __future__ import annotations
+
+from engine.services import ServiceContext, service_task
+from tasks.clock_text import iso_utc, long_date_time
+from tasks.letters import person_name
+
+RECIPIENT = "local-authority"
+
+
+def _notification_body(ctx: ServiceContext, local_authority: str) -> str:
+    name = person_name(ctx.data)
+    date_of_birth = ctx.data.get("date_of_birth")
+    details = [f"Child: {name}" if name else "Child: name not yet recorded"]
+    if isinstance(date_of_birth, str) and date_of_birth:
+        details.append(f"Date of birth: {date_of_birth}")
+    return (
+        f"Reference: {ctx.case_key}\nDate: {long_date_time(ctx.now)}\n"
+        f"To: Children's services, {local_authority}\n\n"
+        + "\n".join(details)
+        + "\n\nA child has been referred to the National Referral Mechanism (NRM) as a possible victim "
+        "of human trafficking. A person whose age is disputed is treated as a child.\n\n"
+        "Safeguarding comes first. Please take the steps your safeguarding duties require now, "
+        "including making sure the child is in a safe place. The NRM decisions that follow do not "
+        "replace or delay them.\n\n"
+        "Children do not need to consent to an NRM referral, so no consent was asked for.\n\n"
+        "The competent authority will contact you for information when it considers the reasonable "
+        f"grounds decision. Please quote reference {ctx.case_key}.\n"
+    )
+
+
+@service_task("notify_childrens_services")
+def notify_childrens_services(ctx: ServiceContext, local_authority: str) -> dict[str, str]:
+    """Store a notification to the local authority's children's services; returns when and which."""
+    if not isinstance(local_authority, str) or not local_authority.strip():
+        raise ValueError("local_authority must name the child's local authority (it is empty)")
+    local_authority = local_authority.strip()
+    document_id = ctx.add_document(
+        kind="childrens_services_notification",
+        title="Child referral: notification to children's services",
+        body=_notification_body(ctx, local_authority),
+        recipient=RECIPIENT,
+    )
+    return {"notified_at": iso_utc(ctx.now), "local_authority": local_authority, "document_id": document_id}

@@ -1,0 +1,110 @@
+"""Decision letters: the letter to the person and the notices that go with each NRM decision.
+
+Document kinds are `<decision code>_<outcome>_<what>`, for example `rg_positive_letter`,
+`rg_positive_first_responder_notice`, `rg_positive_support_provider_notice`, `cg_negative_letter`,
+`dl_granted_letter`, `avr_arranged_first_responder_notice`. Reasonable and conclusive grounds
+decisions produce three documents (person, first responder, support provider); discretionary leave
+and assisted voluntary return produce two (person, first responder).
+
+Negative outcomes (`negative`, `refused`) need `reasons`: the decision maker's minute, quoted in
+every document. Positive outcomes do not quote reasons. The person's names (case data
+`given_names`, `family_name`) appear only in the body, never in a title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.services import ServiceContext, service_task
+from tasks import letter_texts as texts
+from tasks.clock_text import long_date
+from tasks.competent_authority import COMPETENT_AUTHORITIES
+
+LETTERS: dict[str, dict[str, tuple[texts.LetterText, ...]]] = {
+    "reasonable_grounds": {"positive": texts.RG_POSITIVE, "negative": texts.RG_NEGATIVE},
+    "conclusive_grounds": {"positive": texts.CG_POSITIVE, "negative": texts.CG_NEGATIVE},
+    "discretionary_leave": {"granted": texts.DL_GRANTED, "refused": texts.DL_REFUSED},
+    "assisted_voluntary_return": {"arranged": texts.AVR_ARRANGED},
+}
+DECISION_CODES = {
+    "reasonable_grounds": "rg",
+    "conclusive_grounds": "cg",
+    "discretionary_leave": "dl",
+    "assisted_voluntary_return": "avr",
+}
+NEEDS_REASONS = frozenset({"negative", "refused"})
+KIND_SUFFIXES = {
+    texts.PERSON: "letter",
+    texts.FIRST_RESPONDER: "first_responder_notice",
+    texts.SUPPORT_PROVIDER: "support_provider_notice",
+}
+SENDERS = {
+    "discretionary_leave": "Immigration casework, UK Border Agency",
+    "assisted_voluntary_return": "Choices service, Refugee Action (Assisted Voluntary Return)",
+}
+
+
+def _letter_texts(decision: str, outcome: str) -> tuple[texts.LetterText, ...]:
+    if decision not in LETTERS:
+        raise ValueError(f"unknown decision {decision!r}; allowed: {', '.join(LETTERS)}")
+    outcomes = LETTERS[decision]
+    if outcome not in outcomes:
+        raise ValueError(f"unknown outcome {outcome!r} for {decision}; allowed: {', '.join(outcomes)}")
+    return outcomes[outcome]
+
+
+def person_name(data: Mapping[str, Any]) -> str | None:
+    """`given_names family_name` from case data, or None when neither is recorded."""
+    parts = [data.get(key) for key in ("given_names", "family_name")]
+    words = [part.strip() for part in parts if isinstance(part, str) and part.strip()]
+    return " ".join(words) or None
+
+
+def competent_authority_label(data: Mapping[str, Any]) -> str | None:
+    """The full name of the case's competent authority, or None before allocation."""
+    code = data.get("competent_authority")
+    return COMPETENT_AUTHORITIES.get(code) if isinstance(code, str) else None
+
+
+def _compose(text: texts.LetterText, fields: dict[str, str], name: str | None, sender: str) -> str:
+    heading = f"Reference: {fields['case_key']}\nDate: {fields['date']}\nFrom: {sender}\n\n"
+    body = text.body.format(**fields)
+    if text.recipient == texts.PERSON:
+        greeting = f"Dear {name}," if name else "Dear Sir or Madam,"
+        return f"{heading}{greeting}\n\n{body}\n\nYours sincerely,\n\n{sender}\n"
+    addressee = "the first responder" if text.recipient == texts.FIRST_RESPONDER else "the support provider"
+    about = f"Person referred: {name}\n\n" if name else ""
+    return f"{heading}To: {addressee}\n\n{about}{body}\n\n{sender}\n"
+
+
+@service_task("produce_decision_letters")
+def produce_decision_letters(
+    ctx: ServiceContext, decision: str, outcome: str, reasons: str = ""
+) -> dict[str, list[str]]:
+    """Store the letter to the person and the notices for a decision; returns their document ids."""
+    letter_texts = _letter_texts(decision, outcome)
+    reasons = reasons.strip() if isinstance(reasons, str) else ""
+    if outcome in NEEDS_REASONS and not reasons:
+        raise ValueError(f"a {outcome} {decision} decision needs reasons (the minute) for its letters")
+    ca_name = competent_authority_label(ctx.data)
+    fields = {
+        "case_key": ctx.case_key,
+        "date": long_date(ctx.now),
+        "ca_name": ca_name or "competent authority",
+        "ca_title": f"{ca_name}, the competent authority" if ca_name else "competent authority",
+        "reasons": reasons,
+    }
+    sender = SENDERS.get(decision, ca_name or "NRM competent authority")
+    name = person_name(ctx.data)
+    code = DECISION_CODES[decision]
+    ids = [
+        ctx.add_document(
+            kind=f"{code}_{outcome}_{KIND_SUFFIXES[text.recipient]}",
+            title=text.title,
+            body=_compose(text, fields, name, sender),
+            recipient=text.recipient,
+        )
+        for text in letter_texts
+    ]
+    return {"letters": ids}

@@ -1,0 +1,60 @@
+"""The reflection and recovery period after a positive reasonable grounds decision.
+
+At least 45 calendar days (the 2012/13 rule), reviewed around day 30, and extendable for health,
+trauma or intimidation (or another recorded reason). Dates are calendar days from the start.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from engine.services import ServiceContext, service_task
+from tasks.clock_text import iso_utc, parse_iso
+
+MAX_DAYS = 365
+EXTENSION_REASONS = ("health", "trauma", "intimidation", "other")
+
+
+def _check_days(value: object, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{what} must be a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
+@service_task("start_reflection_period")
+def start_reflection_period(ctx: ServiceContext, days: int = 45, review_day: int = 30) -> dict[str, Any]:
+    """Start the period now: review `review_day` and end `days` calendar days from now."""
+    _check_days(days, "days", 1, MAX_DAYS)
+    _check_days(review_day, "review_day", 1, days)
+    return {
+        "started_at": iso_utc(ctx.now),
+        "review_at": iso_utc(ctx.now + timedelta(days=review_day)),
+        "ends_at": iso_utc(ctx.now + timedelta(days=days)),
+        "days": days,
+        "extensions": [],
+    }
+
+
+@service_task("extend_reflection_period")
+def extend_reflection_period(
+    ctx: ServiceContext, reflection: Mapping[str, Any], extension_days: int, reason: str
+) -> dict[str, Any]:
+    """A copy of `reflection` with `ends_at` moved `extension_days` later and the extension recorded."""
+    _check_days(extension_days, "extension_days", 1, MAX_DAYS)
+    if reason not in EXTENSION_REASONS:
+        raise ValueError(f"unknown extension reason {reason!r}; allowed: {', '.join(EXTENSION_REASONS)}")
+    if not isinstance(reflection, Mapping) or "ends_at" not in reflection:
+        raise ValueError("reflection must be the result of start_reflection_period (it has no ends_at)")
+    days = _check_days(reflection.get("days"), "reflection days", 1, MAX_DAYS * 10)
+    ends_at = parse_iso(reflection["ends_at"], "reflection ends_at") + timedelta(days=extension_days)
+    extended = copy.deepcopy(dict(reflection))
+    extended["ends_at"] = iso_utc(ends_at)
+    extended["days"] = days + extension_days
+    extended["extensions"] = [
+        *extended.get("extensions", []),
+        {"days": extension_days, "reason": reason, "granted_at": iso_utc(ctx.now)},
+    ]
+    return extended

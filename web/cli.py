@@ -1,0 +1,177 @@
+"""The `nrm` command line: set up the database, deploy, start cases, work tasks, see status."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from engine import SYSTEM, Actor, Engine, EngineError, FormValidationError
+from engine.config import EngineConfig
+
+
+def _engine(require_schema: bool = True) -> Engine:
+    engine = Engine(EngineConfig.from_environment())
+    if require_schema:
+        try:
+            engine.require_schema()
+        except EngineError as error:
+            _fail(error)
+    return engine
+
+
+def _actor(user: str | None) -> Actor:
+    return SYSTEM if user is None else Actor(user, is_superuser=True)
+
+
+def _fail(error: Exception) -> None:
+    click.secho(f"Error: {error}", fg="red", err=True)
+    if isinstance(error, FormValidationError):
+        for field_error in error.errors:
+            click.echo(f"  - {field_error.field}: {field_error.message}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Run the UK National Referral Mechanism as BPMN. Settings: NRM_DATABASE_URL (default SQLite)."""
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the database and deploy the models in bpmn/."""
+    engine = _engine(require_schema=False)
+    engine.migrate()
+    click.echo(f"Database ready: {engine.db.engine.url.render_as_string(hide_password=True)}")
+    try:
+        deployment = engine.deploy(engine.config.bundle_path)
+    except EngineError as error:
+        _fail(error)
+    state = "deployed" if deployment.created else "already deployed"
+    click.echo(
+        f"{deployment.process_id} version {deployment.version} {state} ({deployment.content_hash[:12]})"
+    )
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--user", help="Who deploys (recorded in the audit trail).")
+def deploy(path: Path, user: str | None) -> None:
+    """Deploy the bundle in PATH (its .bpmn, .dmn and forms/*.json) as a new version."""
+    try:
+        deployment = _engine().deploy(path, _actor(user))
+    except EngineError as error:
+        _fail(error)
+    if deployment.created:
+        click.echo(
+            f"{deployment.process_id} version {deployment.version} deployed ({deployment.content_hash[:12]})"
+        )
+    else:
+        click.echo(f"No change: identical to {deployment.process_id} version {deployment.version}")
+
+
+def _read_data(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except ValueError as error:
+        raise click.BadParameter(f"{path} is not valid JSON: {error}") from None
+
+
+@main.command()
+@click.option("--process", "process_id", default="nrm_pathway", show_default=True)
+@click.option("--key", "business_key", help="Case reference, e.g. NRM-2026-000123 (default: next free).")
+@click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user")
+def start(process_id: str, business_key: str | None, data_file: Path | None, user: str | None) -> None:
+    """Start a case and show its first tasks."""
+    try:
+        case = _engine().start_case(
+            process_id, _read_data(data_file), business_key=business_key, actor=_actor(user)
+        )
+    except (EngineError, ValueError) as error:
+        _fail(error)
+    _print_case(case)
+
+
+@main.command()
+@click.option("--case", "case_key")
+@click.option("--group", multiple=True, help="Only tasks of these groups.")
+def tasks(case_key: str | None, group: tuple[str, ...]) -> None:
+    """List open user tasks, the soonest due first."""
+    engine = _engine()
+    actor = Actor("cli", frozenset(group)) if group else None
+    try:
+        rows = engine.tasks(case_key=case_key, actor=actor)
+    except EngineError as error:
+        _fail(error)
+    if not rows:
+        click.echo("No open tasks.")
+    for task in rows:
+        due = task.due_at.strftime("%Y-%m-%d %H:%M") if task.due_at else "-"
+        click.echo(
+            f"{task.id}  {task.case_key}  {task.candidate_group:<28} due {due:<16}  {task.name}"
+            f"  [form {task.form}]"
+        )
+
+
+@main.command()
+@click.argument("task_id")
+@click.option(
+    "--data", "data_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--user")
+def complete(task_id: str, data_file: Path, user: str | None) -> None:
+    """Complete TASK with the form data in a JSON file."""
+    try:
+        case = _engine().complete_task(task_id, _read_data(data_file), _actor(user))
+    except EngineError as error:
+        _fail(error)
+    _print_case(case)
+
+
+@main.command()
+@click.argument("case_key", required=False)
+@click.option("--history", is_flag=True, help="Show the audit trail too.")
+def status(case_key: str | None, history: bool) -> None:
+    """Show a case (or, without CASE, the newest cases)."""
+    engine = _engine()
+    try:
+        if case_key is None:
+            for case in engine.cases(limit=50):
+                click.echo(f"{case.key}  {case.status:<10} {case.current_step or case.outcome or ''}")
+            return
+        _print_case(engine.case(case_key))
+        if history:
+            click.echo("History:")
+            for entry in engine.history(case_key):
+                what = (
+                    entry.detail.get("name") or entry.detail.get("kind") or entry.detail.get("outcome") or ""
+                )
+                click.echo(f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<12} {entry.action:<18} {what}")
+    except EngineError as error:
+        _fail(error)
+
+
+def _print_case(case) -> None:
+    click.echo(f"Case {case.key}: {case.status} ({case.process_id} v{case.definition_version})")
+    if case.outcome:
+        click.echo(f"  Outcome: {case.outcome}")
+    for task in case.open_tasks:
+        due = f", due {task.due_at:%Y-%m-%d}" if task.due_at else ""
+        click.echo(f"  Task {task.id}: {task.name} [{task.candidate_group}{due}]")
+    for timer in case.timers:
+        if timer.state == "waiting":
+            click.echo(f"  Waiting for {timer.name} at {timer.due_at:%Y-%m-%d %H:%M} UTC")
+    for flag in case.flags:
+        click.secho(f"  Flag: {flag.message}", fg="yellow")
+
+
+@main.command("fire-timers")
+def fire_timers() -> None:
+    """Fire every timer that is due now (the scheduler does this on its own)."""
+    moved = _engine().fire_due_timers()
+    click.echo(f"{moved} case(s) moved on.")
