@@ -1,0 +1,44 @@
+# Set-up, run, test and benchmark. Everything the project needs is installed from here (pinned in
+# pyproject.toml). `make run` and `make test` are the two commands in the README.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## The application on its embedded default: SQLite in instance/, the NRM models deployed, demo cases.
+run: setup
+	$(BIN)/nrm init
+	$(BIN)/nrm demo
+	@echo
+	@echo "Try: $(BIN)/nrm status          (the newest cases)"
+	@echo "     $(BIN)/nrm tasks           (open tasks, soonest due first)"
+	@echo "     $(BIN)/nrm status NRM-...  --history"
+
+demo: run
+
+## The whole test suite (PostgreSQL tests run when NRM_TEST_POSTGRES_URL is set; .ci/run sets it).
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -ra
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check engine tasks web tests
+
+## Benchmarks: results written to docs/benchmarks.md with the machine and date.
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
