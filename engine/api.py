@@ -35,7 +35,7 @@ from engine.errors import (
 from engine.forms import validate_form_data
 from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTask, Timer, TimerState
 from engine.queries import case_view, document_view, history_entry, task_view
-from engine.runtime import Step
+from engine.runtime import Step, current_data
 from engine.services import load_service_modules
 from engine.views import (
     SYSTEM,
@@ -148,8 +148,7 @@ class Engine:
             row = self._case_row(session, key)
             definition = self.definitions.get(session, row.definition_id)
             step = Step(session, definition, row, SYSTEM, self.config.bank_holiday_region)
-            workflow = step.load_workflow()
-            return dict(workflow.last_task.data if workflow.last_task else workflow.data)
+            return current_data(step.load_workflow())
 
     def history(self, key: str) -> list[HistoryEntry]:
         with self.db.reading() as session:

@@ -47,6 +47,18 @@ def lane_group(lane: str | None) -> str:
     return "-".join((lane or "unassigned").lower().split())
 
 
+def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The case data now: what the tasks at the wait states hold (across sub-processes and
+    parallel branches, the most recently changed last), or the final data of a completed case."""
+    if workflow.is_completed() or workflow.last_task is None:
+        return dict(workflow.last_task.data if workflow.last_task else workflow.data)
+    active = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    merged: dict[str, Any] = {}
+    for task in sorted(active, key=lambda t: t.last_state_change):
+        merged.update(task.data)
+    return merged
+
+
 def _script_error(error: Exception) -> EngineError:
     cause = getattr(error, "exception", None) or error.__cause__
     where = ""
