@@ -234,9 +234,9 @@ class Engine:
                 query = query.where(
                     OpenTask.candidate_group.in_(actor.groups) | (OpenTask.assignee == actor.username)
                 )
-            query = query.order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at).limit(
-                limit
-            )
+            query = query.order_by(
+                OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at, Case.id, OpenTask.element_id
+            ).limit(limit)
             return [task_view(row, key) for row, key in session.execute(query)]
 
     def task_form(self, task_id: str, actor: Actor = SYSTEM) -> FormView:

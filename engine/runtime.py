@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -140,7 +141,7 @@ class Step:
         case.current_step = (
             "; ".join(
                 [t.task_spec.bpmn_name or t.task_spec.bpmn_id for t in open_tasks]
-                + [name for name, _ in timers.values()]
+                + [name for name, _, boundary in timers.values() if not boundary]
             )[:500]
             or None
         )
@@ -167,7 +168,7 @@ class Step:
         return [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
 
     @staticmethod
-    def _waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime]]:
+    def _waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime, bool]]:
         timers = {}
         for task in workflow.event_manager.tasks.values():
             definition = getattr(task.task_spec, "event_definition", None)
@@ -178,6 +179,7 @@ class Step:
                 timers[str(task.id)] = (
                     task.task_spec.bpmn_name or task.task_spec.bpmn_id,
                     TimerEventDefinition.get_datetime(due),
+                    isinstance(task.task_spec, BoundaryEvent),
                 )
         return timers
 
@@ -219,7 +221,7 @@ class Step:
                 "task_opened", task_id=task_id, element_id=spec.bpmn_id, name=spec.bpmn_name, group=str(group)
             )
 
-    def _sync_timers(self, workflow: BpmnWorkflow, waiting: dict[str, tuple[str, datetime]]) -> None:
+    def _sync_timers(self, workflow: BpmnWorkflow, waiting: dict[str, tuple[str, datetime, bool]]) -> None:
         rows = {
             r.id: r
             for r in self.session.scalars(
@@ -240,7 +242,7 @@ class Step:
                 name=row.name,
                 due_at=row.due_at.isoformat(),
             )
-        for timer_id, (name, due) in waiting.items():
+        for timer_id, (name, due, _boundary) in waiting.items():
             if timer_id in rows:
                 continue
             task = workflow.get_task_from_id(UUID(timer_id))

@@ -175,3 +175,23 @@ def fire_timers() -> None:
     """Fire every timer that is due now (the scheduler does this on its own)."""
     moved = _engine().fire_due_timers()
     click.echo(f"{moved} case(s) moved on.")
+
+
+@main.command()
+@click.option("--days", default=150, show_default=True, help="How many days of referrals to simulate.")
+@click.option("--per-day", default=1.6, show_default=True, help="Referrals per day on average.")
+@click.option("--more", is_flag=True, help="Add demo cases even if the database has cases already.")
+def demo(days: int, per_day: float, more: bool) -> None:
+    """Fill the database with realistic (fictional) cases at every stage of the pathway."""
+    from web.demo import run_demo  # the demo is a tool, not part of every command's start-up
+
+    engine = _engine()
+    if engine.cases(limit=1) and not more:
+        click.echo("The database has cases already; not adding demo cases (use --more to add anyway).")
+        return
+    with click.progressbar(length=days, label="Simulating referrals", show_pos=True) as bar:
+        result = run_demo(
+            engine, days=days, referrals_per_day=per_day, on_day=lambda _day, _result: bar.update(1)
+        )
+    statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.by_status.items()))
+    click.echo(f"{result.cases} cases referred over {days} days, {result.steps} tasks completed: {statuses}.")

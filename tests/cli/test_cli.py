@@ -1,0 +1,70 @@
+"""The `nrm` command line, end to end on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import MINI
+from web.cli import main
+
+
+@pytest.fixture
+def nrm_cli(tmp_path, moving_clock, monkeypatch):
+    monkeypatch.setenv("NRM_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    runner = CliRunner()
+
+    def run(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    return run
+
+
+def test_commands_refuse_an_uninitialised_database(nrm_cli):
+    assert "run `nrm init` first" in nrm_cli("tasks", ok=False)
+
+
+def test_init_start_tasks_complete_status(nrm_cli, tmp_path):
+    assert "nrm_pathway version 1 deployed" in nrm_cli("init")
+    assert "already deployed" in nrm_cli("init")
+    started = nrm_cli("start", "--key", "NRM-2026-000042")
+    assert "Case NRM-2026-000042: active" in started and "Choose the referral form" in started
+    task_id = re.search(r"Task ([0-9a-f-]{36})", started).group(1)
+    assert task_id in nrm_cli("tasks")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"age_group": "elderly"}))
+    refused = nrm_cli("complete", task_id, "--data", str(bad), ok=False)
+    assert "age_group" in refused and "first_responder_agency" in refused
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"first_responder_agency": "police", "age_group": "adult"}))
+    assert "Ask for the adult's consent" in nrm_cli("complete", task_id, "--data", str(good))
+    assert "already by" in nrm_cli("complete", task_id, "--data", str(good), ok=False)
+    status = nrm_cli("status", "NRM-2026-000042", "--history")
+    assert "task_completed" in status and "Ask for the adult's consent" in status
+    assert "NRM-2026-000042" in nrm_cli("status")
+    assert "no case NRM-2026-000999" in nrm_cli("status", "NRM-2026-000999", ok=False)
+
+
+def test_deploy_reports_a_no_op_and_a_refusal(nrm_cli, tmp_path):
+    nrm_cli("init")
+    assert "mini_process version 1 deployed" in nrm_cli("deploy", str(MINI))
+    assert "No change" in nrm_cli("deploy", str(MINI))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.bpmn").write_text("<definitions>")
+    assert "x.bpmn" in nrm_cli("deploy", str(broken), ok=False)
+
+
+def test_demo_fills_every_stage_and_does_not_run_twice(nrm_cli):
+    nrm_cli("init")
+    output = nrm_cli("demo", "--days", "75", "--per-day", "1.5")
+    assert re.search(r"\d+ cases referred over 75 days", output)
+    listing = nrm_cli("status")
+    for stage in ("Make the reasonable grounds decision", "Day 30 of reflection", "completed"):
+        assert stage in listing, stage
+    assert "not adding demo cases" in nrm_cli("demo", "--days", "5")

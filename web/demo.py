@@ -1,0 +1,188 @@
+"""Demo data: simulate months of NRM referrals through the real diagrams, moving the engine clock.
+
+Cases are referred at a steady rate and caseworkers answer each task after a realistic delay, so
+the database ends with cases at every stage: new referrals, reasonable-grounds decisions due and
+overdue, people in their reflection and recovery period, conclusive-grounds decisions, outcomes,
+negative decisions and reconsiderations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from random import Random
+
+from engine import Actor, Engine, MovableClock, TaskView, clock
+from web.demo_data import PEOPLE, Person, form_payload
+
+# Days a caseworker typically takes to answer each task: (fewest, most).
+DELAY_DAYS = {
+    "choose_referral_form": (0, 0),
+    "ask_adult_consent": (0, 0),
+    "complete_adult_referral": (0, 1),
+    "name_childs_local_authority": (0, 0),
+    "complete_child_referral": (0, 1),
+    "confirm_safeguarding": (0, 2),
+    "decide_reasonable_grounds": (1, 10),
+    "arrange_support": (0, 3),
+    "review_recovery_progress": (0, 4),
+    "decide_conclusive_grounds": (0, 20),
+    "decide_on_reconsideration": (1, 10),
+    "record_persons_plans": (1, 7),
+    "contact_embassy": (1, 7),
+    "consider_discretionary_leave": (5, 30),
+    "arrange_voluntary_return": (3, 14),
+    "confirm_departure": (7, 21),
+}
+
+
+@dataclass
+class DemoResult:
+    cases: int = 0
+    steps: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+def _answers(task: TaskView, person: Person, rng: Random) -> dict:
+    """The caseworker's answers, with the decisions drawn at realistic rates."""
+    element = task.element_id
+    choice = rng.random()
+    if element == "choose_referral_form":
+        age_group = "adult" if person.age >= 18 else ("age_disputed" if choice < 0.2 else "child")
+        return form_payload(task.form, person, rng, age_group=age_group)
+    if element == "ask_adult_consent" and choice < 0.05:
+        return form_payload(
+            task.form,
+            person,
+            rng,
+            consent_given=False,
+            consent_signed_date=None,
+            no_consent_reason="Afraid of reprisals against family at home.",
+        )
+    if element == "decide_reasonable_grounds" and choice < 0.15:
+        return form_payload(
+            task.form,
+            person,
+            rng,
+            rg_decision="negative",
+            rg_reasons="The account describes poor working conditions but no control or coercion.",
+        )
+    if element == "decide_conclusive_grounds" and choice < 0.25:
+        return form_payload(
+            task.form,
+            person,
+            rng,
+            cg_decision="negative",
+            cg_reasons="Account not credible on the balance of probabilities.",
+        )
+    if element == "decide_on_reconsideration" and choice < 0.4:
+        return form_payload(
+            task.form,
+            person,
+            rng,
+            reconsideration_requested=True,
+            requested_by="support_provider",
+            reconsideration_grounds="New medical evidence of trauma.",
+        )
+    if element == "review_recovery_progress":
+        extend = choice < 0.2
+        return form_payload(
+            task.form,
+            person,
+            rng,
+            extend_reflection=extend,
+            wishes_to_return_home=choice > 0.75,
+            **({"extension_days": 14, "extension_reason": "trauma"} if extend else {}),
+        )
+    if element == "record_persons_plans":
+        return form_payload(task.form, person, rng, wishes_to_return_home=choice > 0.7)
+    if element == "consider_discretionary_leave" and choice < 0.3:
+        return form_payload(
+            task.form,
+            person,
+            rng,
+            dl_decision="refused",
+            dl_grounds=[],
+            dl_leave_months=None,
+            dl_reasons="Circumstances do not warrant leave.",
+        )
+    if element == "confirm_departure" and choice < 0.15:
+        return form_payload(
+            task.form,
+            person,
+            rng,
+            departed=False,
+            departure_date=None,
+            departure_notes="Did not attend the flight.",
+        )
+    return form_payload(task.form, person, rng)
+
+
+def _is_due(task: TaskView, now: datetime, delays: dict[str, int], rng: Random) -> bool:
+    if task.id not in delays:  # drawn when first seen, so a seeded run is repeatable
+        delays[task.id] = rng.randint(*DELAY_DAYS.get(task.element_id, (0, 3)))
+    return now - task.created_at >= timedelta(days=delays[task.id])
+
+
+def run_demo(
+    engine: Engine,
+    *,
+    days: int = 150,
+    referrals_per_day: float = 1.6,
+    seed: int = 2013,
+    on_day: Callable[[int, DemoResult], None] | None = None,
+) -> DemoResult:
+    """Simulate `days` days ending now; returns counts. The engine clock is restored afterwards."""
+    rng = Random(seed)
+    end = clock.now()
+    movable = MovableClock(end - timedelta(days=days))
+    previous = clock.use(movable)
+    people: dict[str, Person] = {}
+    delays: dict[str, int] = {}
+    result = DemoResult()
+    try:
+        for day in range(days):
+            movable.set((end - timedelta(days=days - day)).replace(hour=9, minute=0, second=0, microsecond=0))
+            engine.fire_due_timers()
+            for _ in range(_count(rng, referrals_per_day)):
+                person = rng.choice(PEOPLE)
+                case = engine.start_case(
+                    "nrm_pathway", actor=Actor("demo-first-responder", is_superuser=True)
+                )
+                people[case.key] = person
+                result.cases += 1
+            result.steps += _work_due_tasks(engine, movable, people, delays, rng)
+            if on_day:
+                on_day(day, result)
+        movable.set(end)
+        engine.fire_due_timers()
+    finally:
+        clock.use(previous)
+    for case in engine.cases(limit=100_000):
+        result.by_status[case.status] = result.by_status.get(case.status, 0) + 1
+    return result
+
+
+def _count(rng: Random, mean: float) -> int:
+    whole = int(mean)
+    return whole + (1 if rng.random() < mean - whole else 0) + (1 if rng.random() < 0.1 else 0)
+
+
+def _work_due_tasks(
+    engine: Engine, movable: MovableClock, people: dict[str, Person], delays: dict[str, int], rng: Random
+) -> int:
+    steps = 0
+    for _round in range(6):  # answering one task can open the next; same-day tasks are answered today
+        now = movable.now()
+        due = [
+            t for t in engine.tasks(limit=100_000) if t.case_key in people and _is_due(t, now, delays, rng)
+        ]
+        if not due:
+            break
+        for task in due:
+            actor = Actor(f"demo-{task.candidate_group}", frozenset({task.candidate_group}))
+            movable.move(timedelta(minutes=rng.randrange(5, 40)))
+            engine.complete_task(task.id, _answers(task, people[task.case_key], rng), actor)
+            steps += 1
+    return steps
