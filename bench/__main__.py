@@ -36,14 +36,15 @@ def main() -> None:
     progress = print
     progress(f"Machine: {machine()}")
     results = [pathway.in_memory(args.runs * 5, args.rounds, progress)]
-    with tempfile.TemporaryDirectory() as folder:
-        with sqlite_database(Path(folder)) as url:
-            results.append(pathway.through_engine("Engine on SQLite", url, args.runs, args.rounds, progress))
+    with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
+        results.append(pathway.through_engine("Engine on SQLite", url, args.runs, args.rounds, progress))
     with postgres_database() as url:
         if url is None:
             progress("PostgreSQL is not reachable: its figure is left out")
         else:
-            results.append(pathway.through_engine("Engine on PostgreSQL", url, args.runs, args.rounds, progress))
+            results.append(
+                pathway.through_engine("Engine on PostgreSQL", url, args.runs, args.rounds, progress)
+            )
     report = write_report(args.output, machine(), datetime.now(UTC), results)
     print(report)
 

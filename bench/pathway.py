@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from random import Random
 
-from sqlalchemy import select
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from engine import Actor, Engine, EngineConfig, MovableClock, clock
 from engine.bundle import read_bundle
@@ -29,13 +29,18 @@ from engine.services import ServiceContext, load_service_modules
 from web.demo_data import PEOPLE, form_payload
 
 PERSON = next(p for p in PEOPLE if p.nationality == "NG")
-CHOICES = {"age_group": "adult", "rg_decision": "positive", "cg_decision": "positive", "dl_decision": "granted"}
+CHOICES = {
+    "age_group": "adult",
+    "rg_decision": "positive",
+    "cg_decision": "positive",
+    "dl_decision": "granted",
+}
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def answers(form: str) -> dict:
     data = form_payload(form, PERSON, Random(1))
-    return {k: (CHOICES[k] if k in CHOICES else v) for k, v in data.items()}
+    return {k: CHOICES.get(k, v) for k, v in data.items()}
 
 
 @dataclass
@@ -70,7 +75,9 @@ def in_memory(runs: int, rounds: int, progress) -> PathwayResult:
     def run_once() -> None:
         movable.set(START)
         context = ServiceContext(now=START, case_key="NRM-2026-000001", data={})
-        workflow = BpmnWorkflow(parsed.spec, dict(parsed.subprocess_specs), script_engine=NrmScriptEngine(context))
+        workflow = BpmnWorkflow(
+            parsed.spec, dict(parsed.subprocess_specs), script_engine=NrmScriptEngine(context)
+        )
         workflow.do_engine_steps()
         while not workflow.is_completed():
             ready = [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
@@ -79,8 +86,11 @@ def in_memory(runs: int, rounds: int, progress) -> PathwayResult:
                 task.data.update(answers(task.task_spec.extensions["properties"]["formJsonSchemaFilename"]))
                 task.run()
             else:
-                due = min(TimerEventDefinition.get_datetime(t._get_internal_data("event_value"))
-                          for t in workflow.event_manager.tasks.values() if t.has_state(TaskState.WAITING))
+                due = min(
+                    TimerEventDefinition.get_datetime(t._get_internal_data("event_value"))
+                    for t in workflow.event_manager.tasks.values()
+                    if t.has_state(TaskState.WAITING)
+                )
                 movable.set(due + timedelta(seconds=1))
                 workflow.refresh_timers()
             context.now = movable.now()

@@ -30,19 +30,29 @@ def write_report(path: Path, machine: str, when: datetime, results: list[Pathway
         "its own transaction: load the case, run to the next wait state, write state, open tasks, timers,",
         "documents and audit rows, then read the case back for the caller.",
         "",
-        f"| how | median runs/s | rounds (runs/s) | ratio to in-memory | target |",
+        "| how | median runs/s | rounds (runs/s) | ratio to in-memory | target |",
         "|---|---:|---|---:|---|",
     ]
     for result in results:
         ratio = result.median / baseline.median
         rounds = ", ".join(f"{r:.1f}" for r in result.runs_per_second)
-        target = "" if result is baseline else f"≥ {TARGET_RATIO} ({'met' if ratio >= TARGET_RATIO else 'not met'})"
+        target = (
+            ""
+            if result is baseline
+            else f"≥ {TARGET_RATIO} ({'met' if ratio >= TARGET_RATIO else 'not met'})"
+        )
         lines.append(f"| {result.name} | {result.median:.1f} | {rounds} | {ratio:.2f} | {target} |")
     sizes = next((r.state_bytes for r in results if r.state_bytes), {})
     if sizes:
-        lines += ["", "## 5. Bytes of instance state per case, at each wait state (first figure)", "",
-                  "The spec is stored once per definition version, not in each case.", "",
-                  "| wait state | bytes |", "|---|---:|"]
+        lines += [
+            "",
+            "## 5. Bytes of instance state per case, at each wait state (first figure)",
+            "",
+            "The spec is stored once per definition version, not in each case.",
+            "",
+            "| wait state | bytes |",
+            "|---|---:|",
+        ]
         lines += [f"| {step} | {size:,} |" for step, size in sizes.items()]
     text = "\n".join(lines) + "\n"
     path.write_text(text)
