@@ -82,6 +82,29 @@ def _check_services(roots: dict[str, etree._Element]) -> list[Finding]:
     return findings
 
 
+def _check_ids(roots: dict[str, etree._Element]) -> list[Finding]:
+    """SpiffWorkflow indexes every element with an id, extension elements included: a task whose id
+    equals its service operator's id (or a parameter's) fails to parse with a misleading message."""
+    findings = []
+    for path, root in roots.items():
+        extension_ids = {
+            n.get("id")
+            for tag in ("serviceTaskOperator", "parameter")
+            for n in root.iterfind(f".//spiffworkflow:{tag}", NS)
+        }
+        for node in root.iterfind(".//bpmn:process//*[@id]", NS):
+            if etree.QName(node).namespace == NS["bpmn"] and node.get("id") in extension_ids:
+                findings.append(
+                    Finding(
+                        path,
+                        node.get("id"),
+                        "this id is also the id of a service operator or "
+                        "parameter; give the element a different id",
+                    )
+                )
+    return findings
+
+
 def _check_forms(roots: dict[str, etree._Element], bundle: Bundle) -> tuple[dict[str, dict], list[Finding]]:
     files = bundle.forms()
     forms, findings = {}, []
@@ -143,6 +166,7 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
     findings += form_findings
     findings += _check_code(roots, dmn_paths)
     findings += _check_services({p: r for p, r in roots.items() if p not in dmn_paths})
+    findings += _check_ids({p: r for p, r in roots.items() if p not in dmn_paths})
     if findings:
         raise DeploymentError(findings)
 

@@ -173,3 +173,19 @@ def test_a_file_too_large_is_refused(engine, tmp_path):
     folder = _bundle(tmp_path)
     (folder / "huge.bpmn").write_bytes(b"<a>" + b" " * (6 * 1024 * 1024) + b"</a>")
     assert "limit" in str(_refused(engine, folder))
+
+
+def test_a_task_id_equal_to_its_service_operator_is_refused_with_a_clear_reason(engine, tmp_path):
+    task = '<bpmn:scriptTask id="greet" name="Greet">'
+    service = (
+        '<bpmn:serviceTask id="working_day_due_date" name="Greet"><bpmn:extensionElements>'
+        '<spiffworkflow:serviceTaskOperator id="working_day_due_date" resultVariable="due">'
+        '<spiffworkflow:parameters><spiffworkflow:parameter id="working_days" type="int" value="5" />'
+        "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>"
+        '</bpmn:extensionElements></bpmn:serviceTask><bpmn:scriptTask id="unused">'
+    )
+    folder = _bundle(tmp_path, (task, service))
+    text = (folder / "mini.bpmn").read_text().replace('targetRef="greet"', 'targetRef="working_day_due_date"')
+    (folder / "mini.bpmn").write_text(text.replace('sourceRef="greet"', 'sourceRef="working_day_due_date"'))
+    error = _refused(engine, folder)
+    assert "mini.bpmn#working_day_due_date" in str(error) and "different id" in str(error)
