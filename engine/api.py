@@ -145,9 +145,7 @@ class Engine:
     def case_data(self, key: str) -> dict[str, Any]:
         """The case data (personal data: callers decide who may see it)."""
         with self.db.reading() as session:
-            row = self._case_row(session, key)
-            definition = self.definitions.get(session, row.definition_id)
-            step = Step(session, definition, row, SYSTEM, self.config.bank_holiday_region)
+            step = self._step(session, self._case_row(session, key), SYSTEM)
             return current_data(step.load_workflow())
 
     def history(self, key: str) -> list[HistoryEntry]:
@@ -196,13 +194,7 @@ class Engine:
             case = self._case_row(session, key)
             if case.status not in allowed:
                 raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")
-            step = Step(
-                session,
-                self.definitions.get(session, case.definition_id),
-                case,
-                actor,
-                self.config.bank_holiday_region,
-            )
+            step = self._step(session, case, actor)
             step.audit(action, reason=reason.strip())
             case.status = status
             case.updated_at = step.now
@@ -257,7 +249,7 @@ class Engine:
                 raise CaseNotActive(f"case {key} is {case.status.value}; resume it before completing tasks")
             definition = self.definitions.get(session, case.definition_id)
             self._validate(definition.forms, row.form, data)
-            step = Step(session, definition, case, actor, self.config.bank_holiday_region)
+            step = self._step(session, case, actor)
             workflow = step.load_workflow()
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or not task.has_state(TaskState.READY):
@@ -309,13 +301,7 @@ class Engine:
                     case = session.get(Case, case_id)
                     if case is None or case.status is not CaseStatus.ACTIVE:
                         continue
-                    step = Step(
-                        session,
-                        self.definitions.get(session, case.definition_id),
-                        case,
-                        actor,
-                        self.config.bank_holiday_region,
-                    )
+                    step = self._step(session, case, actor)
                     step.load_workflow()
                     step.finish()
                     moved += 1
@@ -342,11 +328,11 @@ class Engine:
 
     def _completed_by(self, task_id: str) -> str | None:
         with self.db.reading() as session:
-            return session.scalar(
-                select(AuditEvent.actor).where(
-                    AuditEvent.task_id == task_id, AuditEvent.action == "task_completed"
-                )
-            )
+            return _completed_by(session, task_id)
+
+    def _step(self, session: Session, case: Case, actor: Actor) -> Step:
+        definition = self.definitions.get(session, case.definition_id)
+        return Step(session, definition, case, actor, self.config.bank_holiday_region)
 
     def _open_task(self, session: Session, task_id: str) -> tuple[OpenTask, str]:
         found = session.execute(
@@ -356,11 +342,7 @@ class Engine:
         ).first()
         if found is not None:
             return found[0], found[1]
-        completed_by = session.scalar(
-            select(AuditEvent.actor).where(
-                AuditEvent.task_id == task_id, AuditEvent.action == "task_completed"
-            )
-        )
+        completed_by = _completed_by(session, task_id)
         if completed_by is not None:
             raise TaskAlreadyCompleted(
                 f"task {task_id} was completed already by {completed_by}", completed_by
@@ -378,3 +360,10 @@ class Engine:
         if case is None:
             raise CaseNotFound(f"no case {key}; list cases with `nrm status`")
         return case
+
+
+def _completed_by(session: Session, task_id: str) -> str | None:
+    """Who completed a task, from the audit trail (None if nobody did)."""
+    return session.scalar(
+        select(AuditEvent.actor).where(AuditEvent.task_id == task_id, AuditEvent.action == "task_completed")
+    )
