@@ -22,7 +22,17 @@ from engine.errors import (
     TaskNotFound,
     UnsafeXml,
 )
-from engine.views import SYSTEM, Actor, CaseView, Deployment, DocumentView, FormView, HistoryEntry, TaskView
+from engine.views import (
+    SYSTEM,
+    Actor,
+    CaseView,
+    Deployment,
+    DocumentView,
+    FormView,
+    HistoryEntry,
+    IncidentView,
+    TaskView,
+)
 
 __all__ = [
     "SYSTEM",
@@ -42,6 +52,7 @@ __all__ = [
     "FormValidationError",
     "FormView",
     "HistoryEntry",
+    "IncidentView",
     "MovableClock",
     "NotFound",
     "SandboxViolation",

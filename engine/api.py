@@ -29,14 +29,17 @@ from engine.errors import (
     FieldError,
     Forbidden,
     FormValidationError,
+    NotFound,
     TaskAlreadyCompleted,
     TaskNotFound,
 )
 from engine.forms import validate_form_data
-from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTask, Timer, TimerState
-from engine.queries import case_view, document_view, history_entry, task_view
+from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, Incident, OpenTask, Timer, TimerState
+from engine.queries import case_view, document_view, history_entry, incident_view, task_view
 from engine.runtime import Step, current_data
+from engine.scheduler import TimerScheduler
 from engine.services import load_service_modules
+from engine.timer_firing import TimerFiring
 from engine.views import (
     SYSTEM,
     Actor,
@@ -45,10 +48,10 @@ from engine.views import (
     DocumentView,
     FormView,
     HistoryEntry,
+    IncidentView,
     TaskView,
 )
 
-SCHEDULER = Actor("scheduler", is_superuser=True)
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
@@ -61,6 +64,7 @@ class Engine:
         load_service_modules(self.config.service_modules)
         self.db = Database(self.config.database_url)
         self.definitions = DefinitionCache()
+        self.timer_firing = TimerFiring(self.db, self.definitions, self.config)
 
     # -- schema and definitions ------------------------------------------------------------
     def migrate(self) -> None:
@@ -278,36 +282,61 @@ class Engine:
             raise FormValidationError(form, [FieldError(k, "is not a field of this form") for k in unknown])
 
     # -- timers ----------------------------------------------------------------------------
-    def fire_due_timers(self, actor: Actor = SCHEDULER) -> int:
-        """Fire every waiting timer that is due by the engine clock; returns how many cases moved."""
-        now = clock.now()
+    def fire_due_timers(self) -> int:
+        """Fire every timer due by the engine clock, now, in this process; returns how many fired.
+
+        The scheduler (`nrm scheduler`) does the same continuously; both claim each timer first, so
+        running them side by side fires every timer once."""
+        fired = 0
+        for due in self.timer_firing.due_before(clock.now()):
+            fired += self.timer_firing.claim_and_fire(due.id) == "fired"
+        return fired
+
+    def scheduler(self, node: str | None = None) -> TimerScheduler:
+        """A timer scheduler for this process (not started); several may run on one database."""
+        firing = TimerFiring(self.db, self.definitions, self.config, node)
+        return TimerScheduler(
+            firing,
+            poll_seconds=self.config.scheduler_poll_seconds,
+            horizon_seconds=self.config.scheduler_horizon_seconds,
+            workers=self.config.scheduler_workers,
+        )
+
+    def incidents(self, *, open_only: bool = True) -> list[IncidentView]:
+        """Incidents (timers that kept failing), newest first."""
         with self.db.reading() as session:
-            case_ids = list(
-                session.scalars(
-                    select(Timer.case_id)
-                    .join(Case, Case.id == Timer.case_id)
-                    .where(
-                        Timer.state == TimerState.WAITING,
-                        Timer.due_at <= now,
-                        Case.status == CaseStatus.ACTIVE,
-                    )
-                    .distinct()
+            query = select(Incident, Case.business_key).join(Case, Case.id == Incident.case_id)
+            if open_only:
+                query = query.where(Incident.resolved_at.is_(None))
+            return [
+                incident_view(row, key) for row, key in session.execute(query.order_by(Incident.id.desc()))
+            ]
+
+    def retry_incident(self, incident_id: int, actor: Actor = SYSTEM) -> CaseView:
+        """Put a failed timer back to waiting, with its attempts reset; it fires at the next poll."""
+        with self.db.writing() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None or incident.resolved_at is not None:
+                raise NotFound(f"no open incident {incident_id}; list them with `nrm incidents`")
+            now = clock.now()
+            incident.resolved_at, incident.resolved_by = now, actor.username
+            timer = session.get(Timer, incident.timer_id) if incident.timer_id else None
+            if timer is not None and timer.state is TimerState.FAILED:
+                timer.state, timer.attempts = TimerState.WAITING, 0
+                timer.next_attempt_at = timer.claimed_by = timer.claimed_until = None
+            session.add(
+                AuditEvent(
+                    case_id=incident.case_id,
+                    at=now,
+                    actor=actor.username,
+                    action="incident_retried",
+                    task_id=incident.timer_id,
+                    element_id=incident.element_id,
+                    detail={"incident": incident_id},
                 )
             )
-        moved = 0
-        for case_id in case_ids:
-            try:
-                with self.db.writing() as session:
-                    case = session.get(Case, case_id)
-                    if case is None or case.status is not CaseStatus.ACTIVE:
-                        continue
-                    step = self._step(session, case, actor)
-                    step.load_workflow()
-                    step.finish()
-                    moved += 1
-            except StaleDataError:
-                continue  # someone else moved the case; its timers are looked at again next time
-        return moved
+            key = session.get(Case, incident.case_id).business_key
+        return self.case(key)
 
     # -- helpers ---------------------------------------------------------------------------
     @contextmanager

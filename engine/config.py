@@ -17,6 +17,12 @@ class EngineConfig:
     bank_holiday_region: str = "england-and-wales"
     service_modules: list[str] = field(default_factory=lambda: ["tasks"])
     bundle_path: Path = PROJECT_ROOT / "bpmn"
+    timer_lease_seconds: float = 60.0  # a claimed timer not fired by then is free to claim again
+    timer_max_attempts: int = 5  # failed firings before the timer becomes an incident
+    timer_backoff_seconds: float = 5.0  # wait after the first failure; doubles each time
+    scheduler_poll_seconds: float = 2.0  # how often a scheduler looks for new and changed timers
+    scheduler_horizon_seconds: float = 300.0  # timers due this soon are held as in-memory jobs
+    scheduler_workers: int = 4  # threads firing timers in one scheduler process
 
     def __post_init__(self):
         if self.bank_holiday_region not in BANK_HOLIDAY_REGIONS:
@@ -26,9 +32,24 @@ class EngineConfig:
 
     @classmethod
     def from_environment(cls) -> EngineConfig:
-        """NRM_DATABASE_URL, NRM_BANK_HOLIDAYS, NRM_SERVICE_MODULES (comma-separated), NRM_BUNDLE."""
+        """NRM_DATABASE_URL, NRM_BANK_HOLIDAYS, NRM_SERVICE_MODULES (comma-separated), NRM_BUNDLE and
+        the timer settings NRM_TIMER_LEASE_SECONDS, NRM_TIMER_MAX_ATTEMPTS, NRM_TIMER_BACKOFF_SECONDS,
+        NRM_SCHEDULER_POLL_SECONDS, NRM_SCHEDULER_HORIZON_SECONDS, NRM_SCHEDULER_WORKERS."""
         env = os.environ
+        numbers = {
+            name: kind(env[f"NRM_{name.upper()}"])
+            for name, kind in (
+                ("timer_lease_seconds", float),
+                ("timer_max_attempts", int),
+                ("timer_backoff_seconds", float),
+                ("scheduler_poll_seconds", float),
+                ("scheduler_horizon_seconds", float),
+                ("scheduler_workers", int),
+            )
+            if f"NRM_{name.upper()}" in env
+        }
         return cls(
+            **numbers,
             database_url=env.get("NRM_DATABASE_URL", DEFAULT_DATABASE_URL),
             bank_holiday_region=env.get("NRM_BANK_HOLIDAYS", "england-and-wales"),
             service_modules=[m for m in env.get("NRM_SERVICE_MODULES", "tasks").split(",") if m],

@@ -5,8 +5,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import AuditEvent, Case, CaseDocumentRow, CaseFlagRow, DefinitionVersion, OpenTask, Timer
-from engine.views import CaseView, DocumentView, FlagView, HistoryEntry, TaskView, TimerView
+from engine.models import (
+    AuditEvent,
+    Case,
+    CaseDocumentRow,
+    CaseFlagRow,
+    DefinitionVersion,
+    Incident,
+    OpenTask,
+    Timer,
+)
+from engine.views import CaseView, DocumentView, FlagView, HistoryEntry, IncidentView, TaskView, TimerView
 
 
 def task_view(row: OpenTask, case_key: str) -> TaskView:
@@ -35,6 +44,12 @@ def document_view(row: CaseDocumentRow) -> DocumentView:
     return DocumentView(row.id, row.kind, row.title, row.recipient, row.element_id, row.created_at, row.body)
 
 
+def incident_view(row: Incident, case_key: str) -> IncidentView:
+    return IncidentView(
+        row.id, case_key, row.kind, row.element_id, row.message, row.attempts, row.created_at, row.resolved_at
+    )
+
+
 def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
     definition = session.get(DefinitionVersion, case.definition_id)
     if not details:
@@ -57,6 +72,11 @@ def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
         .where(CaseFlagRow.case_id == case.id, CaseFlagRow.cleared_at.is_(None))
         .order_by(CaseFlagRow.raised_at)
     )
+    incidents = session.scalars(
+        select(Incident)
+        .where(Incident.case_id == case.id, Incident.resolved_at.is_(None))
+        .order_by(Incident.id)
+    )
     return CaseView(
         key=case.business_key,
         status=case.status.value,
@@ -71,4 +91,5 @@ def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
         open_tasks=[task_view(t, case.business_key) for t in tasks],
         timers=[TimerView(t.id, t.element_id, t.name, t.due_at, t.state.value) for t in timers],
         flags=[FlagView(f.kind, f.message, f.raised_at) for f in flags],
+        incidents=[incident_view(i, case.business_key) for i in incidents],
     )

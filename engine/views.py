@@ -77,6 +77,20 @@ class FlagView:
 
 
 @dataclass(frozen=True)
+class IncidentView:
+    """Something a case could not do on its own, for a manager to look at and retry."""
+
+    id: int
+    case_key: str
+    kind: str
+    element_id: str | None
+    message: str
+    attempts: int
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
 class CaseView:
     key: str
     status: str
@@ -91,6 +105,7 @@ class CaseView:
     open_tasks: list[TaskView] = field(default_factory=list)
     timers: list[TimerView] = field(default_factory=list)
     flags: list[FlagView] = field(default_factory=list)
+    incidents: list[IncidentView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -195,3 +197,57 @@ def demo(days: int, per_day: float, more: bool) -> None:
         )
     statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.by_status.items()))
     click.echo(f"{result.cases} cases referred over {days} days, {result.steps} tasks completed: {statuses}.")
+
+
+@main.command()
+@click.option("--node", help="A name for this scheduler in the audit trail (default: host and a random id).")
+def scheduler(node: str | None) -> None:
+    """Fire timers as they fall due, until stopped (Ctrl-C or SIGTERM). Run one or several."""
+    engine = _engine()
+    timers = engine.scheduler(node)
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    timers.start()
+    click.echo(
+        f"Scheduler {timers.node} running on {engine.db.engine.url.render_as_string(hide_password=True)}; "
+        "Ctrl-C stops it."
+    )
+    reported = dict(timers.outcomes)
+    while not stopping.wait(10):
+        if timers.outcomes != reported:
+            reported = dict(timers.outcomes)
+            click.echo(", ".join(f"{count} {outcome}" for outcome, count in reported.items()))
+    timers.stop()
+    click.echo(f"Scheduler stopped: {timers.outcomes['fired']} timers fired.")
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Resolved incidents too.")
+def incidents(show_all: bool) -> None:
+    """Incidents: timers that failed every retry, with the reason."""
+    rows = _engine().incidents(open_only=not show_all)
+    if not rows:
+        click.echo("No incidents.")
+    for incident in rows:
+        state = f"resolved {incident.resolved_at:%Y-%m-%d %H:%M}" if incident.resolved_at else "open"
+        click.echo(
+            f"#{incident.id}  {incident.case_key}  {incident.element_id}  {state}  after "
+            f"{incident.attempts} attempts: {incident.message}"
+        )
+
+
+@main.command("retry-incident")
+@click.argument("incident_id", type=int)
+@click.option("--user")
+def retry_incident(incident_id: int, user: str | None) -> None:
+    """Put the failed timer of INCIDENT_ID back to waiting; a scheduler fires it again."""
+    try:
+        case = _engine().retry_incident(incident_id, _actor(user))
+    except EngineError as error:
+        _fail(error)
+    _print_case(case)
+
+
+if __name__ == "__main__":
+    main()

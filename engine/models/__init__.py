@@ -5,6 +5,7 @@ from engine.models.base import Base
 from engine.models.case import Case, CaseStatus
 from engine.models.definition import DefinitionFile, DefinitionVersion
 from engine.models.document import CaseDocumentRow, CaseFlagRow
+from engine.models.incident import Incident
 from engine.models.open_task import OpenTask
 from engine.models.timer import Timer, TimerState
 
@@ -17,6 +18,7 @@ __all__ = [
     "CaseStatus",
     "DefinitionFile",
     "DefinitionVersion",
+    "Incident",
     "OpenTask",
     "Timer",
     "TimerState",

@@ -15,6 +15,7 @@ class TimerState(enum.StrEnum):
     WAITING = "waiting"
     FIRED = "fired"
     CANCELLED = "cancelled"
+    FAILED = "failed"  # every retry failed: an open incident says why; a manager retries it
 
 
 class Timer(Base):
@@ -34,3 +35,5 @@ class Timer(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(2000))

@@ -1,0 +1,131 @@
+"""The timer scheduler: APScheduler as an in-process alarm clock over the timers table.
+
+Each scheduler process polls the table every few seconds for timers due within the horizon and
+holds one in-memory APScheduler job per timer; when a job runs, the timer is claimed in the
+database and fired (engine/timer_firing.py), so any number of schedulers fire each timer once.
+Job stores are in memory and never shared between processes (APScheduler's docs forbid sharing
+one), and late jobs always run: APScheduler's default misfire grace of one second would drop a
+job whose process was busy or asleep, and overdue timers must fire when a scheduler starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from engine import clock
+from engine.timer_firing import TimerFiring
+
+log = logging.getLogger(__name__)
+POLL_JOB = "nrm-timer-poll"
+
+
+class TimerScheduler:
+    """Fires due timers in the background until stopped."""
+
+    def __init__(
+        self,
+        firing: TimerFiring,
+        *,
+        poll_seconds: float,
+        horizon_seconds: float,
+        workers: int,
+        max_jobs: int = 5000,
+    ):
+        self.firing = firing
+        self.poll_seconds = poll_seconds
+        self.horizon = timedelta(seconds=horizon_seconds)
+        self.max_jobs = max_jobs
+        self._scheduled: dict[str, datetime] = {}  # held jobs: timer id -> when it is due (engine clock)
+        self._lock = threading.Lock()
+        self.outcomes: dict[str, int] = {"fired": 0, "skipped": 0, "retry": 0, "failed": 0}
+        self._apscheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=workers)},
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            timezone=UTC,
+        )
+
+    @property
+    def node(self) -> str:
+        return self.firing.node
+
+    def start(self) -> None:
+        """Start polling at once (so overdue timers fire now) and every `poll_seconds` after."""
+        self._apscheduler.add_job(
+            self.poll,
+            "interval",
+            seconds=self.poll_seconds,
+            id=POLL_JOB,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+        )
+        self._apscheduler.start()
+        log.info("scheduler %s started", self.node)
+
+    def stop(self, wait: bool = True) -> None:
+        """Stop polling and firing (jobs under way finish when `wait`); stopping twice is fine."""
+        if not self._apscheduler.running:
+            return
+        self._apscheduler.shutdown(wait=wait)
+        log.info("scheduler %s stopped", self.node)
+
+    def poll(self) -> int:
+        """Hold a job for every timer due within the horizon; returns how many were added."""
+        engine_now = clock.now()
+        added = 0
+        with self._lock:
+            room = self.max_jobs - len(self._scheduled)
+        if room <= 0:
+            return 0
+        self._hurry_held_jobs(engine_now)
+        for due in self.firing.due_before(engine_now + self.horizon, limit=room + len(self._scheduled)):
+            with self._lock:
+                if due.id in self._scheduled:
+                    continue
+                self._scheduled[due.id] = due.run_at
+            # The engine clock may be moved (tests, demos): wait as long as it says, in real time.
+            wait = max((due.run_at - engine_now).total_seconds(), 0.0)
+            self._apscheduler.add_job(
+                self._fire,
+                "date",
+                args=[due.id],
+                id=due.id,
+                replace_existing=True,
+                run_date=datetime.now(UTC) + timedelta(seconds=wait),
+            )
+            added += 1
+        return added
+
+    def _fire(self, timer_id: str) -> None:
+        try:
+            outcome = self.firing.claim_and_fire(timer_id)
+        except Exception:  # a database outage: the next poll tries again
+            log.exception("could not fire timer %s", timer_id)
+            outcome = "skipped"
+        finally:
+            with self._lock:
+                self._scheduled.pop(timer_id, None)
+        with self._lock:
+            self.outcomes[outcome] += 1
+
+    def _hurry_held_jobs(self, engine_now: datetime) -> None:
+        """Run at once any held job whose timer is due by the engine clock (it was moved forward)."""
+        with self._lock:
+            due_now = [timer_id for timer_id, run_at in self._scheduled.items() if run_at <= engine_now]
+        for timer_id in due_now:
+            job = self._apscheduler.get_job(timer_id)
+            if job is not None and job.next_run_time > datetime.now(UTC):
+                job.modify(next_run_time=datetime.now(UTC))
+
+    def forget(self, timer_id: str) -> None:
+        """Drop a held job (the timer was cancelled elsewhere); a missing job is fine."""
+        with contextlib.suppress(JobLookupError):
+            self._apscheduler.remove_job(timer_id)
+        with self._lock:
+            self._scheduled.pop(timer_id, None)

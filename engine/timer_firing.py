@@ -1,0 +1,190 @@
+"""Firing timers exactly once, from any number of scheduler processes on one database.
+
+The timer row is the truth. A scheduler claims a row with one conditional UPDATE (on PostgreSQL
+through `FOR UPDATE SKIP LOCKED`, so claimers never wait on each other), then fires it in the
+case's own step transaction, which marks the row fired. A claim is a lease: if its process dies,
+the row is free again when the lease runs out. A failure is retried with back-off; after the last
+attempt the timer is failed and an incident says why, until a manager retries it.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import clock
+from engine.config import EngineConfig
+from engine.db import Database
+from engine.definitions import DefinitionCache
+from engine.models import AuditEvent, Case, CaseStatus, Incident, Timer, TimerState
+from engine.runtime import Step
+from engine.views import Actor
+
+log = logging.getLogger(__name__)
+CONFLICT_RETRIES = 5
+
+
+def node_name() -> str:
+    """A name for this scheduler process, unique across machines and restarts."""
+    return f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class DueTimer:
+    id: str
+    due_at: datetime
+    next_attempt_at: datetime | None
+
+    @property
+    def run_at(self) -> datetime:
+        return max(self.due_at, self.next_attempt_at) if self.next_attempt_at else self.due_at
+
+
+class TimerFiring:
+    """Claim and fire timers; used by the scheduler and by `Engine.fire_due_timers`."""
+
+    def __init__(
+        self, db: Database, definitions: DefinitionCache, config: EngineConfig, node: str | None = None
+    ):
+        self.db = db
+        self.definitions = definitions
+        self.config = config
+        self.node = node or node_name()
+        self.actor = Actor(f"scheduler@{self.node}", is_superuser=True)
+
+    def due_before(self, moment: datetime, limit: int = 10_000) -> list[DueTimer]:
+        """Waiting, unclaimed (or lease expired) timers of active cases due before `moment`."""
+        now = clock.now()
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(Timer.id, Timer.due_at, Timer.next_attempt_at)
+                .join(Case, Case.id == Timer.case_id)
+                .where(
+                    Timer.state == TimerState.WAITING,
+                    Timer.due_at <= moment,
+                    Case.status == CaseStatus.ACTIVE,
+                    or_(Timer.claimed_until.is_(None), Timer.claimed_until < now),
+                )
+                .order_by(Timer.due_at)
+                .limit(limit)
+            )
+            return [DueTimer(*row) for row in rows]
+
+    def claim(self, timer_id: str) -> bool:
+        """Take the lease on a due timer; False if another process has it or it is not due."""
+        now = clock.now()
+        claimable = (
+            (Timer.id == timer_id)
+            & (Timer.state == TimerState.WAITING)
+            & (Timer.due_at <= now)
+            & or_(Timer.claimed_until.is_(None), Timer.claimed_until < now)
+            & or_(Timer.next_attempt_at.is_(None), Timer.next_attempt_at <= now)
+        )
+        with self.db.writing() as session:
+            if self.db.is_sqlite:  # writers are serialized (BEGIN IMMEDIATE): the condition is enough
+                statement = update(Timer).where(claimable)
+            else:
+                locked = select(Timer.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
+                statement = update(Timer).where(Timer.id == locked)
+            result = session.execute(
+                statement.values(
+                    claimed_by=self.node,
+                    claimed_until=now + timedelta(seconds=self.config.timer_lease_seconds),
+                    attempts=Timer.attempts + 1,
+                ).execution_options(synchronize_session=False)
+            )
+            return result.rowcount == 1
+
+    def fire(self, timer_id: str) -> str:
+        """Fire a timer this node has claimed: 'fired', 'skipped', 'retry' or 'failed'."""
+        for _ in range(CONFLICT_RETRIES):
+            try:
+                return self._fire_once(timer_id)
+            except StaleDataError:
+                continue  # the case moved under us: look again
+            except Exception as error:  # any failure of the step: retry later, then an incident
+                log.warning("timer %s failed: %s", timer_id, error)
+                return self._record_failure(timer_id, error)
+        return self._record_failure(timer_id, RuntimeError("the case kept changing while the timer fired"))
+
+    def claim_and_fire(self, timer_id: str) -> str:
+        return self.fire(timer_id) if self.claim(timer_id) else "skipped"
+
+    def _fire_once(self, timer_id: str) -> str:
+        with self.db.writing() as session:
+            timer = session.get(Timer, timer_id)
+            if timer is None or timer.state is not TimerState.WAITING or timer.claimed_by != self.node:
+                return "skipped"
+            case = session.get(Case, timer.case_id)
+            if case.status is not CaseStatus.ACTIVE:
+                timer.claimed_by = timer.claimed_until = None
+                return "skipped"
+            step = Step(
+                session,
+                self.definitions.get(session, case.definition_id),
+                case,
+                self.actor,
+                self.config.bank_holiday_region,
+            )
+            step.load_workflow()
+            step.finish()  # marks this timer (and any other due one of the case) fired
+            if timer.state is TimerState.WAITING:  # not due by the engine clock after all
+                timer.claimed_by = timer.claimed_until = None
+                return "skipped"
+            return "fired"
+
+    def _record_failure(self, timer_id: str, error: Exception) -> str:
+        message = f"{type(error).__name__}: {error}"[:2000]
+        now = clock.now()
+        with self.db.writing() as session:
+            timer = session.get(Timer, timer_id)
+            if timer is None or timer.state is not TimerState.WAITING:
+                return "skipped"
+            timer.claimed_by = timer.claimed_until = None
+            timer.last_error = message
+            detail = {"name": timer.name, "attempts": timer.attempts, "error": message}
+            if timer.attempts < self.config.timer_max_attempts:
+                delay = self.config.timer_backoff_seconds * 2 ** (timer.attempts - 1)
+                timer.next_attempt_at = now + timedelta(seconds=delay)
+                session.add(
+                    AuditEvent(
+                        case_id=timer.case_id,
+                        at=now,
+                        actor=self.actor.username,
+                        action="timer_failed",
+                        task_id=timer.id,
+                        element_id=timer.element_id,
+                        detail=detail | {"next_attempt_at": timer.next_attempt_at.isoformat()},
+                    )
+                )
+                return "retry"
+            timer.state = TimerState.FAILED
+            session.add(
+                Incident(
+                    case_id=timer.case_id,
+                    timer_id=timer.id,
+                    element_id=timer.element_id,
+                    kind="timer",
+                    message=message,
+                    attempts=timer.attempts,
+                    created_at=now,
+                )
+            )
+            session.add(
+                AuditEvent(
+                    case_id=timer.case_id,
+                    at=now,
+                    actor=self.actor.username,
+                    action="incident_opened",
+                    task_id=timer.id,
+                    element_id=timer.element_id,
+                    detail=detail,
+                )
+            )
+            return "failed"
