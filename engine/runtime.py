@@ -61,14 +61,17 @@ def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
 
 
 def _script_error(error: Exception) -> EngineError:
-    cause = getattr(error, "exception", None) or error.__cause__
+    cause = error.__cause__ or error.__context__  # SpiffWorkflow raises its error inside `except`
     where = ""
     task = getattr(error, "task", None)
     if task is not None:
         where = f" at {task.task_spec.bpmn_id} ({task.task_spec.bpmn_name or 'unnamed'})"
     if isinstance(cause, SandboxViolation):
         return SandboxViolation(f"{cause}{where}")
-    return ScriptError(f"{str(error).splitlines()[0]}{where}")
+    message = str(error).splitlines()[0].rstrip(". ")
+    if cause is not None and str(cause) not in message:
+        message += f": {type(cause).__name__}: {cause}"
+    return ScriptError(f"{message}{where}")
 
 
 class Step:

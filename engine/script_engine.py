@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -11,6 +12,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from engine.errors import EngineError
 from engine.sandbox import SandboxEnvironment
 from engine.services import ServiceContext, call_service
+from engine.working_days import working_day_deadline
 
 
 class NrmScriptEngine(PythonScriptEngine):
@@ -19,6 +21,23 @@ class NrmScriptEngine(PythonScriptEngine):
     def __init__(self, context: ServiceContext):
         super().__init__(environment=SandboxEnvironment())
         self.context = context
+
+    def evaluate(self, task, expression: str, external_context: dict | None = None) -> Any:
+        return super().evaluate(task, expression, self._helpers() | (external_context or {}))
+
+    def execute(self, task, script: str, external_context: dict | None = None) -> Any:
+        return super().execute(task, script, self._helpers() | (external_context or {}))
+
+    def _helpers(self) -> dict[str, Any]:
+        """Functions diagrams may call in any expression or script, on the step's clock."""
+        context = self.context
+
+        def working_days(n: int, region: str | None = None) -> str:
+            """End of the Nth working day from now (bank holidays of the region excluded), as ISO."""
+            deadline = working_day_deadline(context.now, n, region or context.bank_holiday_region)
+            return deadline.astimezone(UTC).isoformat()
+
+        return {"working_days": working_days}
 
     def call_service(self, task, operation_name: str, operation_params: dict, **_: Any) -> str:
         params = {name: spec["value"] for name, spec in operation_params.items()}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import DeploymentError
+from engine import DeploymentError, EngineError
 from engine.models import DefinitionVersion
 from tests.conftest import MINI
 
@@ -189,3 +189,16 @@ def test_a_task_id_equal_to_its_service_operator_is_refused_with_a_clear_reason(
     (folder / "mini.bpmn").write_text(text.replace('sourceRef="greet"', 'sourceRef="working_day_due_date"'))
     error = _refused(engine, folder)
     assert "mini.bpmn#working_day_due_date" in str(error) and "different id" in str(error)
+
+
+def test_code_that_passes_the_deploy_check_is_still_sandboxed_when_it_runs(engine, tmp_path):
+    """str.format can reach attributes by name inside the string; the runtime guard refuses it."""
+    engine.deploy(
+        _bundle(tmp_path, ("greeting = 'hello ' + name", "greeting = '{0.__class__}'.format(name)"))
+    )
+    case = engine.start_case("mini_process")
+    with pytest.raises(EngineError, match="format") as raised:
+        engine.complete_task(case.open_tasks[0].id, {"name": "Ann", "team": "a"})
+    assert "greet" in str(raised.value)
+    assert engine.case(case.key).open_tasks[0].element_id == "say_hello"
+    assert "greeting" not in engine.case_data(case.key)

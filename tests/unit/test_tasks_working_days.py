@@ -9,7 +9,8 @@ import pytest
 
 import tasks  # noqa: F401  (registers the operators)
 from engine.services import ServiceContext, call_service
-from tasks.working_days import add_working_days, working_day_due_date
+from engine.working_days import add_working_days
+from tasks.working_days import working_day_due_date
 
 
 def make_context(now: datetime, region: str = "england-and-wales") -> ServiceContext:

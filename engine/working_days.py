@@ -1,0 +1,67 @@
+"""Working days: Monday to Friday, less the bank holidays of a UK region (`holidays` package).
+
+Used by timers in the diagrams (`working_days(5)`) and by the `working_day_due_date` service
+task. The day counted from never counts itself: the deadline is the end (23:59:59 London time)
+of the Nth working day after it. A referral on Thursday 2 April 2026 with 5 working days is due
+by the end of Monday 13 April 2026, because Good Friday and Easter Monday are bank holidays in
+England and Wales. Zero working days means the end of the day itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LONDON = ZoneInfo("Europe/London")
+# Region names used in settings and diagrams -> subdivision codes of holidays.UK.
+REGION_SUBDIVISIONS: dict[str, str] = {
+    "england-and-wales": "ENG",
+    "scotland": "SCT",
+    "northern-ireland": "NIR",
+}
+MAX_WORKING_DAYS = 365
+END_OF_DAY = time(23, 59, 59)
+
+
+def check_region(region: object) -> str:
+    """The holidays subdivision code of `region`; ValueError naming the allowed regions."""
+    if not isinstance(region, str) or region not in REGION_SUBDIVISIONS:
+        raise ValueError(f"unknown bank holiday region {region!r}; allowed: {', '.join(REGION_SUBDIVISIONS)}")
+    return REGION_SUBDIVISIONS[region]
+
+
+def check_working_days(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_WORKING_DAYS:
+        raise ValueError(f"working_days must be a whole number from 0 to {MAX_WORKING_DAYS}, got {n!r}")
+    return n
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(subdivision: str, year: int) -> frozenset[date]:
+    return frozenset(holidays.UK(subdiv=subdivision, years=year))
+
+
+def is_working_day(day: date, region: str) -> bool:
+    """True if `day` is a Monday to Friday that is not a bank holiday in `region`."""
+    return day.weekday() < 5 and day not in _bank_holidays(check_region(region), day.year)
+
+
+def add_working_days(start_date: date, n: int, region: str) -> date:
+    """The Nth working day after `start_date` in `region` (`n == 0`: `start_date` itself)."""
+    remaining = check_working_days(n)
+    check_region(region)
+    day = start_date
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day, region):
+            remaining -= 1
+    return day
+
+
+def working_day_deadline(start: datetime, n: int, region: str) -> datetime:
+    """The end (23:59:59 London time) of the Nth working day after the London date of `start`."""
+    due_day = add_working_days(start.astimezone(LONDON).date(), n, region)
+    return datetime.combine(due_day, END_OF_DAY, tzinfo=LONDON)
