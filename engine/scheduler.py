@@ -24,6 +24,7 @@ from engine.timer_firing import TimerFiring
 
 log = logging.getLogger(__name__)
 POLL_JOB = "nrm-timer-poll"
+DRAIN_JOB = "nrm-timer-drain"
 
 
 class TimerScheduler:
@@ -42,6 +43,7 @@ class TimerScheduler:
         self.poll_seconds = poll_seconds
         self.horizon = timedelta(seconds=horizon_seconds)
         self.max_jobs = max_jobs
+        self.workers = workers
         self._scheduled: dict[str, datetime] = {}  # held jobs: timer id -> when it is due (engine clock)
         self._lock = threading.Lock()
         self.outcomes: dict[str, int] = {"fired": 0, "skipped": 0, "retry": 0, "failed": 0}
@@ -84,6 +86,8 @@ class TimerScheduler:
         if room <= 0:
             return 0
         self._hurry_held_jobs(engine_now)
+        if self.firing.due_before(engine_now, limit=1):
+            self._start_draining()
         for due in self.firing.due_before(engine_now + self.horizon, limit=room + len(self._scheduled)):
             with self._lock:
                 if due.id in self._scheduled:
@@ -113,6 +117,23 @@ class TimerScheduler:
                 self._scheduled.pop(timer_id, None)
         with self._lock:
             self.outcomes[outcome] += 1
+
+    def _start_draining(self) -> None:
+        """Timers are due now (a burst, or overdue at start-up): every worker drains in batches."""
+        for worker in range(self.workers):
+            job_id = f"{DRAIN_JOB}-{worker}"
+            if self._apscheduler.get_job(job_id) is None:
+                self._apscheduler.add_job(self._drain, "date", id=job_id, run_date=datetime.now(UTC))
+
+    def _drain(self) -> None:
+        try:
+            outcomes = self.firing.drain()
+        except Exception:  # a database outage: the next poll tries again
+            log.exception("draining due timers failed")
+            return
+        with self._lock:
+            for outcome, count in outcomes.items():
+                self.outcomes[outcome] += count
 
     def _hurry_held_jobs(self, engine_now: datetime) -> None:
         """Run at once any held job whose timer is due by the engine clock (it was moved forward)."""

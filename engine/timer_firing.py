@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import socket
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -75,6 +76,40 @@ class TimerFiring:
                 .limit(limit)
             )
             return [DueTimer(*row) for row in rows]
+
+    def claim_batch(self, limit: int) -> list[str]:
+        """Claim up to `limit` due timers at once (a burst, or overdue timers at start-up)."""
+        now = clock.now()
+        claimable = (
+            (Timer.state == TimerState.WAITING)
+            & (Timer.due_at <= now)
+            & or_(Timer.claimed_until.is_(None), Timer.claimed_until < now)
+            & or_(Timer.next_attempt_at.is_(None), Timer.next_attempt_at <= now)
+            & Timer.case_id.in_(select(Case.id).where(Case.status == CaseStatus.ACTIVE))
+        )
+        candidates = select(Timer.id).where(claimable).order_by(Timer.due_at).limit(limit)
+        if not self.db.is_sqlite:
+            candidates = candidates.with_for_update(skip_locked=True)
+        with self.db.writing() as session:
+            claimed = session.scalars(
+                update(Timer)
+                .where(Timer.id.in_(candidates.scalar_subquery()), claimable)
+                .values(
+                    claimed_by=self.node,
+                    claimed_until=now + timedelta(seconds=self.config.timer_lease_seconds),
+                    attempts=Timer.attempts + 1,
+                )
+                .returning(Timer.id)
+                .execution_options(synchronize_session=False)
+            )
+            return list(claimed)
+
+    def drain(self, batch: int = 20) -> Counter[str]:
+        """Claim and fire due timers until none is left; returns the outcomes ('fired': n, …)."""
+        outcomes: Counter[str] = Counter()
+        while ids := self.claim_batch(batch):
+            outcomes.update(self.fire(timer_id) for timer_id in ids)
+        return outcomes
 
     def claim(self, timer_id: str) -> bool:
         """Take the lease on a due timer; False if another process has it or it is not due."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import Clock, Engine, EngineConfig, clock
+from engine import Clock, Engine, EngineConfig, MovableClock, clock
 from engine.models import AuditEvent, Timer, TimerState
 from tests.conftest import DATABASES, ROOT
 from tests.timers.conftest import FIXTURES, eventually, fired_count
@@ -24,16 +24,19 @@ pytestmark = pytest.mark.parametrize("database_url", [DATABASES[1]], indirect=Tr
 
 @pytest.fixture
 def burst(database_url):
-    """1,000 cases whose timers all fall due at the same moment, a few seconds from now."""
-    previous = clock.use(Clock())
+    """1,000 cases whose timers all fall due at the same moment, before the schedulers start.
+
+    The cases are started on an engine clock an hour behind real time, so that none of their
+    timers is past due while the others are still being created; the schedulers use real time."""
+    real_now = Clock().now()
+    previous = clock.use(MovableClock(real_now - timedelta(hours=1)))
     engine = Engine(EngineConfig(database_url=database_url, service_modules=["tasks"]))
     engine.migrate()
     engine.deploy(FIXTURES / "quick_timer")
-    due = (clock.now() + timedelta(seconds=30)).isoformat()
+    due = (real_now + timedelta(seconds=1)).isoformat()
     for _ in range(TIMERS):
         engine.start_case("quick_timer", {"due": due})
-    with engine.db.writing() as session:  # bring them all forward: due in 3 seconds from now
-        session.execute(Timer.__table__.update().values(due_at=clock.now() + timedelta(seconds=3)))
+    clock.use(Clock())
     yield engine
     engine.db.dispose()
     clock.use(previous)
