@@ -89,6 +89,8 @@ class TimerScheduler:
         if self.firing.due_before(engine_now, limit=1):
             self._start_draining()
         for due in self.firing.due_before(engine_now + self.horizon, limit=room + len(self._scheduled)):
+            if due.run_at <= engine_now:
+                continue  # due now: the drain jobs take it
             with self._lock:
                 if due.id in self._scheduled:
                     continue
