@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -41,6 +41,8 @@ from engine.services import ServiceContext
 from engine.views import Actor
 
 MAX_ENGINE_ROUNDS = 100
+OPEN_TASKS = OpenTask.__table__
+TIMERS = Timer.__table__
 
 
 def lane_group(lane: str | None) -> str:
@@ -95,6 +97,8 @@ class Step:
         )
         self.script_engine = NrmScriptEngine(self.context)
         self.workflow: BpmnWorkflow | None = None
+        self._events: list[dict[str, Any]] = []
+        self.fired_timers: set[str] = set()  # timers this step fired (for the scheduler)
 
     def new_workflow(self, data: dict[str, Any]) -> BpmnWorkflow:
         spec, subprocess_specs = self.definition.specs
@@ -158,6 +162,7 @@ class Step:
         self._sync_open_tasks(open_tasks)
         self._sync_timers(workflow, timers)
         self._write_documents_and_flags()
+        self._write_events()
 
     def _run_to_wait_state(self, workflow: BpmnWorkflow) -> None:
         for _ in range(MAX_ENGINE_ROUNDS):
@@ -193,105 +198,157 @@ class Step:
         return self.run(lambda: self.script_engine.evaluate(task, expression))
 
     def _sync_open_tasks(self, ready: list) -> None:
-        rows = {
-            r.id: r for r in self.session.scalars(select(OpenTask).where(OpenTask.case_id == self.case.id))
-        }
+        # Core statements, not ORM objects: this runs on every step (see docs/benchmarks.md).
+        known = set(self._sql(select(OpenTask.id).where(OpenTask.case_id == self.case.id)).scalars())
         current = {str(t.id): t for t in ready}
-        for task_id, row in rows.items():
-            if task_id not in current:
-                self.session.delete(row)
+        gone = known - current.keys()
+        if gone:
+            self._sql(delete(OPEN_TASKS).where(OPEN_TASKS.c.id.in_(gone)))
+        rows = []
         for task_id, task in current.items():
-            if task_id in rows:
+            if task_id in known:
                 continue
             spec = task.task_spec
-            group = self._property(task, "candidateGroup") or lane_group(spec.lane)
+            group = str(self._property(task, "candidateGroup") or lane_group(spec.lane))
             due = self._property(task, "dueDate")
-            self.session.add(
-                OpenTask(
-                    id=task_id,
-                    case_id=self.case.id,
-                    element_id=spec.bpmn_id,
-                    name=spec.bpmn_name or spec.bpmn_id,
-                    process_id=task.workflow.spec.name,
-                    lane=spec.lane,
-                    candidate_group=str(group),
-                    form=spec.extensions.get("properties", {}).get("formJsonSchemaFilename"),
-                    created_at=self.now,
-                    due_at=TimerEventDefinition.get_datetime(due) if due else None,
-                )
+            rows.append(
+                {
+                    "id": task_id,
+                    "case_id": self.case.id,
+                    "element_id": spec.bpmn_id,
+                    "name": spec.bpmn_name or spec.bpmn_id,
+                    "process_id": task.workflow.spec.name,
+                    "lane": spec.lane,
+                    "candidate_group": group,
+                    "assignee": None,
+                    "created_at": self.now,
+                    "form": spec.extensions.get("properties", {}).get("formJsonSchemaFilename"),
+                    "due_at": TimerEventDefinition.get_datetime(due) if due else None,
+                }
             )
-            self.audit(
-                "task_opened", task_id=task_id, element_id=spec.bpmn_id, name=spec.bpmn_name, group=str(group)
-            )
+            self._event("task_opened", task_id, spec.bpmn_id, name=spec.bpmn_name, group=group)
+        if rows:
+            self._sql(insert(OPEN_TASKS), rows)
 
     def _sync_timers(self, workflow: BpmnWorkflow, waiting: dict[str, tuple[str, datetime, bool]]) -> None:
-        rows = {
-            r.id: r
-            for r in self.session.scalars(
-                select(Timer).where(Timer.case_id == self.case.id, Timer.state == TimerState.WAITING)
+        known = self._sql(
+            select(Timer.id, Timer.element_id, Timer.name, Timer.due_at).where(
+                Timer.case_id == self.case.id, Timer.state == TimerState.WAITING
             )
-        }
-        for timer_id, row in rows.items():
+        ).all()
+        ended: dict[TimerState, list[str]] = {TimerState.FIRED: [], TimerState.CANCELLED: []}
+        for timer_id, element_id, name, due_at in known:
             if timer_id in waiting:
                 continue
             task = workflow.get_task_from_id(UUID(timer_id))
             fired = task is not None and task.has_state(TaskState.COMPLETED | TaskState.READY)
-            row.state = TimerState.FIRED if fired else TimerState.CANCELLED
-            row.fired_at = self.now if fired else None
-            self.audit(
+            ended[TimerState.FIRED if fired else TimerState.CANCELLED].append(timer_id)
+            self._event(
                 "timer_fired" if fired else "timer_cancelled",
-                task_id=timer_id,
-                element_id=row.element_id,
-                name=row.name,
-                due_at=row.due_at.isoformat(),
-            )
-        for timer_id, (name, due, _boundary) in waiting.items():
-            if timer_id in rows:
-                continue
-            task = workflow.get_task_from_id(UUID(timer_id))
-            self.session.add(
-                Timer(
-                    id=timer_id,
-                    case_id=self.case.id,
-                    element_id=task.task_spec.bpmn_id,
-                    name=name,
-                    due_at=due,
-                    state=TimerState.WAITING,
-                    created_at=self.now,
-                    attempts=0,
-                )
-            )
-            self.audit(
-                "timer_set",
-                task_id=timer_id,
-                element_id=task.task_spec.bpmn_id,
+                timer_id,
+                element_id,
                 name=name,
-                due_at=due.isoformat(),
+                due_at=due_at.isoformat(),
             )
+        self.fired_timers.update(ended[TimerState.FIRED])
+        for state, ids in ended.items():
+            if ids:
+                self._sql(
+                    update(TIMERS)
+                    .where(Timer.id.in_(ids))
+                    .values(state=state, fired_at=self.now if state is TimerState.FIRED else None)
+                    .execution_options(synchronize_session=False)
+                )
+        known_ids = {row[0] for row in known}
+        rows = []
+        for timer_id, (name, due, _boundary) in waiting.items():
+            if timer_id in known_ids:
+                continue
+            element_id = workflow.get_task_from_id(UUID(timer_id)).task_spec.bpmn_id
+            rows.append(
+                {
+                    "id": timer_id,
+                    "case_id": self.case.id,
+                    "element_id": element_id,
+                    "name": name,
+                    "due_at": due,
+                    "state": TimerState.WAITING,
+                    "created_at": self.now,
+                    "attempts": 0,
+                }
+            )
+            self._event("timer_set", timer_id, element_id, name=name, due_at=due.isoformat())
+        if rows:
+            self._sql(insert(TIMERS), rows)
 
     def _write_documents_and_flags(self) -> None:
-        for document in self.context.documents:
-            self.session.add(
-                CaseDocumentRow(
-                    id=document.id,
-                    case_id=self.case.id,
-                    kind=document.kind,
-                    title=document.title,
-                    recipient=document.recipient,
-                    body=document.body,
-                    created_at=self.now,
-                )
+        if self.context.documents:
+            self._sql(
+                insert(CaseDocumentRow.__table__),
+                [
+                    {
+                        "id": d.id,
+                        "case_id": self.case.id,
+                        "kind": d.kind,
+                        "title": d.title,
+                        "recipient": d.recipient,
+                        "body": d.body,
+                        "element_id": None,
+                        "created_at": self.now,
+                    }
+                    for d in self.context.documents
+                ],
             )
-            self.audit(
-                "document_created", document_id=document.id, kind=document.kind, recipient=document.recipient
+        for document in self.context.documents:
+            self._event(
+                "document_created",
+                None,
+                None,
+                document_id=document.id,
+                kind=document.kind,
+                recipient=document.recipient,
+            )
+        if self.context.flags:
+            self._sql(
+                insert(CaseFlagRow.__table__),
+                [
+                    {
+                        "case_id": self.case.id,
+                        "kind": f.kind,
+                        "message": f.message,
+                        "raised_at": self.now,
+                        "cleared_at": None,
+                    }
+                    for f in self.context.flags
+                ],
             )
         for flag in self.context.flags:
-            self.session.add(
-                CaseFlagRow(case_id=self.case.id, kind=flag.kind, message=flag.message, raised_at=self.now)
-            )
-            self.audit("case_flagged", kind=flag.kind)
+            self._event("case_flagged", None, None, kind=flag.kind)
         self.context.documents.clear()
         self.context.flags.clear()
+
+    def _event(self, action: str, task_id: str | None, element_id: str | None, **detail: Any) -> None:
+        """An audit row written with the others of this step in one INSERT."""
+        self._events.append(
+            {
+                "case_id": self.case.id,
+                "at": self.now,
+                "actor": self.actor.username,
+                "action": action,
+                "task_id": task_id,
+                "element_id": element_id,
+                "detail": detail,
+            }
+        )
+
+    def _write_events(self) -> None:
+        if self._events:
+            self._sql(insert(AuditEvent.__table__), self._events)
+            self._events.clear()
+
+    def _sql(self, statement, parameters=None):
+        """Run a Core statement on the step's connection, skipping the ORM (it runs on every step)."""
+        return self.session.connection().execute(statement, parameters)
 
     @staticmethod
     def _outcome(workflow: BpmnWorkflow) -> str | None:

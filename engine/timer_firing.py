@@ -169,10 +169,12 @@ class TimerFiring:
             )
             step.load_workflow()
             step.finish()  # marks this timer (and any other due one of the case) fired
-            if timer.state is TimerState.WAITING:  # not due by the engine clock after all
-                timer.claimed_by = timer.claimed_until = None
-                return "skipped"
-            return "fired"
+            if timer_id in step.fired_timers:
+                return "fired"
+            session.execute(  # not due by the engine clock after all: give the lease back
+                update(Timer).where(Timer.id == timer_id).values(claimed_by=None, claimed_until=None)
+            )
+            return "skipped"
 
     def _record_failure(self, timer_id: str, error: Exception) -> str:
         message = f"{type(error).__name__}: {error}"[:2000]
