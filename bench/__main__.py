@@ -9,7 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import pathway
+from bench import pathway, timer_burst
 from bench.databases import postgres_database, sqlite_database
 from bench.report import write_report
 from engine.config import PROJECT_ROOT
@@ -31,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20, help="pathways per round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds (the median is reported)")
+    parser.add_argument("--timers", type=int, default=10_000, help="timers in the burst")
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     progress = print
@@ -45,7 +46,13 @@ def main() -> None:
             results.append(
                 pathway.through_engine("Engine on PostgreSQL", url, args.runs, args.rounds, progress)
             )
-    report = write_report(args.output, machine(), datetime.now(UTC), results)
+    bursts = []
+    with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
+        bursts.append(timer_burst.burst("SQLite", url, args.timers, progress))
+    with postgres_database() as url:
+        if url is not None:
+            bursts.append(timer_burst.burst("PostgreSQL", url, args.timers, progress))
+    report = write_report(args.output, machine(), datetime.now(UTC), results, bursts)
     print(report)
 
 

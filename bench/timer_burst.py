@@ -98,9 +98,7 @@ def burst(name: str, database_url: str, timers: int, progress) -> BurstResult:
         due = real.now() + timedelta(seconds=max(10.0, timers / 1000))
         began = time.perf_counter()
         _copy_cases(engine, timers, due.isoformat())
-        progress(
-            f"{name}: {timers} cases copied in {time.perf_counter() - began:.1f} s; due {due:%H:%M:%S}"
-        )
+        progress(f"{name}: {timers} cases copied in {time.perf_counter() - began:.1f} s; due {due:%H:%M:%S}")
         clock.use(real)
         scheduler = engine.scheduler("bench")
         time.sleep(max((due - real.now()).total_seconds() - 0.5, 0))
