@@ -16,16 +16,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## The application on its embedded default: SQLite in instance/, the NRM models deployed, demo cases.
+## The application on its embedded default: SQLite in instance/, the NRM models deployed, demo
+## cases, and the timer scheduler running until Ctrl-C.
 run: setup
+	$(BIN)/nrm run
+
+## Only the database and the demo cases, then return.
+demo: setup
 	$(BIN)/nrm init
 	$(BIN)/nrm demo
-	@echo
-	@echo "Try: $(BIN)/nrm status          (the newest cases)"
-	@echo "     $(BIN)/nrm tasks           (open tasks, soonest due first)"
-	@echo "     $(BIN)/nrm status NRM-...  --history"
-
-demo: run
 
 ## The whole test suite (PostgreSQL tests run when NRM_TEST_POSTGRES_URL is set; .ci/run sets it).
 test: setup

@@ -48,7 +48,11 @@ class TimerScheduler:
         self._lock = threading.Lock()
         self.outcomes: dict[str, int] = {"fired": 0, "skipped": 0, "retry": 0, "failed": 0}
         self._apscheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(max_workers=workers)},
+            # The poll has a thread of its own, so draining a burst never keeps it waiting.
+            executors={
+                "default": ThreadPoolExecutor(max_workers=workers),
+                "poll": ThreadPoolExecutor(max_workers=1),
+            },
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             timezone=UTC,
         )
@@ -64,6 +68,7 @@ class TimerScheduler:
             "interval",
             seconds=self.poll_seconds,
             id=POLL_JOB,
+            executor="poll",
             next_run_time=datetime.now(UTC),
             max_instances=1,
         )
@@ -88,9 +93,12 @@ class TimerScheduler:
         self._hurry_held_jobs(engine_now)
         if self.firing.due_before(engine_now, limit=1):
             self._start_draining()
-        for due in self.firing.due_before(engine_now + self.horizon, limit=room + len(self._scheduled)):
+        upcoming = self.firing.due_before(
+            engine_now + self.horizon, limit=room + len(self._scheduled), after=engine_now
+        )  # timers due now are the drain jobs' work
+        for due in upcoming:
             if due.run_at <= engine_now:
-                continue  # due now: the drain jobs take it
+                continue
             with self._lock:
                 if due.id in self._scheduled:
                     continue

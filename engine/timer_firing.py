@@ -59,9 +59,13 @@ class TimerFiring:
         self.node = node or node_name()
         self.actor = Actor(f"scheduler@{self.node}", is_superuser=True)
 
-    def due_before(self, moment: datetime, limit: int = 10_000) -> list[DueTimer]:
-        """Waiting, unclaimed (or lease expired) timers of active cases due before `moment`."""
+    def due_before(
+        self, moment: datetime, limit: int = 10_000, after: datetime | None = None
+    ) -> list[DueTimer]:
+        """Waiting, unclaimed (or lease expired) timers of active cases due before `moment` (and,
+        given `after`, due or next attempted after it)."""
         now = clock.now()
+        later = [or_(Timer.due_at > after, Timer.next_attempt_at > after)] if after is not None else []
         with self.db.reading() as session:
             rows = session.execute(
                 select(Timer.id, Timer.due_at, Timer.next_attempt_at)
@@ -71,6 +75,7 @@ class TimerFiring:
                     Timer.due_at <= moment,
                     Case.status == CaseStatus.ACTIVE,
                     or_(Timer.claimed_until.is_(None), Timer.claimed_until < now),
+                    *later,
                 )
                 .order_by(Timer.due_at)
                 .limit(limit)

@@ -41,10 +41,7 @@ def main() -> None:
     """Run the UK National Referral Mechanism as BPMN. Settings: NRM_DATABASE_URL (default SQLite)."""
 
 
-@main.command()
-def init() -> None:
-    """Create or upgrade the database and deploy the models in bpmn/."""
-    engine = _engine(require_schema=False)
+def _initialise(engine: Engine) -> None:
     engine.migrate()
     click.echo(f"Database ready: {engine.db.engine.url.render_as_string(hide_password=True)}")
     try:
@@ -55,6 +52,12 @@ def init() -> None:
     click.echo(
         f"{deployment.process_id} version {deployment.version} {state} ({deployment.content_hash[:12]})"
     )
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the database and deploy the models in bpmn/."""
+    _initialise(_engine(require_schema=False))
 
 
 @main.command()
@@ -179,47 +182,75 @@ def fire_timers() -> None:
     click.echo(f"{moved} case(s) moved on.")
 
 
+def _add_demo(engine: Engine, days: int, per_day: float) -> None:
+    from web.demo import run_demo  # the demo is a tool, not part of every command's start-up
+
+    with click.progressbar(length=days, label="Simulating referrals", show_pos=True) as bar:
+        result = run_demo(engine, days=days, referrals_per_day=per_day, on_day=lambda _d, _r: bar.update(1))
+    statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.by_status.items()))
+    click.echo(f"{result.cases} cases referred over {days} days, {result.steps} tasks completed: {statuses}.")
+
+
 @main.command()
 @click.option("--days", default=150, show_default=True, help="How many days of referrals to simulate.")
 @click.option("--per-day", default=1.6, show_default=True, help="Referrals per day on average.")
 @click.option("--more", is_flag=True, help="Add demo cases even if the database has cases already.")
 def demo(days: int, per_day: float, more: bool) -> None:
     """Fill the database with realistic (fictional) cases at every stage of the pathway."""
-    from web.demo import run_demo  # the demo is a tool, not part of every command's start-up
-
     engine = _engine()
     if engine.cases(limit=1) and not more:
         click.echo("The database has cases already; not adding demo cases (use --more to add anyway).")
         return
-    with click.progressbar(length=days, label="Simulating referrals", show_pos=True) as bar:
-        result = run_demo(
-            engine, days=days, referrals_per_day=per_day, on_day=lambda _day, _result: bar.update(1)
-        )
-    statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.by_status.items()))
-    click.echo(f"{result.cases} cases referred over {days} days, {result.steps} tasks completed: {statuses}.")
+    _add_demo(engine, days, per_day)
 
 
-@main.command()
-@click.option("--node", help="A name for this scheduler in the audit trail (default: host and a random id).")
-def scheduler(node: str | None) -> None:
-    """Fire timers as they fall due, until stopped (Ctrl-C or SIGTERM). Run one or several."""
-    engine = _engine()
+def _serve_timers(engine: Engine, node: str | None, banner: str) -> None:
+    """Run a timer scheduler until SIGINT or SIGTERM, reporting what it fires."""
     timers = engine.scheduler(node)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     timers.start()
-    click.echo(
-        f"Scheduler {timers.node} running on {engine.db.engine.url.render_as_string(hide_password=True)}; "
-        "Ctrl-C stops it."
-    )
+    click.echo(banner.format(node=timers.node, url=engine.db.engine.url.render_as_string(hide_password=True)))
     reported = dict(timers.outcomes)
     while not stopping.wait(10):
         if timers.outcomes != reported:
             reported = dict(timers.outcomes)
             click.echo(", ".join(f"{count} {outcome}" for outcome, count in reported.items()))
     timers.stop()
-    click.echo(f"Scheduler stopped: {timers.outcomes['fired']} timers fired.")
+    click.echo(f"Stopped: {timers.outcomes['fired']} timers fired.")
+
+
+@main.command()
+@click.option("--node", help="A name for this scheduler in the audit trail (default: host and a random id).")
+def scheduler(node: str | None) -> None:
+    """Fire timers as they fall due, until stopped (Ctrl-C or SIGTERM). Run one or several."""
+    _serve_timers(_engine(), node, "Scheduler {node} running on {url}; Ctrl-C stops it.")
+
+
+@main.command()
+@click.option(
+    "--demo/--no-demo",
+    "with_demo",
+    default=True,
+    show_default=True,
+    help="Add demo cases when the database has none.",
+)
+def run(with_demo: bool) -> None:
+    """The single-machine set-up: database ready, models deployed, demo cases, timers firing."""
+    engine = _engine(require_schema=False)
+    _initialise(engine)
+    if with_demo and not engine.cases(limit=1):
+        _add_demo(engine, 150, 1.6)
+    _serve_timers(
+        engine,
+        None,
+        (
+            "NRM is running on {url}; timers fire as they fall due (scheduler {node}).\n"
+            "The web inbox is not built yet: in another terminal, `.venv/bin/nrm tasks` lists open\n"
+            "tasks and `.venv/bin/nrm status` the cases. Ctrl-C stops."
+        ),
+    )
 
 
 @main.command()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import MINI
+from tests.conftest import MINI, ROOT
 from web.cli import main
 
 
@@ -68,3 +72,31 @@ def test_demo_fills_every_stage_and_does_not_run_twice(nrm_cli):
     for stage in ("Make the reasonable grounds decision", "Day 30 of reflection", "completed"):
         assert stage in listing, stage
     assert "not adding demo cases" in nrm_cli("demo", "--days", "5")
+
+
+@pytest.mark.parametrize("command", [["run", "--no-demo"], ["scheduler", "--node", "cli-test"]])
+def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
+    env = dict(os.environ, NRM_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    if command[0] == "scheduler":
+        subprocess.run(
+            [sys.executable, "-m", "web.cli", "init"], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", *command],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    banner = ""
+    while "Ctrl-C stops" not in banner:
+        line = process.stdout.readline()
+        assert line, f"{command[0]} ended early: {banner}"
+        banner += line
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert "Stopped: 0 timers fired." in output
+    if command[0] == "run":
+        assert "nrm_pathway version 1 deployed" in banner
