@@ -39,7 +39,9 @@ from engine.queries import case_view, document_view, history_entry, incident_vie
 from engine.runtime import Step, current_data
 from engine.scheduler import TimerScheduler
 from engine.services import load_service_modules
+from engine.task_claims import TaskClaims, record_refusal
 from engine.timer_firing import TimerFiring
+from engine.users import UserDirectory
 from engine.views import (
     SYSTEM,
     Actor,
@@ -65,6 +67,8 @@ class Engine:
         self.db = Database(self.config.database_url)
         self.definitions = DefinitionCache()
         self.timer_firing = TimerFiring(self.db, self.definitions, self.config)
+        self.users = UserDirectory(self.db)
+        self.claims = TaskClaims(self.db)
 
     # -- schema and definitions ------------------------------------------------------------
     def migrate(self) -> None:
@@ -237,17 +241,17 @@ class Engine:
 
     def task_form(self, task_id: str, actor: Actor = SYSTEM) -> FormView:
         """A task with its form's JSON Schema."""
-        with self.db.reading() as session:
+        with self._audited_refusals(actor), self.db.reading() as session:
             row, key = self._open_task(session, task_id)
-            self._authorize(row, actor)
+            self._authorize(row, actor, "task_viewed")
             definition = self.definitions.get(session, session.get(Case, row.case_id).definition_id)
             return FormView(task_view(row, key), json.loads(definition.forms.get(row.form or "", "{}")))
 
     def complete_task(self, task_id: str, data: dict[str, Any], actor: Actor = SYSTEM) -> CaseView:
         """Validate `data` against the task's form, complete it and run the case to its next wait state."""
-        with self._guarded_write(task_id), self.db.writing() as session:
+        with self._audited_refusals(actor), self._guarded_write(task_id), self.db.writing() as session:
             row, key = self._open_task(session, task_id)
-            self._authorize(row, actor)
+            self._authorize(row, actor, "task_completed")
             case = session.get(Case, row.case_id)
             if case.status is not CaseStatus.ACTIVE:
                 raise CaseNotActive(f"case {key} is {case.status.value}; resume it before completing tasks")
@@ -379,9 +383,24 @@ class Engine:
         raise TaskNotFound(f"no open task {task_id}; list open tasks with `nrm tasks`")
 
     @staticmethod
-    def _authorize(row: OpenTask, actor: Actor) -> None:
-        if not (actor.may_work_in(row.candidate_group) or row.assignee == actor.username):
-            raise Forbidden(f"{actor.username} is not in group {row.candidate_group} for task {row.id}")
+    def _authorize(row: OpenTask, actor: Actor, action: str) -> None:
+        """Only members of the task's group (or its assignee) may see or complete it."""
+        if actor.may_work_in(row.candidate_group) or row.assignee == actor.username:
+            return
+        raise Forbidden(
+            f"{actor.username} is not in group {row.candidate_group} for task {row.id}",
+            action=action,
+            target=(row.case_id, row.id, row.element_id),
+        )
+
+    @contextmanager
+    def _audited_refusals(self, actor: Actor) -> Iterator[None]:
+        """Every refusal is an audit row, written after the refused transaction has rolled back."""
+        try:
+            yield
+        except Forbidden as refused:
+            record_refusal(self.db, actor, refused.action, refused.target, str(refused))
+            raise
 
     @staticmethod
     def _case_row(session: Session, key: str) -> Case:

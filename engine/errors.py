@@ -42,7 +42,18 @@ class CaseNotActive(Conflict):
 
 
 class Forbidden(EngineError):
-    """The user is not in a group allowed to do this."""
+    """The user is not in a group allowed to do this (`action` and `target` say what was refused:
+    the case id, task id and element id, plain values that outlive the rolled-back session)."""
+
+    def __init__(
+        self,
+        message: str,
+        action: str = "unknown",
+        target: tuple[int | None, str | None, str | None] = (None, None, None),
+    ):
+        super().__init__(message)
+        self.action = action
+        self.target = target
 
 
 @dataclass

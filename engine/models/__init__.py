@@ -8,6 +8,7 @@ from engine.models.document import CaseDocumentRow, CaseFlagRow
 from engine.models.incident import Incident
 from engine.models.open_task import OpenTask
 from engine.models.timer import Timer, TimerState
+from engine.models.user import User
 
 __all__ = [
     "AuditEvent",
@@ -22,4 +23,5 @@ __all__ = [
     "OpenTask",
     "Timer",
     "TimerState",
+    "User",
 ]

@@ -106,14 +106,20 @@ def test_form_data_with_fields_the_form_does_not_have_is_refused(mini):
         mini.complete_task(case.open_tasks[0].id, {"name": "A", "team": "a", "is_superuser": True})
 
 
-def test_a_user_outside_the_tasks_group_is_refused(mini):
+def test_a_user_outside_the_tasks_group_is_refused_and_the_refusal_audited(mini):
     case = mini.start_case("mini_process")
-    before = _counts(mini)
+    audit, open_tasks, version = _counts(mini)
+    eve = Actor("eve", frozenset({"returns"}))
     with pytest.raises(Forbidden, match="competent-authority"):
-        mini.complete_task(
-            case.open_tasks[0].id, {"name": "A", "team": "a"}, Actor("eve", frozenset({"returns"}))
-        )
-    assert _counts(mini) == before
+        mini.complete_task(case.open_tasks[0].id, {"name": "A", "team": "a"}, eve)
+    with pytest.raises(Forbidden):
+        mini.task_form(case.open_tasks[0].id, eve)
+    assert _counts(mini) == (audit + 2, open_tasks, version)
+    refusals = [h for h in mini.history(case.key) if h.action == "refused"]
+    assert [(h.actor, h.detail["attempted"]) for h in refusals] == [
+        ("eve", "task_completed"),
+        ("eve", "task_viewed"),
+    ]
 
 
 def test_a_suspended_case_does_not_move_until_resumed(mini):
