@@ -22,6 +22,8 @@ from engine.errors import (
     TaskNotFound,
     UnsafeXml,
 )
+from engine.inbox import TaskFilter
+from engine.users import GROUPS, SignInRefused, UserView
 from engine.views import (
     SYSTEM,
     Actor,
@@ -35,6 +37,10 @@ from engine.views import (
 )
 
 __all__ = [
+    "GROUPS",
+    "SignInRefused",
+    "TaskFilter",
+    "UserView",
     "SYSTEM",
     "Actor",
     "CaseNotActive",

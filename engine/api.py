@@ -34,6 +34,7 @@ from engine.errors import (
     TaskNotFound,
 )
 from engine.forms import validate_form_data
+from engine.inbox import TaskFilter, task_page
 from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, Incident, OpenTask, Timer, TimerState
 from engine.queries import case_view, document_view, history_entry, incident_view, task_view
 from engine.runtime import Step, current_data
@@ -114,6 +115,7 @@ class Engine:
                         state_json="{}",
                         serializer_version="",
                         created_by=actor.username,
+                        agency=actor.agency,
                         created_at=now,
                         updated_at=now,
                     )
@@ -137,12 +139,16 @@ class Engine:
         number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
         return f"{prefix}{number:06d}"
 
-    def cases(self, *, status: str | None = None, limit: int = 50) -> list[CaseView]:
-        """The newest cases (without their tasks and timers), optionally of one status."""
+    def cases(
+        self, *, status: str | None = None, agency: str | None = None, limit: int = 50
+    ) -> list[CaseView]:
+        """The newest cases (without their tasks and timers), optionally of one status or agency."""
         with self.db.reading() as session:
             query = select(Case).order_by(Case.id.desc()).limit(limit)
             if status is not None:
                 query = query.where(Case.status == CaseStatus(status))
+            if agency is not None:
+                query = query.where(Case.agency == agency)
             return [case_view(session, row, details=False) for row in session.scalars(query)]
 
     def case(self, key: str) -> CaseView:
@@ -225,25 +231,22 @@ class Engine:
     def tasks(
         self, *, case_key: str | None = None, actor: Actor | None = None, limit: int = 500
     ) -> list[TaskView]:
-        """Open user tasks, oldest due first; with `actor`, only those of their groups or assigned to them."""
+        """Open user tasks, soonest due first; with `actor`, only those they may work on."""
+        return self.task_page(TaskFilter(case_key=case_key), actor, limit=limit)[0]
+
+    def task_page(
+        self, wanted: TaskFilter, actor: Actor | None, *, offset: int = 0, limit: int = 25
+    ) -> tuple[list[TaskView], int]:
+        """A page of the inbox and the number of matching tasks in all."""
         with self.db.reading() as session:
-            query = select(OpenTask, Case.business_key).join(Case, Case.id == OpenTask.case_id)
-            if case_key is not None:
-                query = query.where(Case.business_key == case_key)
-            if actor is not None and not actor.is_superuser:
-                query = query.where(
-                    OpenTask.candidate_group.in_(actor.groups) | (OpenTask.assignee == actor.username)
-                )
-            query = query.order_by(
-                OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at, Case.id, OpenTask.element_id
-            ).limit(limit)
-            return [task_view(row, key) for row, key in session.execute(query)]
+            rows, total = task_page(session, actor, wanted, clock.now(), offset, limit)
+            return [task_view(row, key) for row, key in rows], total
 
     def task_form(self, task_id: str, actor: Actor = SYSTEM) -> FormView:
         """A task with its form's JSON Schema."""
         with self._audited_refusals(actor), self.db.reading() as session:
             row, key = self._open_task(session, task_id)
-            self._authorize(row, actor, "task_viewed")
+            self._authorize(row, session.get(Case, row.case_id).agency, actor, "task_viewed")
             definition = self.definitions.get(session, session.get(Case, row.case_id).definition_id)
             return FormView(task_view(row, key), json.loads(definition.forms.get(row.form or "", "{}")))
 
@@ -251,8 +254,8 @@ class Engine:
         """Validate `data` against the task's form, complete it and run the case to its next wait state."""
         with self._audited_refusals(actor), self._guarded_write(task_id), self.db.writing() as session:
             row, key = self._open_task(session, task_id)
-            self._authorize(row, actor, "task_completed")
             case = session.get(Case, row.case_id)
+            self._authorize(row, case.agency, actor, "task_completed")
             if case.status is not CaseStatus.ACTIVE:
                 raise CaseNotActive(f"case {key} is {case.status.value}; resume it before completing tasks")
             definition = self.definitions.get(session, case.definition_id)
@@ -383,9 +386,9 @@ class Engine:
         raise TaskNotFound(f"no open task {task_id}; list open tasks with `nrm tasks`")
 
     @staticmethod
-    def _authorize(row: OpenTask, actor: Actor, action: str) -> None:
+    def _authorize(row: OpenTask, agency: str | None, actor: Actor, action: str) -> None:
         """Only members of the task's group (or its assignee) may see or complete it."""
-        if actor.may_work_in(row.candidate_group) or row.assignee == actor.username:
+        if actor.may_work_on(row.candidate_group, agency) or row.assignee == actor.username:
             return
         raise Forbidden(
             f"{actor.username} is not in group {row.candidate_group} for task {row.id}",

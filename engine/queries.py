@@ -64,6 +64,7 @@ def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
             case.updated_at,
             case.ended_at,
             case.version,
+            case.agency,
         )
     tasks = session.scalars(select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.created_at))
     timers = session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.due_at))
@@ -88,6 +89,7 @@ def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
         updated_at=case.updated_at,
         ended_at=case.ended_at,
         version=case.version,
+        agency=case.agency,
         open_tasks=[task_view(t, case.business_key) for t in tasks],
         timers=[TimerView(t.id, t.element_id, t.name, t.due_at, t.state.value) for t in timers],
         flags=[FlagView(f.kind, f.message, f.raised_at) for f in flags],

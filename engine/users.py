@@ -49,7 +49,7 @@ class UserView:
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.username, self.groups, is_superuser="admin" in self.groups)
+        return Actor(self.username, self.groups, is_superuser="admin" in self.groups, agency=self.agency)
 
     def has_role(self, group: str) -> bool:
         return group in self.groups or "admin" in self.groups

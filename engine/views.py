@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+FIRST_RESPONDER = "first-responder"
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -14,9 +16,18 @@ class Actor:
     username: str
     groups: frozenset[str] = frozenset()
     is_superuser: bool = False
+    agency: str | None = None  # a first responder's agency: they see only its referrals
 
     def may_work_in(self, group: str) -> bool:
         return self.is_superuser or group in self.groups
+
+    def may_work_on(self, group: str, case_agency: str | None) -> bool:
+        """A task of `group` on a case referred by `case_agency`: first responders keep to their own."""
+        if self.is_superuser:
+            return True
+        if group == FIRST_RESPONDER and self.agency is not None:
+            return group in self.groups and case_agency == self.agency
+        return group in self.groups
 
 
 SYSTEM = Actor("system", is_superuser=True)
@@ -102,6 +113,7 @@ class CaseView:
     updated_at: datetime
     ended_at: datetime | None
     version: int
+    agency: str | None = None
     open_tasks: list[TaskView] = field(default_factory=list)
     timers: list[TimerView] = field(default_factory=list)
     flags: list[FlagView] = field(default_factory=list)

@@ -34,6 +34,7 @@ class Case(Base):
     current_step: Mapped[str | None] = mapped_column(String(500))
     outcome: Mapped[str | None] = mapped_column(String(300))
     created_by: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str | None] = mapped_column(String(100), index=True)  # the referring agency
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
