@@ -8,13 +8,20 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup run demo test lint bench clean
 
+NODE_STAMP := node_modules/.installed
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# GOV.UK Frontend from npm, served by Flask (no CDN).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+setup: $(STAMP) $(NODE_STAMP)
 
 ## The application on its embedded default: SQLite in instance/, the NRM models deployed, demo
 ## cases, and the timer scheduler running until Ctrl-C.

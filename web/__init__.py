@@ -1,0 +1,70 @@
+"""The web app: a Flask app factory with one blueprint per area (sign-in, inbox, referrals).
+
+`web/` reaches the engine only through its public API (`engine`), never SpiffWorkflow or the ORM.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from engine import Engine
+from web.assets import assets
+from web.auth import auth, init_login
+from web.config import web_settings
+from web.inbox import inbox
+from web.referrals import referrals
+from web.security import init_security
+from web.templating import init_templating
+
+
+def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = None) -> Flask:
+    """Build the app on `engine` (default: from NRM_* settings)."""
+    app = Flask(__name__)
+    app.config.update(web_settings())
+    app.config.update(settings or {})
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("web"),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.extensions["nrm_engine"] = engine or Engine()
+    init_security(app)  # first: the nonce must exist before anything (CSRF checks) can refuse a request
+    CSRFProtect(app)
+    init_templating(app)
+    init_login(app)
+    for blueprint in (assets, auth, inbox, referrals):
+        app.register_blueprint(blueprint)
+    _error_pages(app)
+    return app
+
+
+def _error_pages(app: Flask) -> None:
+    messages = {
+        400: ("There is a problem with the request", "Go back and try again."),
+        403: ("You cannot do this", "Your role does not allow it. If you think it should, ask your manager."),
+        404: ("Page not found", "The case or task may have been closed, or the address is wrong."),
+        413: ("The upload is too large", "Send less at once."),
+    }
+
+    def handler(error):
+        code = getattr(error, "code", 500)
+        title, text = messages.get(code, ("Sorry, there is a problem with the service", "Try again later."))
+        return render_template("errors/error.html", title=title, text=text), code
+
+    for code in messages:
+        app.register_error_handler(code, handler)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_template(
+            "errors/error.html",
+            title="Your page was out of date",
+            text="Go back, reload the page and try again.",
+        ), 400

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import click
 
-from engine import SYSTEM, Actor, Engine, EngineError, FormValidationError
+from engine import GROUPS, SYSTEM, Actor, Engine, EngineError, FormValidationError
 from engine.config import EngineConfig
+from web import create_app
+from web.demo import DEMO_PASSWORD, add_demo_users, run_demo
 
 
 def _engine(require_schema: bool = True) -> Engine:
@@ -175,6 +177,43 @@ def _print_case(case) -> None:
         click.secho(f"  Flag: {flag.message}", fg="yellow")
 
 
+@main.group()
+def users() -> None:
+    """People who sign in, and their groups."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    required=True,
+    type=click.Choice(GROUPS),
+    help="A group (repeat for several).",
+)
+@click.option("--agency", help="A first responder's agency, e.g. police or salvation_army.")
+@click.option("--name", "display_name", help="The name shown on screen.")
+@click.password_option(help="At least 12 characters (asked for when not given).")
+def users_add(
+    username: str, groups: tuple[str, ...], agency: str | None, display_name: str | None, password: str
+) -> None:
+    """Add USERNAME with a password and groups."""
+    try:
+        user = _engine().users.add(username, password, list(groups), display_name=display_name, agency=agency)
+    except ValueError as error:
+        _fail(error)
+    click.echo(f"Added {user.username} ({', '.join(sorted(user.groups))})")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Everyone who can sign in."""
+    for user in _engine().users.all():
+        agency = f" [{user.agency}]" if user.agency else ""
+        click.echo(f"{user.username:<20} {', '.join(sorted(user.groups))}{agency}")
+
+
 @main.command("fire-timers")
 def fire_timers() -> None:
     """Fire every timer that is due now (the scheduler does this on its own)."""
@@ -182,9 +221,13 @@ def fire_timers() -> None:
     click.echo(f"{moved} case(s) moved on.")
 
 
-def _add_demo(engine: Engine, days: int, per_day: float) -> None:
-    from web.demo import run_demo  # the demo is a tool, not part of every command's start-up
+def _add_demo_users(engine: Engine) -> None:
+    added = add_demo_users(engine)
+    if added:
+        click.echo(f"Demo users (password {DEMO_PASSWORD}): {', '.join(added)}")
 
+
+def _add_demo(engine: Engine, days: int, per_day: float) -> None:
     with click.progressbar(length=days, label="Simulating referrals", show_pos=True) as bar:
         result = run_demo(engine, days=days, referrals_per_day=per_day, on_day=lambda _d, _r: bar.update(1))
     statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.by_status.items()))
@@ -198,6 +241,7 @@ def _add_demo(engine: Engine, days: int, per_day: float) -> None:
 def demo(days: int, per_day: float, more: bool) -> None:
     """Fill the database with realistic (fictional) cases at every stage of the pathway."""
     engine = _engine()
+    _add_demo_users(engine)
     if engine.cases(limit=1) and not more:
         click.echo("The database has cases already; not adding demo cases (use --more to add anyway).")
         return
@@ -234,23 +278,31 @@ def scheduler(node: str | None) -> None:
     "with_demo",
     default=True,
     show_default=True,
-    help="Add demo cases when the database has none.",
+    help="Add demo users and cases when the database has none.",
 )
-def run(with_demo: bool) -> None:
-    """The single-machine set-up: database ready, models deployed, demo cases, timers firing."""
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def run(with_demo: bool, host: str, port: int) -> None:
+    """The single-machine set-up: database ready, models deployed, demo data, the web app and timers."""
     engine = _engine(require_schema=False)
     _initialise(engine)
-    if with_demo and not engine.cases(limit=1):
-        _add_demo(engine, 150, 1.6)
-    _serve_timers(
-        engine,
-        None,
-        (
-            "NRM is running on {url}; timers fire as they fall due (scheduler {node}).\n"
-            "The web inbox is not built yet: in another terminal, `.venv/bin/nrm tasks` lists open\n"
-            "tasks and `.venv/bin/nrm status` the cases. Ctrl-C stops."
-        ),
+    if with_demo:
+        _add_demo_users(engine)
+        if not engine.cases(limit=1):
+            _add_demo(engine, 150, 1.6)
+    timers = engine.scheduler()
+    timers.start()
+    shown_host = "localhost" if host == "127.0.0.1" else host
+    click.echo(
+        f"NRM is running: open http://{shown_host}:{port}/ (timers fire as they fall due). Ctrl-C stops."
     )
+    try:
+        create_app(engine).run(host=host, port=port, threaded=True, use_reloader=False)
+    except KeyboardInterrupt:  # Ctrl-C is how it stops
+        pass
+    finally:
+        timers.stop()
+        click.echo(f"Stopped: {timers.outcomes['fired']} timers fired.")
 
 
 @main.command()

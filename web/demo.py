@@ -37,6 +37,45 @@ DELAY_DAYS = {
 }
 
 
+DEMO_PASSWORD = "nrm-demo-2013"  # noqa: S105 - the fictional demo users only; documented in the README
+# username, display name, groups, agency
+DEMO_USERS = (
+    ("fr-police", "Priya Shah (police)", ["first-responder"], "police"),
+    ("fr-salvation", "Sam Taylor (Salvation Army)", ["first-responder"], "salvation_army"),
+    ("ca-ukba", "Declan Murphy (UKBA competent authority)", ["competent-authority-ukba"], None),
+    ("ca-ukhtc", "Helen Price (UKHTC competent authority)", ["competent-authority-ukhtc"], None),
+    ("support", "Grace Mensah (support provider)", ["support-provider"], None),
+    ("children", "Jo Bloggs (local authority children's services)", ["local-authority"], None),
+    ("returns", "Tom Reid (Choices, Refugee Action)", ["returns"], None),
+    ("immigration", "Ana Costa (immigration)", ["immigration"], None),
+    (
+        "manager",
+        "Mary Jones (manager)",
+        ["manager", "competent-authority-ukba", "competent-authority-ukhtc"],
+        None,
+    ),
+    ("owner", "Owen Lewis (process owner)", ["process-owner"], None),
+    ("admin", "Ada Admin (administrator)", ["admin"], None),
+)
+DEMO_AGENCIES = (
+    "police",
+    "salvation_army",
+    "uk_border_agency",
+    "local_authority",
+    "migrant_helpline",
+    "barnardos",
+)
+
+
+def add_demo_users(engine: Engine) -> list[str]:
+    """The demo users (one per role), unless the database has users already; returns their names."""
+    if engine.users.all():
+        return []
+    for username, name, groups, agency in DEMO_USERS:
+        engine.users.add(username, DEMO_PASSWORD, groups, display_name=name, agency=agency)
+    return [username for username, *_ in DEMO_USERS]
+
+
 @dataclass
 class DemoResult:
     cases: int = 0
@@ -44,13 +83,13 @@ class DemoResult:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
-def _answers(task: TaskView, person: Person, rng: Random) -> dict:
+def _answers(task: TaskView, person: Person, agency: str, rng: Random) -> dict:
     """The caseworker's answers, with the decisions drawn at realistic rates."""
     element = task.element_id
     choice = rng.random()
     if element == "choose_referral_form":
         age_group = "adult" if person.age >= 18 else ("age_disputed" if choice < 0.2 else "child")
-        return form_payload(task.form, person, rng, age_group=age_group)
+        return form_payload(task.form, person, rng, age_group=age_group, first_responder_agency=agency)
     if element == "ask_adult_consent" and choice < 0.05:
         return form_payload(
             task.form,
@@ -139,6 +178,7 @@ def run_demo(
     movable = MovableClock(end - timedelta(days=days))
     previous = clock.use(movable)
     people: dict[str, Person] = {}
+    agencies: dict[str, str] = {}
     delays: dict[str, int] = {}
     result = DemoResult()
     try:
@@ -147,12 +187,13 @@ def run_demo(
             engine.fire_due_timers()
             for _ in range(_count(rng, referrals_per_day)):
                 person = rng.choice(PEOPLE)
-                case = engine.start_case(
-                    "nrm_pathway", actor=Actor("demo-first-responder", is_superuser=True)
-                )
+                agency = rng.choice(DEMO_AGENCIES)
+                referrer = Actor(f"demo-{agency}", frozenset({"first-responder"}), agency=agency)
+                case = engine.start_case("nrm_pathway", actor=referrer)
                 people[case.key] = person
+                agencies[case.key] = agency
                 result.cases += 1
-            result.steps += _work_due_tasks(engine, movable, people, delays, rng)
+            result.steps += _work_due_tasks(engine, movable, people, agencies, delays, rng)
             if on_day:
                 on_day(day, result)
         movable.set(end)
@@ -170,7 +211,12 @@ def _count(rng: Random, mean: float) -> int:
 
 
 def _work_due_tasks(
-    engine: Engine, movable: MovableClock, people: dict[str, Person], delays: dict[str, int], rng: Random
+    engine: Engine,
+    movable: MovableClock,
+    people: dict[str, Person],
+    agencies: dict[str, str],
+    delays: dict[str, int],
+    rng: Random,
 ) -> int:
     steps = 0
     for _round in range(6):  # answering one task can open the next; same-day tasks are answered today
@@ -181,8 +227,9 @@ def _work_due_tasks(
         if not due:
             break
         for task in due:
-            actor = Actor(f"demo-{task.candidate_group}", frozenset({task.candidate_group}))
+            agency = agencies[task.case_key]
+            actor = Actor(f"demo-{task.candidate_group}", frozenset({task.candidate_group}), agency=agency)
             movable.move(timedelta(minutes=rng.randrange(5, 40)))
-            engine.complete_task(task.id, _answers(task, people[task.case_key], rng), actor)
+            engine.complete_task(task.id, _answers(task, people[task.case_key], agency, rng), actor)
             steps += 1
     return steps

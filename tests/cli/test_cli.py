@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 
@@ -74,13 +75,23 @@ def test_demo_fills_every_stage_and_does_not_run_twice(nrm_cli):
     assert "not adding demo cases" in nrm_cli("demo", "--days", "5")
 
 
-@pytest.mark.parametrize("command", [["run", "--no-demo"], ["scheduler", "--node", "cli-test"]])
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "command", [["run", "--no-demo", "--port", "PORT"], ["scheduler", "--node", "cli-test"]]
+)
 def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
     env = dict(os.environ, NRM_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}")
     if command[0] == "scheduler":
         subprocess.run(
             [sys.executable, "-m", "web.cli", "init"], env=env, cwd=ROOT, check=True, capture_output=True
         )
+    port = str(_free_port())
+    command = [port if part == "PORT" else part for part in command]
     process = subprocess.Popen(
         [sys.executable, "-m", "web.cli", *command],
         env=env,
@@ -99,4 +110,4 @@ def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
     assert process.returncode == 0
     assert "Stopped: 0 timers fired." in output
     if command[0] == "run":
-        assert "nrm_pathway version 1 deployed" in banner
+        assert "nrm_pathway version 1 deployed" in banner and f"http://localhost:{port}/" in banner

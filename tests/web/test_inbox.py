@@ -1,0 +1,142 @@
+"""The inbox, the task page and the referral start page, for every role, with the refusals."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import Browser
+
+TASK_LINK = re.compile(r'href="/tasks/([0-9a-f-]{36})"')
+
+
+def _refer_adult(police: Browser) -> str:
+    """A police first responder starts a referral and answers the first two forms; returns the case."""
+    response = police.post("/referrals/start")
+    assert response.status_code == 303
+    task_page = response.headers["Location"]
+    page = police.get(task_page).get_data(as_text=True)
+    case_key = re.search(r"NRM-\d{4}-\d{6}", page).group(0)
+    response = police.post(task_page, {"first_responder_agency": "police", "age_group": "adult"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    consent = response.headers["Location"]
+    response = police.post(
+        consent,
+        {
+            "consent_given": "true",
+            "consent_signed_date-day": "4",
+            "consent_signed_date-month": "3",
+            "consent_signed_date-year": "2026",
+        },
+    )
+    assert response.status_code == 303
+    return case_key
+
+
+def test_a_first_responder_sees_only_their_agencys_referrals(browser):
+    police, salvation = browser("fr-police"), browser("fr-salvation")
+    key = _refer_adult(police)
+    assert key in police.get("/referrals/").get_data(as_text=True)
+    assert key not in salvation.get("/referrals/").get_data(as_text=True)
+    police_tasks = police.get("/tasks").get_data(as_text=True)
+    assert "Complete the adult referral form" in police_tasks
+    assert "Complete the adult referral form" not in salvation.get("/tasks").get_data(as_text=True)
+    task_id = TASK_LINK.search(police_tasks).group(1)
+    assert salvation.get(f"/tasks/{task_id}").status_code == 403
+
+
+def test_a_caseworker_cannot_start_a_referral_or_open_another_groups_task(browser, nrm):
+    police, ukba = browser("fr-police"), browser("ca-ukba")
+    assert ukba.post("/referrals/start").status_code == 403
+    assert ukba.get("/referrals/").status_code == 403
+    _refer_adult(police)
+    task_id = TASK_LINK.search(police.get("/tasks").get_data(as_text=True)).group(1)
+    assert ukba.get(f"/tasks/{task_id}").status_code == 403
+    assert ukba.post(f"/tasks/{task_id}", {"given_names": "X"}).status_code == 403
+    refusals = [e for e in nrm.history(nrm.tasks()[0].case_key) if e.action == "refused"]
+    assert {e.actor for e in refusals} == {"ca-ukba"}
+
+
+def test_a_form_error_is_shown_in_an_error_summary_and_nothing_changes(browser, nrm):
+    police = browser("fr-police")
+    response = police.post("/referrals/start")
+    task_page = response.headers["Location"]
+    police.get(task_page)
+    response = police.post(task_page, {"age_group": "teenager"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "There is a problem" in text and 'href="#first_responder_agency"' in text
+    assert nrm.tasks()[0].element_id == "choose_referral_form"
+
+
+def test_claim_release_and_a_manager_assigns(browser, nrm):
+    police, ukba, manager = browser("fr-police"), browser("ca-ukba"), browser("manager")
+    key = _refer_adult(police)
+    nrm.complete_task(nrm.tasks(case_key=key)[0].id, _adult_referral(nrm))
+    rg = nrm.tasks(case_key=key)[0]
+    assert rg.candidate_group == "competent-authority-ukba"
+    ukba.get("/tasks")
+    assert ukba.post(f"/tasks/{rg.id}/claim").status_code == 303
+    assert nrm.tasks(case_key=key)[0].assignee == "ca-ukba"
+    assert "Release" in ukba.get("/tasks?assigned=me").get_data(as_text=True)
+    manager.get("/tasks")
+    manager.post(f"/tasks/{rg.id}/claim")
+    assert "already claimed by ca-ukba" in manager.get("/tasks").get_data(as_text=True)
+    assert ukba.post(f"/tasks/{rg.id}/release").status_code == 303
+    assert manager.post(f"/tasks/{rg.id}/assign", {"username": "ca-ukba"}).status_code == 303
+    assert nrm.tasks(case_key=key)[0].assignee == "ca-ukba"
+    assert ukba.post(f"/tasks/{rg.id}/assign", {"username": "manager"}).status_code == 403
+
+
+def test_the_inbox_filters_and_marks_overdue_tasks(browser, nrm, moving_clock):
+    from datetime import timedelta
+
+    police, ukba = browser("fr-police"), browser("ca-ukba")
+    key = _refer_adult(police)
+    nrm.complete_task(nrm.tasks(case_key=key)[0].id, _adult_referral(nrm))
+    page = ukba.get("/tasks").get_data(as_text=True)
+    assert "Make the reasonable grounds decision" in page and "govuk-tag--red" not in page
+    moving_clock.move(timedelta(days=10))
+    page = ukba.get("/tasks?due=overdue").get_data(as_text=True)
+    assert "Make the reasonable grounds decision" in page and "govuk-tag--red" in page
+    assert "No tasks match" in ukba.get("/tasks?case=NRM-2026-999999").get_data(as_text=True)
+    assert key in ukba.get(f"/tasks?case={key.lower()}").get_data(as_text=True)
+
+
+def test_two_people_completing_one_task_one_is_told_who_did_it(browser, nrm):
+    police = browser("fr-police")
+    _refer_adult(police)
+    colleague = browser("fr-police")
+    task_id = TASK_LINK.search(police.get("/tasks").get_data(as_text=True)).group(1)
+    colleague.get(f"/tasks/{task_id}")
+    data = {k: v for k, v in _referral_form_post().items()}
+    assert police.post(f"/tasks/{task_id}", data).status_code == 303
+    response = colleague.post(f"/tasks/{task_id}", data)
+    assert response.status_code in (303, 302)
+    assert "completed by fr-police" in colleague.get("/tasks").get_data(as_text=True)
+
+
+def _adult_referral(nrm) -> dict:
+    from web.demo_data import form_payload
+
+    return form_payload("adult-referral-form.json")
+
+
+def _referral_form_post() -> dict:
+    return {
+        "first_responder_name": "Sam Taylor",
+        "first_responder_email": "sam@example.org",
+        "given_names": "Adaeze",
+        "family_name": "Okafor",
+        "age": "24",
+        "sex": "female",
+        "nationality": "NG",
+        "languages": "Igbo\nEnglish",
+        "interpreter_needed": "true",
+        "exploitation_types": ["sexual"],
+        "exploitation_location": "uk",
+        "indicators": ["debt_bondage"],
+        "narrative": "Found working for no pay.",
+        "support_needed": "true",
+        "accommodation_needed": "true",
+        "immigration_status": "not_known",
+    }

@@ -1,0 +1,29 @@
+"""GOV.UK Frontend's CSS, JavaScript, fonts and images, served from node_modules (no CDN)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, send_from_directory
+
+from web.config import NODE_MODULES
+
+GOVUK = NODE_MODULES / "govuk-frontend" / "dist" / "govuk"
+assets = Blueprint("assets", __name__)
+
+
+@assets.get("/assets/<path:filename>")
+def govuk_asset(filename: str):
+    """Fonts and images (the GOV.UK stylesheet asks for them under /assets)."""
+    return _send(GOVUK / "assets", filename)
+
+
+@assets.get("/govuk/<any('govuk-frontend.min.css', 'govuk-frontend.min.js'):filename>")
+def govuk_bundle(filename: str):
+    return _send(GOVUK, filename)
+
+
+def _send(folder, filename: str):
+    if not folder.is_dir():
+        abort(404, description="GOV.UK Frontend is not installed: run `make setup` (npm ci)")
+    response = send_from_directory(folder, filename, max_age=86400)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,138 @@
+"""Inbox: tasks for my groups and tasks assigned to me; claim, release, assign; the task form."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engine import (
+    CaseNotActive,
+    Conflict,
+    Forbidden,
+    FormValidationError,
+    NotFound,
+    TaskAlreadyCompleted,
+    TaskFilter,
+    clock,
+)
+from web.engine_access import actor, engine
+from web.form_fields import error_messages, fields_for, parse_submission, values_for
+
+inbox = Blueprint("inbox", __name__)
+PAGE_SIZE = 25
+
+
+@inbox.get("/")
+@login_required
+def home():
+    if current_user.view.groups == frozenset({"first-responder"}):
+        return redirect(url_for("referrals.index"))
+    return redirect(url_for("inbox.tasks"))
+
+
+@inbox.get("/tasks")
+@login_required
+def tasks():
+    wanted = TaskFilter(
+        case_key=request.args.get("case") or None,
+        element_id=request.args.get("task") or None,
+        due=request.args.get("due") if request.args.get("due") in ("overdue", "soon") else None,
+        assigned=request.args.get("assigned") if request.args.get("assigned") in ("me", "nobody") else None,
+    )
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = engine().task_page(wanted, actor(), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    return render_template(
+        "inbox/tasks.html",
+        tasks=rows,
+        total=total,
+        page=page,
+        pages=max(math.ceil(total / PAGE_SIZE), 1),
+        wanted=wanted,
+        now=clock.now(),
+    )
+
+
+def _load_form(task_id: str):
+    try:
+        return engine().task_form(task_id, actor())
+    except TaskAlreadyCompleted as done:
+        flash(f"That task was completed by {done.completed_by}")
+        abort(redirect(url_for("inbox.tasks")))
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+
+
+@inbox.route("/tasks/<task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: str):
+    form = _load_form(task_id)
+    schema = form.schema
+    errors: dict[str, str] = {}
+    values: dict = {}
+    status = 200
+    if request.method == "POST":
+        data = parse_submission(schema, request.form)
+        values = values_for(data)
+        try:
+            case = engine().complete_task(task_id, data, actor())
+        except FormValidationError as invalid:
+            errors, status = error_messages(schema, invalid.errors), 400
+        except TaskAlreadyCompleted as done:
+            flash(f"That task was completed by {done.completed_by} while you were working on it")
+            return redirect(url_for("inbox.tasks")), 303
+        except (Conflict, CaseNotActive) as conflict:
+            flash(str(conflict))
+            return redirect(url_for("inbox.tasks")), 303
+        except Forbidden:
+            abort(403)
+        else:
+            flash(f"{form.task.name}: done")
+            following = [t for t in case.open_tasks if actor().may_work_in(t.candidate_group)]
+            if following:
+                return redirect(url_for("inbox.task", task_id=following[0].id)), 303
+            return redirect(url_for("inbox.tasks")), 303
+    case = engine().case(form.task.case_key)
+    return render_template(
+        "inbox/task.html",
+        form=form,
+        case=case,
+        fields=fields_for(schema),
+        values=values,
+        errors=errors,
+        now=clock.now(),
+    ), status
+
+
+def _claim_action(task_id: str, change) -> object:
+    try:
+        change()
+    except (Conflict, NotFound) as refused:
+        flash(str(refused))
+    except Forbidden:
+        abort(403)
+    return redirect(
+        request.form.get("back") if request.form.get("back", "").startswith("/") else url_for("inbox.tasks")
+    ), 303
+
+
+@inbox.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str):
+    return _claim_action(task_id, lambda: engine().claims.claim(task_id, actor()))
+
+
+@inbox.post("/tasks/<task_id>/release")
+@login_required
+def release(task_id: str):
+    return _claim_action(task_id, lambda: engine().claims.release(task_id, actor()))
+
+
+@inbox.post("/tasks/<task_id>/assign")
+@login_required
+def assign(task_id: str):
+    username = request.form.get("username", "").strip().lower()
+    return _claim_action(task_id, lambda: engine().claims.assign(task_id, username, actor()))
