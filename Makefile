@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo test lint bench clean
+.PHONY: setup chromium run demo test lint bench clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -21,7 +21,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $(NODE_STAMP)
 
-setup: $(STAMP) $(NODE_STAMP)
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here). Where apt is
+# not available or not allowed, the browser tests are skipped and say why.
+chromium:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
+	  echo "Chromium not installed: browser tests will be skipped (install Debian's chromium package)"; }
+
+setup: $(STAMP) $(NODE_STAMP) chromium
 
 ## The application on its embedded default: SQLite in instance/, the NRM models deployed, demo
 ## cases, and the timer scheduler running until Ctrl-C.

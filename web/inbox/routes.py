@@ -94,7 +94,7 @@ def task(task_id: str):
             following = [t for t in case.open_tasks if actor().may_work_in(t.candidate_group)]
             if following:
                 return redirect(url_for("inbox.task", task_id=following[0].id)), 303
-            return redirect(url_for("inbox.tasks")), 303
+            return redirect(url_for("inbox.home")), 303
     case = engine().case(form.task.case_key)
     return render_template(
         "inbox/task.html",

@@ -1,0 +1,61 @@
+"""A first responder refers an adult and a UKBA caseworker opens the reasonable grounds decision,
+all through the pages; each page type is checked with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import serious_accessibility_violations, sign_in
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def test_sign_in_page_is_accessible_and_runs_govuk_frontend(live_app, page):
+    page.goto(f"{live_app}/sign-in")
+    assert "govuk-frontend-supported" in page.evaluate("document.body.className")  # JS ran under the CSP
+    assert serious_accessibility_violations(page) == []
+
+
+def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, page):
+    sign_in(page, live_app, "fr-police")
+    assert serious_accessibility_violations(page) == []  # referrals page
+    page.click("button:has-text('Start a referral')")
+    page.select_option("#first_responder_agency", "police")
+    page.check("input[name=age_group][value=adult]")
+    page.click("button:has-text('Save and continue')")
+    page.check("#consent_given")  # "Yes" reveals the date
+    page.fill("#consent_signed_date-day", "4")
+    page.fill("#consent_signed_date-month", "3")
+    page.fill("#consent_signed_date-year", "2026")
+    assert serious_accessibility_violations(page) == []  # a task page with a conditional reveal
+    page.click("button:has-text('Save and continue')")
+    page.click("button:has-text('Save and continue')")  # the referral form, empty: errors
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert serious_accessibility_violations(page) == []  # a task page with errors
+    page.fill("#first_responder_name", "Priya Shah")
+    page.fill("#first_responder_email", "priya.shah@example.org")
+    page.fill("#given_names", "Adaeze")
+    page.fill("#family_name", "Okafor")
+    page.fill("#age", "24")
+    page.check("input[name=sex][value=female]")
+    page.select_option("#nationality", "NG")
+    page.fill("#languages", "Igbo\nEnglish")
+    page.check("#interpreter_needed")
+    page.check("input[name=exploitation_types][value=labour]")
+    page.check("input[name=exploitation_location][value=uk]")
+    page.check("input[name=indicators][value=debt_bondage]")
+    page.fill("#narrative", "Found working for no pay; documents held by the employer.")
+    page.check("#support_needed")
+    page.check("#accommodation_needed")
+    page.check("input[name=immigration_status][value=not_known]")
+    page.click("button:has-text('Save and continue')")
+    assert "Your agency" in page.content()
+    page.goto(f"{live_app}/referrals/")
+    assert "Make the reasonable grounds decision" in page.content()
+
+    page.context.clear_cookies()
+    sign_in(page, live_app, "ca-ukba")
+    assert "Make the reasonable grounds decision" in page.content()
+    assert serious_accessibility_violations(page) == []  # the inbox
+    page.click("text=Make the reasonable grounds decision")
+    assert "I suspect but cannot prove" in page.content()
