@@ -111,8 +111,9 @@ def test_two_people_completing_one_task_one_is_told_who_did_it(browser, nrm):
     data = {k: v for k, v in _referral_form_post().items()}
     assert police.post(f"/tasks/{task_id}", data).status_code == 303
     response = colleague.post(f"/tasks/{task_id}", data)
-    assert response.status_code in (303, 302)
-    assert "completed by fr-police" in colleague.get("/tasks").get_data(as_text=True)
+    assert response.status_code == 409
+    assert "fr-police completed it" in response.get_data(as_text=True)
+    assert colleague.get(f"/tasks/{task_id}").status_code == 409
 
 
 def _adult_referral(nrm) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine import (
@@ -54,12 +54,17 @@ def tasks():
     )
 
 
+def _already_completed(done: TaskAlreadyCompleted):
+    """409: someone else completed the task; say who, change nothing."""
+    return render_template("errors/error.html", title="This task has already been completed",
+                           text=f"{done.completed_by} completed it. Nothing you entered was saved."), 409
+
+
 def _load_form(task_id: str):
     try:
         return engine().task_form(task_id, actor())
     except TaskAlreadyCompleted as done:
-        flash(f"That task was completed by {done.completed_by}")
-        abort(redirect(url_for("inbox.tasks")))
+        abort(make_response(_already_completed(done)))
     except NotFound:
         abort(404)
     except Forbidden:
@@ -82,8 +87,7 @@ def task(task_id: str):
         except FormValidationError as invalid:
             errors, status = error_messages(schema, invalid.errors), 400
         except TaskAlreadyCompleted as done:
-            flash(f"That task was completed by {done.completed_by} while you were working on it")
-            return redirect(url_for("inbox.tasks")), 303
+            return _already_completed(done)
         except (Conflict, CaseNotActive) as conflict:
             flash(str(conflict))
             return redirect(url_for("inbox.tasks")), 303
