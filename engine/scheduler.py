@@ -44,6 +44,7 @@ class TimerScheduler:
         self.horizon = timedelta(seconds=horizon_seconds)
         self.max_jobs = max_jobs
         self.workers = workers
+        self._draining: set[int] = set()  # workers busy draining (a running date job leaves the store)
         self._scheduled: dict[str, datetime] = {}  # held jobs: timer id -> when it is due (engine clock)
         self._lock = threading.Lock()
         self.outcomes: dict[str, int] = {"fired": 0, "skipped": 0, "retry": 0, "failed": 0}
@@ -129,19 +130,28 @@ class TimerScheduler:
             self.outcomes[outcome] += 1
 
     def _start_draining(self) -> None:
-        """Timers are due now (a burst, or overdue at start-up): every worker drains in batches."""
-        for worker in range(self.workers):
-            job_id = f"{DRAIN_JOB}-{worker}"
-            if self._apscheduler.get_job(job_id) is None:
-                self._apscheduler.add_job(self._drain, "date", id=job_id, run_date=datetime.now(UTC))
+        """Timers are due now (a burst, or overdue at start-up): every idle worker drains in batches."""
+        with self._lock:
+            idle = [worker for worker in range(self.workers) if worker not in self._draining]
+            self._draining.update(idle)
+        for worker in idle:
+            self._apscheduler.add_job(
+                self._drain,
+                "date",
+                args=[worker],
+                id=f"{DRAIN_JOB}-{worker}",
+                run_date=datetime.now(UTC),
+                replace_existing=True,
+            )
 
-    def _drain(self) -> None:
+    def _drain(self, worker: int) -> None:
         try:
             outcomes = self.firing.drain()
         except Exception:  # a database outage: the next poll tries again
             log.exception("draining due timers failed")
-            return
+            outcomes = {}
         with self._lock:
+            self._draining.discard(worker)
             for outcome, count in outcomes.items():
                 self.outcomes[outcome] += count
 

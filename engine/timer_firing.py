@@ -93,19 +93,21 @@ class TimerFiring:
             & Timer.case_id.in_(select(Case.id).where(Case.status == CaseStatus.ACTIVE))
         )
         candidates = select(Timer.id).where(claimable).order_by(Timer.due_at).limit(limit)
-        if not self.db.is_sqlite:
-            candidates = candidates.with_for_update(skip_locked=True)
+        values = {
+            "claimed_by": self.node,
+            "attempts": Timer.attempts + 1,
+            "claimed_until": now + timedelta(seconds=self.config.timer_lease_seconds),
+        }
+        if self.db.is_sqlite:  # writers are serialized (BEGIN IMMEDIATE): the condition is enough
+            statement = update(Timer).where(Timer.id.in_(candidates.scalar_subquery()), claimable)
+        else:
+            # A CTE is evaluated once: `id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)` may be
+            # re-run for every row by the planner, which stalls a burst of thousands of timers.
+            picked = candidates.with_for_update(skip_locked=True).cte("picked")
+            statement = update(Timer).where(Timer.id == picked.c.id)
         with self.db.writing() as session:
             claimed = session.scalars(
-                update(Timer)
-                .where(Timer.id.in_(candidates.scalar_subquery()), claimable)
-                .values(
-                    claimed_by=self.node,
-                    claimed_until=now + timedelta(seconds=self.config.timer_lease_seconds),
-                    attempts=Timer.attempts + 1,
-                )
-                .returning(Timer.id)
-                .execution_options(synchronize_session=False)
+                statement.values(**values).returning(Timer.id).execution_options(synchronize_session=False)
             )
             return list(claimed)
 

@@ -107,7 +107,7 @@ def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
         banner += line
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=60)
-    assert process.returncode == 0
+    assert process.returncode == 0, banner + output
     assert "Stopped: 0 timers fired." in output
     if command[0] == "run":
         assert "nrm_pathway version 1 deployed" in banner and f"http://localhost:{port}/" in banner
