@@ -290,14 +290,15 @@ def run(with_demo: bool, host: str, port: int) -> None:
         _add_demo_users(engine)
         if not engine.cases(limit=1):
             _add_demo(engine, 150, 1.6)
+    app = create_app(engine)
     timers = engine.scheduler()
-    timers.start()
-    shown_host = "localhost" if host == "127.0.0.1" else host
-    click.echo(
-        f"NRM is running: open http://{shown_host}:{port}/ (timers fire as they fall due). Ctrl-C stops."
-    )
     try:
-        create_app(engine).run(host=host, port=port, threaded=True, use_reloader=False)
+        timers.start()
+        shown_host = "localhost" if host == "127.0.0.1" else host
+        click.echo(
+            f"NRM is running: open http://{shown_host}:{port}/ (timers fire as they fall due). Ctrl-C stops."
+        )
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
     except KeyboardInterrupt:  # Ctrl-C is how it stops
         pass
     finally:

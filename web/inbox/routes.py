@@ -56,8 +56,11 @@ def tasks():
 
 def _already_completed(done: TaskAlreadyCompleted):
     """409: someone else completed the task; say who, change nothing."""
-    return render_template("errors/error.html", title="This task has already been completed",
-                           text=f"{done.completed_by} completed it. Nothing you entered was saved."), 409
+    return render_template(
+        "errors/error.html",
+        title="This task has already been completed",
+        text=f"{done.completed_by} completed it. Nothing you entered was saved.",
+    ), 409
 
 
 def _load_form(task_id: str):
