@@ -6,10 +6,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DBAPIError
 
 from engine import Actor, CaseNotActive
-from engine.models import Case, DefinitionVersion, Timer
+from engine.models import AuditEvent, Case, DefinitionVersion, Timer
 from engine.serialization import SERIALIZER_VERSION
 
 
@@ -86,3 +87,11 @@ def test_timer_rows_match_the_workflow(mini):
         rows = session.scalars(select(Timer)).all()
     assert [(r.element_id, r.state.value) for r in rows] == [("wait_two_days", "waiting")]
     assert mini.case(key).current_step == "Two days"
+
+
+def test_the_audit_trail_is_append_only_in_the_database(mini):
+    _start_and_greet(mini)
+    for statement in (update(AuditEvent).values(actor="someone else"), delete(AuditEvent)):
+        with pytest.raises(DBAPIError, match="append-only"), mini.db.writing() as session:
+            session.execute(statement)
+    assert {h.actor for h in mini.history("NRM-2026-000123")} == {"system"}
