@@ -29,14 +29,14 @@ from engine.errors import (
     FieldError,
     Forbidden,
     FormValidationError,
-    NotFound,
     TaskAlreadyCompleted,
     TaskNotFound,
 )
 from engine.forms import validate_form_data
 from engine.inbox import TaskFilter, task_page
-from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, Incident, OpenTask, Timer, TimerState
-from engine.queries import case_view, document_view, history_entry, incident_view, task_view
+from engine.incidents import list_incidents, retry_incident
+from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTask, Timer, TimerState
+from engine.queries import case_view, document_view, history_entry, task_view
 from engine.runtime import Step, current_data
 from engine.scheduler import TimerScheduler
 from engine.services import load_service_modules
@@ -311,39 +311,11 @@ class Engine:
 
     def incidents(self, *, open_only: bool = True) -> list[IncidentView]:
         """Incidents (timers that kept failing), newest first."""
-        with self.db.reading() as session:
-            query = select(Incident, Case.business_key).join(Case, Case.id == Incident.case_id)
-            if open_only:
-                query = query.where(Incident.resolved_at.is_(None))
-            return [
-                incident_view(row, key) for row, key in session.execute(query.order_by(Incident.id.desc()))
-            ]
+        return list_incidents(self.db, open_only)
 
     def retry_incident(self, incident_id: int, actor: Actor = SYSTEM) -> CaseView:
         """Put a failed timer back to waiting, with its attempts reset; it fires at the next poll."""
-        with self.db.writing() as session:
-            incident = session.get(Incident, incident_id)
-            if incident is None or incident.resolved_at is not None:
-                raise NotFound(f"no open incident {incident_id}; list them with `nrm incidents`")
-            now = clock.now()
-            incident.resolved_at, incident.resolved_by = now, actor.username
-            timer = session.get(Timer, incident.timer_id) if incident.timer_id else None
-            if timer is not None and timer.state is TimerState.FAILED:
-                timer.state, timer.attempts = TimerState.WAITING, 0
-                timer.next_attempt_at = timer.claimed_by = timer.claimed_until = None
-            session.add(
-                AuditEvent(
-                    case_id=incident.case_id,
-                    at=now,
-                    actor=actor.username,
-                    action="incident_retried",
-                    task_id=incident.timer_id,
-                    element_id=incident.element_id,
-                    detail={"incident": incident_id},
-                )
-            )
-            key = session.get(Case, incident.case_id).business_key
-        return self.case(key)
+        return self.case(retry_incident(self.db, incident_id, actor))
 
     # -- helpers ---------------------------------------------------------------------------
     @contextmanager

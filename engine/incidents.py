@@ -1,0 +1,47 @@
+"""Incidents: what a case could not do on its own (a timer that failed every retry), for managers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.db import Database
+from engine.errors import NotFound
+from engine.models import AuditEvent, Case, Incident, Timer, TimerState
+from engine.queries import incident_view
+from engine.views import Actor, IncidentView
+
+
+def list_incidents(db: Database, open_only: bool) -> list[IncidentView]:
+    """Incidents, newest first."""
+    with db.reading() as session:
+        query = select(Incident, Case.business_key).join(Case, Case.id == Incident.case_id)
+        if open_only:
+            query = query.where(Incident.resolved_at.is_(None))
+        return [incident_view(row, key) for row, key in session.execute(query.order_by(Incident.id.desc()))]
+
+
+def retry_incident(db: Database, incident_id: int, actor: Actor) -> str:
+    """Resolve an incident and put its failed timer back to waiting; returns the case reference."""
+    with db.writing() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.resolved_at is not None:
+            raise NotFound(f"no open incident {incident_id}; list them with `nrm incidents`")
+        now = clock.now()
+        incident.resolved_at, incident.resolved_by = now, actor.username
+        timer = session.get(Timer, incident.timer_id) if incident.timer_id else None
+        if timer is not None and timer.state is TimerState.FAILED:
+            timer.state, timer.attempts = TimerState.WAITING, 0
+            timer.next_attempt_at = timer.claimed_by = timer.claimed_until = None
+        session.add(
+            AuditEvent(
+                case_id=incident.case_id,
+                at=now,
+                actor=actor.username,
+                action="incident_retried",
+                task_id=incident.timer_id,
+                element_id=incident.element_id,
+                detail={"incident": incident_id},
+            )
+        )
+        return session.get(Case, incident.case_id).business_key
