@@ -100,6 +100,11 @@ def _all_fields(fields: list[Field]) -> list[tuple[Field, tuple[str, str] | None
     return found
 
 
+def date_field_names(fields: list[Field]) -> list[str]:
+    """Every date field, revealed ones included (the error summary links to their day box)."""
+    return [one.name for one, _ in _all_fields(fields) if one.kind == "date"]
+
+
 def _date(form, name: str) -> str | None:
     parts = [form.get(f"{name}-{part}", "").strip() for part in ("year", "month", "day")]
     if not any(parts):

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from engine import FormValidationError
 from engine.forms import validate_form_data
 from web.demo_data import PEOPLE, form_payload
-from web.form_fields import error_messages, fields_for, parse_submission
+from web.form_fields import date_field_names, error_messages, fields_for, parse_submission
 
 FORMS = sorted((Path(__file__).resolve().parents[2] / "bpmn" / "forms").glob("*.json"))
 ADULT = PEOPLE[0]
@@ -149,3 +149,8 @@ def test_answers_are_escaped_on_the_page(app):
             values={"local_authority_name": "<script>alert(1)</script>"},
         )
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_revealed_date_is_listed_for_the_error_summary_link():
+    schema = _schema(next(p for p in FORMS if p.name == "adult-consent.json"))
+    assert date_field_names(fields_for(schema)) == ["consent_signed_date"]

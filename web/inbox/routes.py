@@ -18,7 +18,7 @@ from engine import (
     clock,
 )
 from web.engine_access import actor, engine
-from web.form_fields import error_messages, fields_for, parse_submission, values_for
+from web.form_fields import date_field_names, error_messages, fields_for, parse_submission, values_for
 
 inbox = Blueprint("inbox", __name__)
 PAGE_SIZE = 25
@@ -103,11 +103,13 @@ def task(task_id: str):
                 return redirect(url_for("inbox.task", task_id=following[0].id)), 303
             return redirect(url_for("inbox.home")), 303
     case = engine().case(form.task.case_key)
+    fields = fields_for(schema)
     return render_template(
         "inbox/task.html",
         form=form,
         case=case,
-        fields=fields_for(schema),
+        fields=fields,
+        date_fields=date_field_names(fields),
         values=values,
         errors=errors,
         now=clock.now(),
