@@ -35,7 +35,7 @@ from engine.errors import (
 from engine.forms import validate_form_data
 from engine.inbox import TaskFilter, task_page
 from engine.incidents import list_incidents, retry_incident
-from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTask, Timer, TimerState
+from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTask
 from engine.queries import case_view, document_view, history_entry, task_view
 from engine.runtime import Step, current_data
 from engine.scheduler import TimerScheduler
@@ -216,15 +216,8 @@ class Engine:
                 workflow = step.load_workflow()
                 workflow.cancel()
                 case.ended_at = step.now
-                step.finish()
-                case.status = CaseStatus.CANCELLED
+                step.finish()  # closes the open tasks and cancels the waiting timers
                 case.current_step = None
-                for timer in session.scalars(
-                    select(Timer).where(Timer.case_id == case.id, Timer.state == TimerState.WAITING)
-                ):
-                    timer.state = TimerState.CANCELLED
-                for task in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)):
-                    session.delete(task)
         return self.case(key)
 
     # -- tasks -----------------------------------------------------------------------------

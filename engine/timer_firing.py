@@ -115,7 +115,10 @@ class TimerFiring:
         """Claim and fire due timers until none is left; returns the outcomes ('fired': n, …)."""
         outcomes: Counter[str] = Counter()
         while ids := self.claim_batch(batch):
-            outcomes.update(self.fire(timer_id) for timer_id in ids)
+            results = [self.fire(timer_id) for timer_id in ids]
+            outcomes.update(results)
+            if all(result == "skipped" for result in results):
+                break  # due by the table but not yet by SpiffWorkflow's clock check: the next poll
         return outcomes
 
     def claim(self, timer_id: str) -> bool:
@@ -196,39 +199,31 @@ class TimerFiring:
             if timer.attempts < self.config.timer_max_attempts:
                 delay = self.config.timer_backoff_seconds * 2 ** (timer.attempts - 1)
                 timer.next_attempt_at = now + timedelta(seconds=delay)
+                action, outcome = "timer_failed", "retry"
+                detail["next_attempt_at"] = timer.next_attempt_at.isoformat()
+            else:
+                timer.state = TimerState.FAILED
+                action, outcome = "incident_opened", "failed"
                 session.add(
-                    AuditEvent(
+                    Incident(
                         case_id=timer.case_id,
-                        at=now,
-                        actor=self.actor.username,
-                        action="timer_failed",
-                        task_id=timer.id,
+                        timer_id=timer.id,
                         element_id=timer.element_id,
-                        detail=detail | {"next_attempt_at": timer.next_attempt_at.isoformat()},
+                        kind="timer",
+                        message=message,
+                        attempts=timer.attempts,
+                        created_at=now,
                     )
                 )
-                return "retry"
-            timer.state = TimerState.FAILED
-            session.add(
-                Incident(
-                    case_id=timer.case_id,
-                    timer_id=timer.id,
-                    element_id=timer.element_id,
-                    kind="timer",
-                    message=message,
-                    attempts=timer.attempts,
-                    created_at=now,
-                )
-            )
             session.add(
                 AuditEvent(
                     case_id=timer.case_id,
                     at=now,
                     actor=self.actor.username,
-                    action="incident_opened",
+                    action=action,
                     task_id=timer.id,
                     element_id=timer.element_id,
                     detail=detail,
                 )
             )
-            return "failed"
+            return outcome
