@@ -1,5 +1,6 @@
 """ORM models: one table per file."""
 
+from engine.models.api_token import ApiToken
 from engine.models.audit import AuditEvent
 from engine.models.base import Base
 from engine.models.case import Case, CaseStatus
@@ -11,6 +12,7 @@ from engine.models.timer import Timer, TimerState
 from engine.models.user import User
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Case",
