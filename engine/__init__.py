@@ -5,6 +5,7 @@ service tasks); SpiffWorkflow and the ORM stay inside.
 """
 
 from engine.api import Engine
+from engine.api_tokens import TokenRefused, TokenView
 from engine.clock import Clock, MovableClock
 from engine.config import EngineConfig
 from engine.errors import (
@@ -64,7 +65,8 @@ __all__ = [
     "SandboxViolation",
     "ScriptError",
     "TaskAlreadyCompleted",
-    "TaskAlreadyCompleted",
+    "TokenRefused",
+    "TokenView",
     "TaskNotFound",
     "TaskView",
     "UnsafeXml",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock, schema
+from engine.api_tokens import ApiTokens
 from engine.bundle import Bundle, read_bundle
 from engine.config import EngineConfig
 from engine.db import Database
@@ -44,6 +45,7 @@ from engine.task_claims import TaskClaims, record_refusal
 from engine.timer_firing import TimerFiring
 from engine.users import UserDirectory
 from engine.views import (
+    FIRST_RESPONDER,
     SYSTEM,
     Actor,
     CaseView,
@@ -70,6 +72,7 @@ class Engine:
         self.timer_firing = TimerFiring(self.db, self.definitions, self.config)
         self.users = UserDirectory(self.db)
         self.claims = TaskClaims(self.db)
+        self.tokens = ApiTokens(self.db)
 
     # -- schema and definitions ------------------------------------------------------------
     def migrate(self) -> None:
@@ -100,7 +103,11 @@ class Engine:
         business_key: str | None = None,
         actor: Actor = SYSTEM,
     ) -> CaseView:
-        """Start a case on the newest version of `process_id` and run it to its first wait state."""
+        """Start a case on the newest version of `process_id` and run it to its first wait state.
+
+        People (not the system) start cases as first responders of an agency: a referral."""
+        with self._audited_refusals(actor):
+            _require_referrer(actor)
         if business_key is not None and not BUSINESS_KEY.match(business_key):
             raise ValueError(f"business key {business_key!r} should look like NRM-2026-000123")
         for _attempt in range(5):
@@ -150,6 +157,21 @@ class Engine:
             if agency is not None:
                 query = query.where(Case.agency == agency)
             return [case_view(session, row, details=False) for row in session.scalars(query)]
+
+    def referrals(self, actor: Actor, *, limit: int = 200) -> list[CaseView]:
+        """The newest referrals of a first responder's agency (everyone else is refused)."""
+        with self._audited_refusals(actor):
+            _require_referrer(actor, "referrals_listed")
+        return self.cases(agency=actor.agency, limit=limit)
+
+    def referral(self, key: str, actor: Actor) -> CaseView:
+        """One of the agency's referrals, with its open tasks (another agency's case is not found)."""
+        with self._audited_refusals(actor):
+            _require_referrer(actor, "referral_viewed")
+        case = self.case(key)
+        if not actor.is_superuser and case.agency != actor.agency:
+            raise CaseNotFound(f"no referral {key} from {actor.agency}")
+        return case
 
     def case(self, key: str) -> CaseView:
         """Status of a case: where it is, its open tasks, timers and flags."""
@@ -376,6 +398,12 @@ class Engine:
         if case is None:
             raise CaseNotFound(f"no case {key}; list cases with `nrm status`")
         return case
+
+
+def _require_referrer(actor: Actor, action: str = "case_started") -> None:
+    if actor.is_superuser or (FIRST_RESPONDER in actor.groups and actor.agency):
+        return
+    raise Forbidden(f"{actor.username} is not a first responder of an agency", action=action)
 
 
 def _completed_by(session: Session, task_id: str) -> str | None:

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from engine import clock
 from engine.db import Database
 from engine.errors import Conflict, Forbidden, TaskNotFound
-from engine.models import AuditEvent, OpenTask, User
-from engine.views import Actor
+from engine.models import AuditEvent, Case, OpenTask, User
+from engine.queries import task_view
+from engine.views import Actor, TaskView
 
 MANAGER = "manager"
 
@@ -36,19 +37,19 @@ class TaskClaims:
     def __init__(self, db: Database):
         self.db = db
 
-    def claim(self, task_id: str, actor: Actor) -> None:
+    def claim(self, task_id: str, actor: Actor) -> TaskView:
         """Take a task of one of your groups; refused if someone else has it."""
-        self._change(task_id, actor, "task_claimed", actor.username)
+        return self._change(task_id, actor, "task_claimed", actor.username)
 
-    def release(self, task_id: str, actor: Actor) -> None:
+    def release(self, task_id: str, actor: Actor) -> TaskView:
         """Give a task back to its group (its assignee or a manager)."""
-        self._change(task_id, actor, "task_released", None)
+        return self._change(task_id, actor, "task_released", None)
 
-    def assign(self, task_id: str, username: str, actor: Actor) -> None:
+    def assign(self, task_id: str, username: str, actor: Actor) -> TaskView:
         """A manager gives a task to a member of its group."""
-        self._change(task_id, actor, "task_assigned", username)
+        return self._change(task_id, actor, "task_assigned", username)
 
-    def _change(self, task_id: str, actor: Actor, action: str, assignee: str | None) -> None:
+    def _change(self, task_id: str, actor: Actor, action: str, assignee: str | None) -> TaskView:
         refusal: tuple[type[Exception], str] | None = None
         with self.db.writing() as session:
             task = session.get(OpenTask, task_id)
@@ -70,7 +71,7 @@ class TaskClaims:
                         detail={"assignee": assignee, "previous": previous},
                     )
                 )
-                return
+                return task_view(task, session.get(Case, task.case_id).business_key)
         kind, reason = refusal
         if kind is Forbidden:
             record_refusal(self.db, actor, action, target, reason)

@@ -55,7 +55,7 @@ class UserView:
         return group in self.groups or "admin" in self.groups
 
 
-def _view(row: User) -> UserView:
+def user_view(row: User) -> UserView:
     return UserView(row.username, row.display_name, frozenset(row.groups or ()), row.agency, row.active)
 
 
@@ -104,16 +104,16 @@ class UserDirectory:
                     detail={"username": username, "groups": row.groups},
                 )
             )
-            return _view(row)
+            return user_view(row)
 
     def get(self, username: str) -> UserView | None:
         with self.db.reading() as session:
             row = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-            return _view(row) if row else None
+            return user_view(row) if row else None
 
     def all(self) -> list[UserView]:
         with self.db.reading() as session:
-            return [_view(r) for r in session.scalars(select(User).order_by(User.username))]
+            return [user_view(r) for r in session.scalars(select(User).order_by(User.username))]
 
     def authenticate(self, username: str, password: str) -> UserView:
         """The user, if the password is right; SignInRefused otherwise (locked after 5 failures).
@@ -135,5 +135,5 @@ class UserDirectory:
             else:
                 row.failed_sign_ins, row.locked_until = 0, None
                 session.add(AuditEvent(at=now, actor=row.username, action="signed_in", detail={}))
-                return _view(row)
+                return user_view(row)
         raise SignInRefused(refusal)

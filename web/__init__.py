@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from engine import Engine
+from web.api import api
+from web.api.problems import ApiProblem, problem_response
 from web.assets import assets
 from web.auth import auth, init_login
 from web.config import web_settings
@@ -36,10 +38,10 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     app.jinja_env.lstrip_blocks = True
     app.extensions["nrm_engine"] = engine or Engine()
     init_security(app)  # first: the nonce must exist before anything (CSRF checks) can refuse a request
-    CSRFProtect(app)
+    CSRFProtect(app).exempt(api)  # the API takes bearer tokens, never cookies: no CSRF to guard
     init_templating(app)
     init_login(app)
-    for blueprint in (assets, auth, inbox, referrals):
+    for blueprint in (api, assets, auth, inbox, referrals):
         app.register_blueprint(blueprint)
     _error_pages(app)
     return app
@@ -50,11 +52,17 @@ def _error_pages(app: Flask) -> None:
         400: ("There is a problem with the request", "Go back and try again."),
         403: ("You cannot do this", "Your role does not allow it. If you think it should, ask your manager."),
         404: ("Page not found", "The case or task may have been closed, or the address is wrong."),
+        405: ("That cannot be done here", "Go back and use the page's own buttons."),
         413: ("The upload is too large", "Send less at once."),
     }
 
     def handler(error):
         code = getattr(error, "code", 500)
+        if request.path.startswith("/api/"):
+            response = problem_response(ApiProblem(code, error.name, error.description))
+            if getattr(error, "valid_methods", None):
+                response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
         title, text = messages.get(code, ("Sorry, there is a problem with the service", "Try again later."))
         return render_template("errors/error.html", title=title, text=text), code
 

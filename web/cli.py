@@ -4,43 +4,24 @@ from __future__ import annotations
 
 import json
 import signal
-import sys
 import threading
 from pathlib import Path
 
 import click
 
-from engine import GROUPS, SYSTEM, Actor, Engine, EngineError, FormValidationError
-from engine.config import EngineConfig
+from engine import GROUPS, Actor, Engine, EngineError
 from web import create_app
+from web.cli_support import _actor, _engine, _fail
+from web.cli_tokens import tokens
 from web.demo import DEMO_PASSWORD, add_demo_users, run_demo
-
-
-def _engine(require_schema: bool = True) -> Engine:
-    engine = Engine(EngineConfig.from_environment())
-    if require_schema:
-        try:
-            engine.require_schema()
-        except EngineError as error:
-            _fail(error)
-    return engine
-
-
-def _actor(user: str | None) -> Actor:
-    return SYSTEM if user is None else Actor(user, is_superuser=True)
-
-
-def _fail(error: Exception) -> None:
-    click.secho(f"Error: {error}", fg="red", err=True)
-    if isinstance(error, FormValidationError):
-        for field_error in error.errors:
-            click.echo(f"  - {field_error.field}: {field_error.message}", err=True)
-    sys.exit(1)
 
 
 @click.group()
 def main() -> None:
     """Run the UK National Referral Mechanism as BPMN. Settings: NRM_DATABASE_URL (default SQLite)."""
+
+
+main.add_command(tokens)
 
 
 def _initialise(engine: Engine) -> None:

@@ -37,7 +37,9 @@ class CaseDriver:
 
     def start(self) -> CaseView:
         case = self._with_engine(
-            lambda e: e.start_case("nrm_pathway", actor=Actor("fr", frozenset({"first-responder"})))
+            lambda e: e.start_case(
+                "nrm_pathway", actor=Actor("fr", frozenset({"first-responder"}), agency="police")
+            )
         )
         self.key = case.key
         return case

@@ -1,0 +1,116 @@
+"""Bearer tokens for agency systems: issued to a user, shown once, stored only as a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.db import Database
+from engine.errors import EngineError, NotFound
+from engine.models import ApiToken, AuditEvent, User
+from engine.users import UserView, user_view
+
+TOKEN_PREFIX = "nrm_"
+
+
+class TokenRefused(EngineError):
+    """A missing, unknown or revoked token, or one whose user is no longer active."""
+
+
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    name: str
+    username: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokens:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def issue(self, username: str, name: str) -> tuple[TokenView, str]:
+        """A new token for `username`: its view and the secret, which is never shown again."""
+        name = (name or "").strip()
+        if not name or len(name) > 100:
+            raise ValueError("name: say which system uses the token, in 1 to 100 characters")
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self.db.writing() as session:
+            user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+            if user is None:
+                raise NotFound(f"no active user {username}; add one with `nrm users add`")
+            row = ApiToken(
+                user_id=user.id,
+                name=name,
+                token_hash=_digest(secret),
+                prefix=secret[: len(TOKEN_PREFIX) + 6],
+                created_at=clock.now(),
+            )
+            session.add(row)
+            session.add(
+                AuditEvent(
+                    at=row.created_at, actor="system", action="token_issued", detail={"user": username}
+                )
+            )
+            session.flush()
+            return _view(row, username), secret
+
+    def authenticate(self, secret: str) -> UserView:
+        """The user a token acts for; TokenRefused if it is unknown, revoked or its user inactive."""
+        if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+            raise TokenRefused("send `Authorization: Bearer nrm_…` with a token from `nrm tokens add`")
+        with self.db.writing() as session:
+            found = session.execute(
+                select(ApiToken, User)
+                .join(User, User.id == ApiToken.user_id)
+                .where(ApiToken.token_hash == _digest(secret))
+            ).first()
+            if found is None or found[0].revoked_at is not None or not found[1].active:
+                raise TokenRefused("the token is unknown or revoked; ask an admin for a new one")
+            token, user = found
+            now = clock.now()
+            if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+                token.last_used_at = now  # at most once a minute: no write on every request
+            return user_view(user)
+
+    def revoke(self, token_id: int) -> TokenView:
+        with self.db.writing() as session:
+            found = session.execute(
+                select(ApiToken, User.username)
+                .join(User, User.id == ApiToken.user_id)
+                .where(ApiToken.id == token_id)
+            ).first()
+            if found is None:
+                raise NotFound(f"no token {token_id}; list them with `nrm tokens list`")
+            token, username = found
+            if token.revoked_at is None:
+                token.revoked_at = clock.now()
+                session.add(
+                    AuditEvent(
+                        at=token.revoked_at, actor="system", action="token_revoked", detail={"user": username}
+                    )
+                )
+            return _view(token, username)
+
+    def all(self) -> list[TokenView]:
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
+            )
+            return [_view(token, username) for token, username in rows]
+
+
+def _view(row: ApiToken, username: str) -> TokenView:
+    return TokenView(row.id, row.name, username, row.prefix, row.created_at, row.last_used_at, row.revoked_at)

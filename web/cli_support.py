@@ -1,0 +1,32 @@
+"""What every `nrm` command shares: the engine from NRM_* settings, the acting user, failing clearly."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from engine import SYSTEM, Actor, Engine, EngineError, FormValidationError
+from engine.config import EngineConfig
+
+
+def _engine(require_schema: bool = True) -> Engine:
+    engine = Engine(EngineConfig.from_environment())
+    if require_schema:
+        try:
+            engine.require_schema()
+        except EngineError as error:
+            _fail(error)
+    return engine
+
+
+def _actor(user: str | None) -> Actor:
+    return SYSTEM if user is None else Actor(user, is_superuser=True)
+
+
+def _fail(error: Exception) -> None:
+    click.secho(f"Error: {error}", fg="red", err=True)
+    if isinstance(error, FormValidationError):
+        for field_error in error.errors:
+            click.echo(f"  - {field_error.field}: {field_error.message}", err=True)
+    sys.exit(1)
