@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import Engine
 from web.api import api
@@ -18,6 +19,7 @@ from web.assets import assets
 from web.auth import auth, init_login
 from web.config import web_settings
 from web.inbox import inbox
+from web.rate_limits import init_rate_limits
 from web.referrals import referrals
 from web.security import init_security
 from web.templating import init_templating
@@ -28,6 +30,9 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     app = Flask(__name__)
     app.config.update(web_settings())
     app.config.update(settings or {})
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.jinja_loader = ChoiceLoader(
         [
             PackageLoader("web"),
@@ -44,6 +49,7 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     for blueprint in (api, assets, auth, inbox, referrals):
         app.register_blueprint(blueprint)
     _error_pages(app)
+    init_rate_limits(app)
     return app
 
 

@@ -35,4 +35,7 @@ def web_settings() -> dict:
         "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
         "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Reverse proxies in front of the app: their X-Forwarded-For/-Proto are trusted (sign-in limits
+        # count the client's address, and secure cookies need the original scheme).
+        "TRUSTED_PROXIES": int(os.environ.get("NRM_TRUSTED_PROXIES", "0")),
     }

@@ -111,3 +111,26 @@ def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
     assert "Stopped: 0 timers fired." in output
     if command[0] == "run":
         assert "nrm_pathway version 1 deployed" in banner and f"http://localhost:{port}/" in banner
+
+
+def test_tokens_add_list_revoke(nrm_cli):
+    nrm_cli("init")
+    nrm_cli(
+        "users",
+        "add",
+        "police-system",
+        "--group",
+        "first-responder",
+        "--agency",
+        "police",
+        "--password",
+        "a long enough password",
+    )
+    issued = nrm_cli("tokens", "add", "police-system", "Police case system")
+    secret = re.search(r"^nrm_\S+$", issued, re.MULTILINE).group(0)
+    listed = nrm_cli("tokens", "list")
+    assert "police-system" in listed and "never used" in listed and secret not in listed
+    assert "revoked" in nrm_cli("tokens", "revoke", "1")
+    assert "revoked" in nrm_cli("tokens", "list")
+    assert "no token 99" in nrm_cli("tokens", "revoke", "99", ok=False)
+    assert "no active user nobody" in nrm_cli("tokens", "add", "nobody", "X", ok=False)

@@ -87,3 +87,19 @@ def test_govuk_frontend_is_served_locally(browser):
     assert visitor.get("/govuk/govuk-frontend.min.js").status_code == 200
     assert visitor.get("/assets/images/favicon.svg").status_code == 200
     assert visitor.get("/govuk/../../../etc/passwd").status_code == 404
+
+
+def test_failed_sign_ins_from_one_address_are_limited_across_accounts(nrm):
+    from tests.web.conftest import Browser
+    from web import create_app
+
+    app = create_app(nrm, {"TESTING": True, "SECRET_KEY": "limit-test", "SIGN_IN_LIMIT": "3 per 10 minutes"})
+    visitor = Browser(app)
+    visitor.get("/sign-in")
+    for number in range(3):
+        response = visitor.post("/sign-in", {"username": f"guess{number}", "password": "not a password"})
+        assert response.status_code == 400
+    refused = visitor.post("/sign-in", {"username": "guess9", "password": "not a password"})
+    assert refused.status_code == 429
+    assert "Too many failed sign-ins" in refused.get_data(as_text=True)
+    assert visitor.get("/sign-in").status_code == 200  # the page itself still shows
