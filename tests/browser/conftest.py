@@ -36,8 +36,7 @@ if not CHROMIUM.exists():
 def live_app(nrm):
     """The app served on a free local port, in a thread of this process."""
     for name, display, groups, agency in DEMO_USERS:
-        if name in ("fr-police", "ca-ukba"):
-            nrm.users.add(name, DEMO_PASSWORD, groups, display_name=display, agency=agency)
+        nrm.users.add(name, DEMO_PASSWORD, groups, display_name=display, agency=agency)
     app = create_app(nrm, {"SECRET_KEY": "browser-test"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -59,3 +59,13 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     assert serious_accessibility_violations(page) == []  # the inbox
     page.click("text=Make the reasonable grounds decision")
     assert "I suspect but cannot prove" in page.content()
+
+
+def test_error_pages_are_accessible(live_app, page):
+    sign_in(page, live_app, "ca-ukba")
+    page.goto(f"{live_app}/tasks/00000000-0000-0000-0000-000000000000")
+    assert "Page not found" in page.content()
+    assert serious_accessibility_violations(page) == []
+    page.goto(f"{live_app}/referrals/")  # a caseworker is not a first responder
+    assert "You cannot do this" in page.content()
+    assert serious_accessibility_violations(page) == []

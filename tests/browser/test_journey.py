@@ -1,0 +1,83 @@
+"""The whole pathway through the pages: a first responder refers an adult; a UKBA caseworker
+claims and decides reasonable grounds; support is arranged; time moves through the 45-day
+reflection and recovery period (the engine's clock, timers fired by the engine); the conclusive
+grounds decision; the person's plans; the discretionary leave decision. Each person signs in and
+works their task in the browser; axe-core checks each page type on the way."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests.browser.conftest import serious_accessibility_violations, sign_in
+from tests.browser.form_filler import fill_form
+from web.demo import DEMO_USERS
+from web.demo_data import form_payload
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def _worker(group: str) -> str:
+    return next(name for name, _display, groups, _agency in DEMO_USERS if group in groups)
+
+
+def _work(page, base: str, nrm, key: str, element_id: str, claim: bool = False, **answers) -> None:
+    """Whoever's group owns the task signs in, finds it in the inbox and completes its form."""
+    task = next(t for t in nrm.case(key).open_tasks if t.element_id == element_id)
+    page.context.clear_cookies()
+    sign_in(page, base, _worker(task.candidate_group))
+    page.goto(f"{base}/tasks?case={key}")
+    if claim:
+        page.get_by_role("button", name=f"Claim {task.name}, {key}").click()
+        assert page.locator("td", has_text=_worker(task.candidate_group)).count() == 1
+    page.get_by_role("link", name=task.name).click()
+    assert key in page.content()  # the case summary above the form
+    fill_form(page, nrm.task_form(task.id).schema, form_payload(task.form, **answers))
+    page.click("button:has-text('Save and continue')")
+    page.wait_for_load_state()
+    assert "There is a problem" not in page.content(), page.locator(".govuk-error-summary").inner_text()
+    assert all(t.id != task.id for t in nrm.case(key).open_tasks)
+
+
+def _move_past(nrm, moving_clock, key: str, timer: str) -> None:
+    """Move the engine's clock past a waiting timer and let the engine fire what is due."""
+    due = next(t.due_at for t in nrm.case(key).timers if t.element_id == timer and t.state == "waiting")
+    moving_clock.set(due + timedelta(minutes=1))
+    assert nrm.fire_due_timers() >= 1
+
+
+def test_an_adult_referral_through_every_stage_to_discretionary_leave(live_app, page, nrm, moving_clock):
+    sign_in(page, live_app, "fr-police")
+    page.click("button:has-text('Start a referral')")
+    key = re.search(r"NRM-\d{4}-\d{6}", page.content()).group(0)
+    page.context.clear_cookies()
+    _work(
+        page, live_app, nrm, key, "choose_referral_form", age_group="adult", first_responder_agency="police"
+    )
+    _work(page, live_app, nrm, key, "ask_adult_consent")
+    _work(page, live_app, nrm, key, "complete_adult_referral")
+    assert serious_accessibility_violations(page) == []  # the inbox (after completing, with a banner)
+
+    _work(page, live_app, nrm, key, "decide_reasonable_grounds", claim=True, rg_decision="positive")
+    _work(page, live_app, nrm, key, "arrange_support")
+    started = moving_clock.now()
+
+    _move_past(nrm, moving_clock, key, "reflection_day_30")
+    _work(page, live_app, nrm, key, "review_recovery_progress")
+    _move_past(nrm, moving_clock, key, "reflection_period_over")
+    assert moving_clock.now() - started >= timedelta(days=44)
+
+    _work(page, live_app, nrm, key, "decide_conclusive_grounds", claim=True, cg_decision="positive")
+    assert serious_accessibility_violations(page) == []
+    _work(page, live_app, nrm, key, "record_persons_plans")
+    _work(page, live_app, nrm, key, "consider_discretionary_leave", dl_decision="granted")
+
+    case = nrm.case(key)
+    assert case.status == "completed" and case.outcome == "Discretionary leave decided"
+    page.context.clear_cookies()
+    sign_in(page, live_app, "fr-police")
+    page.goto(f"{live_app}/referrals/")
+    assert key in page.content() and "Discretionary leave decided" in page.content()
+    assert serious_accessibility_violations(page) == []
