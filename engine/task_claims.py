@@ -86,7 +86,9 @@ class TaskClaims:
             if not is_manager:
                 return Forbidden, "only a manager may assign tasks"
             member = session.scalar(select(User).where(User.username == assignee, User.active.is_(True)))
-            if member is None or task.candidate_group not in (member.groups or []):
+            if member is None:
+                return Conflict, f"{assignee} is not an active user; check the username"
+            if task.candidate_group not in (member.groups or []):
                 return Conflict, f"{assignee} is not in group {task.candidate_group}"
             return None
         if not (actor.may_work_in(task.candidate_group) or is_manager or task.assignee == actor.username):

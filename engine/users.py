@@ -115,6 +115,10 @@ class UserDirectory:
         with self.db.reading() as session:
             return [user_view(r) for r in session.scalars(select(User).order_by(User.username))]
 
+    def members(self, group: str) -> list[UserView]:
+        """Active users in `group`, by name (the groups column is JSON, so filtered here)."""
+        return [u for u in self.all() if u.active and group in u.groups]
+
     def authenticate(self, username: str, password: str) -> UserView:
         """The user, if the password is right; SignInRefused otherwise (locked after 5 failures).
 

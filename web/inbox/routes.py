@@ -104,6 +104,7 @@ def task(task_id: str):
             return redirect(url_for("inbox.home")), 303
     case = engine().case(form.task.case_key)
     fields = fields_for(schema)
+    members = engine().users.members(form.task.candidate_group) if _is_manager() else []
     return render_template(
         "inbox/task.html",
         form=form,
@@ -113,7 +114,16 @@ def task(task_id: str):
         values=values,
         errors=errors,
         now=clock.now(),
+        members=members,
+        members_items=[
+            {"value": m.username, "text": m.display_name, "selected": m.username == form.task.assignee}
+            for m in members
+        ],
     ), status
+
+
+def _is_manager() -> bool:
+    return current_user.has_role("manager")
 
 
 def _claim_action(task_id: str, change) -> object:
