@@ -164,25 +164,39 @@ def values_for(data: dict[str, Any]) -> dict[str, Any]:
 def error_messages(schema: dict, errors) -> dict[str, str]:
     """GOV.UK-style messages by field name, first error per field, for the summary and the fields."""
     kinds = {one.name: one for one, _ in _all_fields(fields_for(schema))}
+    specs = schema.get("properties", {})
     messages: dict[str, str] = {}
     for error in errors:
         name = error.field.split(".")[0]
-        if name in messages:
-            continue
-        one = kinds.get(name)
-        if one is None:
-            messages[name] = error.message
-            continue
-        label = one.label.rstrip("?").lower()
-        if "is a required property" in error.message:
-            verb = "Select" if one.kind in ("radios", "select", "yes-no", "checkboxes") else "Enter"
-            messages[name] = f"{verb} {label}" if one.kind != "yes-no" else f"Select yes or no: {one.label}"
-        elif one.kind == "date":
-            messages[name] = f"Enter a real date for {label}"
-        elif one.kind == "number":
-            messages[name] = f"Enter a whole number for {label} ({error.message})"
-        elif one.kind == "checkboxes" and "should be non-empty" in error.message:
-            messages[name] = f"Select at least one option for {label}"
-        else:
-            messages[name] = f"{one.label}: {error.message}"
+        if name not in messages:
+            one = kinds.get(name)
+            messages[name] = _message(one, specs.get(name, {}), error.message) if one else error.message
     return messages
+
+
+def _message(one: Field, spec: dict, raw: str) -> str:
+    """The GOV.UK design system's wording for each kind of failure (jsonschema's text is for developers)."""
+    label = one.label.rstrip("?").lower()
+    choose = one.kind in ("radios", "select", "yes-no", "checkboxes")
+    if "is a required property" in raw:
+        if one.kind == "yes-no":
+            return f"Select yes or no: {one.label}"
+        return f"{'Select' if choose else 'Enter'} {label}"
+    if one.kind == "date":
+        return f"Enter a real date for {label}"
+    if one.kind == "number":
+        low, high = spec.get("minimum"), spec.get("maximum")
+        if low is not None and high is not None:
+            return f"{one.label} must be a whole number between {low} and {high}"
+        return f"Enter a whole number for {label}"
+    if one.kind == "checkboxes" and "should be non-empty" in raw:
+        return f"Select at least one option for {label}"
+    if one.kind == "email":
+        return "Enter an email address in the correct format, like name@example.com"
+    if "is too long" in raw or "expected to be empty" in raw:
+        return f"{one.label} must be {spec.get('maxLength', 'fewer')} characters or fewer"
+    if "is too short" in raw or "should be non-empty" in raw:
+        return f"Enter {label}"
+    if choose:
+        return f"Select {label} from the list"
+    return f"{one.label}: {raw}"

@@ -154,3 +154,27 @@ def test_answers_are_escaped_on_the_page(app):
 def test_a_revealed_date_is_listed_for_the_error_summary_link():
     schema = _schema(next(p for p in FORMS if p.name == "adult-consent.json"))
     assert date_field_names(fields_for(schema)) == ["consent_signed_date"]
+
+
+@pytest.mark.parametrize("path", FORMS, ids=lambda p: p.stem)
+def test_too_long_text_and_bad_email_are_named_in_plain_words(path):
+    schema = _schema(path)
+    data = form_payload(path.name, ADULT)
+    kinds = {one.name: one.kind for one in fields_for(schema)}  # top-level: always shown
+    checked = 0
+    for name, spec in schema.get("properties", {}).items():
+        if name not in kinds or spec.get("type") != "string" or "oneOf" in spec or "enum" in spec:
+            continue
+        if kinds[name] == "email":
+            bad, expected = "priya at example", "Enter an email address in the correct format"
+        elif "maxLength" in spec and kinds[name] in ("text", "textarea"):
+            bad, expected = "x" * (spec["maxLength"] + 1), f"{spec['maxLength']} characters or fewer"
+        else:
+            continue
+        with pytest.raises(FormValidationError) as refused:
+            validate_form_data(path.name, json.dumps(schema), {**data, name: bad})
+        message = error_messages(schema, refused.value.errors)[name]
+        assert expected in message and "jsonschema" not in message and "'" not in message, message
+        checked += 1
+    if not checked:
+        pytest.skip(f"{path.name} has no always-shown length-limited or email text field")
