@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.bundle import Bundle
+from engine.case_facts import reported_fields_of
 from engine.errors import DeploymentError, Finding, SandboxViolation, UnsafeXml
 from engine.expressions import NS, bpmn_expressions, dmn_expressions
 from engine.forms import check_form_schema
@@ -182,6 +183,11 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
         )
         if main_findings:
             raise DeploymentError(main_findings)
+        for path, root in roots.items():
+            try:
+                reported_fields_of(root, process_id)
+            except ValueError as error:
+                raise DeploymentError([Finding(path, process_id, str(error))]) from None
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as error:

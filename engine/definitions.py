@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.bundle import Bundle
 from engine.bundle_parser import parse_bundle
+from engine.case_facts import reported_fields
 from engine.errors import DefinitionNotFound
 from engine.models import AuditEvent, DefinitionFile, DefinitionVersion
 from engine.serialization import SERIALIZER_VERSION, SpecPair, dump_specs, load_specs
@@ -27,6 +28,7 @@ class LoadedDefinition:
     version: int
     specs: SpecPair
     forms: dict[str, str]
+    reported_fields: tuple[str, ...] = ()
 
 
 def _deployment(row: DefinitionVersion, created: bool) -> Deployment:
@@ -114,7 +116,10 @@ class DefinitionCache:
             for f in row.files
             if f.path.startswith("forms/")
         }
-        loaded = LoadedDefinition(row.id, row.process_id, row.version, load_specs(row.spec_json), forms)
+        fields = reported_fields({f.path: f.content for f in row.files}, row.process_id)
+        loaded = LoadedDefinition(
+            row.id, row.process_id, row.version, load_specs(row.spec_json), forms, fields
+        )
         with self._lock:
             self._loaded.setdefault(definition_id, loaded)
         return self._loaded[definition_id]

@@ -23,12 +23,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.case_facts import facts_from
 from engine.definitions import LoadedDefinition
 from engine.errors import EngineError, SandboxViolation, ScriptError
 from engine.models import (
     AuditEvent,
     Case,
     CaseDocumentRow,
+    CaseFact,
     CaseFlagRow,
     CaseStatus,
     OpenTask,
@@ -99,6 +101,7 @@ class Step:
         self.workflow: BpmnWorkflow | None = None
         self._events: list[dict[str, Any]] = []
         self.fired_timers: set[str] = set()  # timers this step fired (for the scheduler)
+        self._facts_before: set[tuple[str, str]] = set()  # reported facts as the step found them
 
     def new_workflow(self, data: dict[str, Any]) -> BpmnWorkflow:
         spec, subprocess_specs = self.definition.specs
@@ -111,6 +114,8 @@ class Step:
         self.workflow = load_state(
             self.case.state_json, self.case.serializer_version, self.definition.specs, self.script_engine
         )
+        if self.definition.reported_fields:
+            self._facts_before = facts_from(current_data(self.workflow), self.definition.reported_fields)
         return self.workflow
 
     def audit(
@@ -161,6 +166,7 @@ class Step:
         self.session.flush()  # the version check happens here, before anything else is written
         self._sync_open_tasks(open_tasks)
         self._sync_timers(workflow, timers)
+        self._sync_facts(workflow)
         self._write_documents_and_flags()
         self._write_events()
 
@@ -280,6 +286,23 @@ class Step:
             self._event("timer_set", timer_id, element_id, name=name, due_at=due.isoformat())
         if rows:
             self._sql(insert(TIMERS), rows)
+
+    def _sync_facts(self, workflow: BpmnWorkflow) -> None:
+        """Reported facts changed by this step (compared with the loaded state: no extra read)."""
+        if not self.definition.reported_fields:
+            return
+        after = facts_from(current_data(workflow), self.definition.reported_fields)
+        gone, new = self._facts_before - after, after - self._facts_before
+        table = CaseFact.__table__
+        for name, value in gone:
+            self._sql(
+                delete(table).where(
+                    table.c.case_id == self.case.id, table.c.name == name, table.c.value == value
+                )
+            )
+        if new:
+            self._sql(insert(table), [{"case_id": self.case.id, "name": n, "value": v} for n, v in new])
+        self._facts_before = after
 
     def _write_documents_and_flags(self) -> None:
         if self.context.documents:

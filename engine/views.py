@@ -121,6 +121,21 @@ class CaseView:
 
 
 @dataclass(frozen=True)
+class CaseRow:
+    """One line of the managers' case list (from indexed tables only)."""
+
+    key: str
+    status: str
+    current_step: str | None
+    outcome: str | None
+    agency: str | None
+    created_at: datetime
+    updated_at: datetime
+    overdue: bool
+    facts: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
     actor: str

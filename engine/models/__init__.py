@@ -4,6 +4,7 @@ from engine.models.api_token import ApiToken
 from engine.models.audit import AuditEvent
 from engine.models.base import Base
 from engine.models.case import Case, CaseStatus
+from engine.models.case_fact import CaseFact
 from engine.models.definition import DefinitionFile, DefinitionVersion
 from engine.models.document import CaseDocumentRow, CaseFlagRow
 from engine.models.incident import Incident
@@ -17,6 +18,7 @@ __all__ = [
     "Base",
     "Case",
     "CaseDocumentRow",
+    "CaseFact",
     "CaseFlagRow",
     "CaseStatus",
     "DefinitionFile",

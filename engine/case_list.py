@@ -1,0 +1,149 @@
+"""The managers' case list: filter, search, sort and count cases from indexed tables only (cases,
+case_facts, open_tasks, timers); no workflow is loaded."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.models import Case, CaseFact, CaseStatus, OpenTask, Timer, TimerState
+from engine.views import CaseRow
+
+SORTS = {
+    "newest": (Case.created_at.desc(), Case.id.desc()),
+    "oldest": (Case.created_at.asc(), Case.id.asc()),
+    "updated": (Case.updated_at.desc(), Case.id.desc()),
+    "reference": (Case.business_key.asc(),),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the case list asks for; every field is optional."""
+
+    status: str | None = None
+    step: str | None = None  # element id of an open task or a waiting timer
+    facts: tuple[tuple[str, str], ...] = ()  # reported facts, e.g. ("competent_authority", "UKBA")
+    agency: str | None = None
+    referred_from: date | None = None
+    referred_to: date | None = None
+    overdue: bool = False
+    search: str | None = None  # a case reference, or the start of one
+    sort: str = "newest"
+
+
+def _overdue(now: datetime):
+    return exists().where(OpenTask.case_id == Case.id, OpenTask.due_at < now)
+
+
+def _conditions(wanted: CaseFilter, now: datetime, with_status: bool = True) -> list:
+    conditions = []
+    if with_status and wanted.status:
+        conditions.append(Case.status == CaseStatus(wanted.status))
+    if wanted.step:
+        conditions.append(
+            or_(
+                exists().where(OpenTask.case_id == Case.id, OpenTask.element_id == wanted.step),
+                exists().where(
+                    Timer.case_id == Case.id,
+                    Timer.element_id == wanted.step,
+                    Timer.state == TimerState.WAITING,
+                ),
+            )
+        )
+    for name, value in wanted.facts:
+        conditions.append(
+            Case.id.in_(select(CaseFact.case_id).where(CaseFact.name == name, CaseFact.value == value))
+        )
+    if wanted.agency:
+        conditions.append(Case.agency == wanted.agency)
+    if wanted.referred_from:
+        start = datetime.combine(wanted.referred_from, time(), tzinfo=now.tzinfo)
+        conditions.append(Case.created_at >= start)
+    if wanted.referred_to:
+        end = datetime.combine(wanted.referred_to + timedelta(days=1), time(), tzinfo=now.tzinfo)
+        conditions.append(Case.created_at < end)
+    if wanted.overdue:
+        conditions.append(_overdue(now))
+    if wanted.search:
+        key = wanted.search.strip().upper()
+        conditions.append(Case.business_key == key if len(key) >= 15 else Case.business_key.startswith(key))
+    return conditions
+
+
+def case_page(
+    session: Session, wanted: CaseFilter, now: datetime, offset: int, limit: int
+) -> tuple[list[CaseRow], int, dict[str, int]]:
+    """A page of cases, how many match in all, and how many match in each status."""
+    counts = dict(
+        session.execute(
+            select(Case.status, func.count()).where(*_conditions(wanted, now, False)).group_by(Case.status)
+        ).all()
+    )
+    by_status = {status.value: counts.get(status, 0) for status in CaseStatus}
+    total = by_status[wanted.status] if wanted.status else sum(by_status.values())
+    query = (
+        select(Case, _overdue(now).label("overdue"))
+        .where(*_conditions(wanted, now))
+        .order_by(*SORTS.get(wanted.sort, SORTS["newest"]))
+        .offset(offset)
+        .limit(limit)
+    )
+    found = session.execute(query).all()
+    facts = _facts_of(session, [case.id for case, _ in found])
+    rows = [
+        CaseRow(
+            key=case.business_key,
+            status=case.status.value,
+            current_step=case.current_step,
+            outcome=case.outcome,
+            agency=case.agency,
+            created_at=case.created_at,
+            updated_at=case.updated_at,
+            overdue=bool(overdue),
+            facts=facts.get(case.id, {}),
+        )
+        for case, overdue in found
+    ]
+    return rows, total, by_status
+
+
+def _facts_of(session: Session, case_ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    facts: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    if case_ids:
+        for case_id, name, value in session.execute(
+            select(CaseFact.case_id, CaseFact.name, CaseFact.value)
+            .where(CaseFact.case_id.in_(case_ids))
+            .order_by(CaseFact.case_id, CaseFact.name, CaseFact.value)
+        ):
+            facts[case_id][name].append(value)
+    return {k: dict(v) for k, v in facts.items()}
+
+
+def waiting_steps(session: Session) -> list[tuple[str, str, int]]:
+    """(element id, name, cases waiting there) for every open task and waiting timer."""
+    tasks = session.execute(
+        select(OpenTask.element_id, OpenTask.name, func.count(func.distinct(OpenTask.case_id))).group_by(
+            OpenTask.element_id, OpenTask.name
+        )
+    ).all()
+    timers = session.execute(
+        select(Timer.element_id, Timer.name, func.count(func.distinct(Timer.case_id)))
+        .where(Timer.state == TimerState.WAITING)
+        .group_by(Timer.element_id, Timer.name)
+    ).all()
+    merged: dict[str, tuple[str, int]] = {}
+    for element_id, name, count in [*tasks, *timers]:
+        previous = merged.get(element_id, (name, 0))
+        merged[element_id] = (previous[0], previous[1] + count)
+    return sorted(((e, n, c) for e, (n, c) in merged.items()), key=lambda row: row[1])
+
+
+def fact_values(session: Session, name: str) -> list[str]:
+    """Every value a reported fact has taken (for a filter's options)."""
+    query = select(CaseFact.value).where(CaseFact.name == name).distinct().order_by(CaseFact.value)
+    return list(session.scalars(query))
