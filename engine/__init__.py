@@ -6,6 +6,8 @@ service tasks); SpiffWorkflow and the ORM stay inside.
 
 from engine.api import Engine
 from engine.api_tokens import TokenRefused, TokenView
+from engine.case_browser import CaseDetail, CaseDiagram, may_see_personal_data, may_view_cases
+from engine.case_list import CaseFilter
 from engine.clock import Clock, MovableClock
 from engine.config import EngineConfig
 from engine.errors import (
@@ -28,6 +30,7 @@ from engine.users import GROUPS, SignInRefused, UserView
 from engine.views import (
     SYSTEM,
     Actor,
+    CaseRow,
     CaseView,
     Deployment,
     DocumentView,
@@ -38,6 +41,12 @@ from engine.views import (
 )
 
 __all__ = [
+    "CaseDetail",
+    "CaseDiagram",
+    "CaseFilter",
+    "CaseRow",
+    "may_see_personal_data",
+    "may_view_cases",
     "GROUPS",
     "SignInRefused",
     "TaskFilter",

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import clock, schema
 from engine.api_tokens import ApiTokens
 from engine.bundle import Bundle, read_bundle
+from engine.case_browser import CaseBrowser
 from engine.config import EngineConfig
 from engine.db import Database
 from engine.definitions import DefinitionCache, deploy, latest_definition_id, list_deployments
@@ -73,6 +74,7 @@ class Engine:
         self.users = UserDirectory(self.db)
         self.claims = TaskClaims(self.db)
         self.tokens = ApiTokens(self.db)
+        self.case_browser = CaseBrowser(self.db, self.definitions, self.config.bank_holiday_region)
 
     # -- schema and definitions ------------------------------------------------------------
     def migrate(self) -> None:
@@ -226,8 +228,9 @@ class Engine:
     ) -> CaseView:
         if not reason or not reason.strip():
             raise ValueError(f"a reason is required to {action.split('_')[1].rstrip('ed')} a case")
-        with self._guarded_write(), self.db.writing() as session:
+        with self._audited_refusals(actor), self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
+            _require_manager(actor, action, case.id)
             if case.status not in allowed:
                 raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")
             step = self._step(session, case, actor)
@@ -330,6 +333,8 @@ class Engine:
 
     def retry_incident(self, incident_id: int, actor: Actor = SYSTEM) -> CaseView:
         """Put a failed timer back to waiting, with its attempts reset; it fires at the next poll."""
+        with self._audited_refusals(actor):
+            _require_manager(actor, "incident_retried")
         return self.case(retry_incident(self.db, incident_id, actor))
 
     # -- helpers ---------------------------------------------------------------------------
@@ -398,6 +403,12 @@ class Engine:
         if case is None:
             raise CaseNotFound(f"no case {key}; list cases with `nrm status`")
         return case
+
+
+def _require_manager(actor: Actor, action: str, case_id: int | None = None) -> None:
+    if actor.is_superuser or "manager" in actor.groups:
+        return
+    raise Forbidden(f"{actor.username} is not a manager", action=action, target=(case_id, None, None))
 
 
 def _require_referrer(actor: Actor, action: str = "case_started") -> None:

@@ -143,6 +143,12 @@ def waiting_steps(session: Session) -> list[tuple[str, str, int]]:
     return sorted(((e, n, c) for e, (n, c) in merged.items()), key=lambda row: row[1])
 
 
+def agencies(session: Session) -> list[str]:
+    """The referring agencies cases have (for the agency filter's options)."""
+    query = select(Case.agency).where(Case.agency.is_not(None)).distinct().order_by(Case.agency)
+    return list(session.scalars(query))
+
+
 def fact_values(session: Session, name: str) -> list[str]:
     """Every value a reported fact has taken (for a filter's options)."""
     query = select(CaseFact.value).where(CaseFact.name == name).distinct().order_by(CaseFact.value)

@@ -27,3 +27,21 @@ def _send(folder, filename: str):
     response = send_from_directory(folder, filename, max_age=86400)
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+# Other npm packages' built files, by name: nothing else under node_modules is reachable.
+VENDOR = {
+    "bpmn-js/bpmn-navigated-viewer.production.min.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
+    "bpmn-js/diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",
+    "bpmn-js/bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
+    "chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+}
+
+
+@assets.get("/vendor/<path:filename>")
+def vendor(filename: str):
+    """bpmn-js (diagrams) and Chart.js (charts), as npm installed them."""
+    if filename not in VENDOR:
+        abort(404)
+    path = NODE_MODULES / VENDOR[filename]
+    return _send(path.parent, path.name)

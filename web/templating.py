@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask
 
+from engine import may_view_cases
 from engine.working_days import LONDON
 
 
@@ -35,6 +37,38 @@ def due_state(due: datetime | None, now: datetime) -> str:
     return "soon" if due - now < timedelta(days=2) else ""
 
 
+def humanize(name: str) -> str:
+    return str(name).replace("_", " ").capitalize()
+
+
+def pair(value: str, names: dict[str, str]) -> dict[str, str]:
+    """A select option: the value, shown by its name when there is one."""
+    return {"value": value, "text": names.get(value, humanize(value))}
+
+
+def steps_by_id(steps: list[tuple[str, str, int]]) -> dict[str, str]:
+    return {element_id: f"{name} ({count})" for element_id, name, count in steps}
+
+
+def data_rows(data: dict[str, Any]) -> list[dict]:
+    """Case data as summary-list rows, in name order."""
+    rows = []
+    for name in sorted(data):
+        value = data[name]
+        if isinstance(value, bool):
+            text = "Yes" if value else "No"
+        elif isinstance(value, list):
+            text = ", ".join(humanize(v) if isinstance(v, str) else str(v) for v in value) or "None"
+        elif isinstance(value, dict):
+            text = ", ".join(f"{humanize(k)}: {v}" for k, v in value.items())
+        else:
+            text = str(value)
+        rows.append({"key": {"text": humanize(name)}, "value": {"text": text}})
+    return rows
+
+
 def init_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(error_list=error_list, due_state=due_state)
-    app.jinja_env.filters["london"] = london
+    app.jinja_env.globals.update(error_list=error_list, due_state=due_state, may_view_cases=may_view_cases)
+    app.jinja_env.filters.update(
+        london=london, pair=pair, steps_by_id=steps_by_id, data_rows=data_rows, humanize=humanize
+    )

@@ -1,0 +1,146 @@
+"""/cases: the filtered list (and its CSV), one case with its diagram, status changes, incidents."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine import CaseNotActive, CaseNotFound, Conflict, Forbidden, NotFound, clock
+from web.cases.filters import FACT_FILTERS, STATUSES, case_filter
+from web.engine_access import actor, engine
+from web.templating import london
+
+cases = Blueprint("cases", __name__)
+PAGE_SIZE = 50
+CSV_ROWS = 100_000  # a CSV export is read in pages of this many at most
+
+
+@cases.get("/cases")
+@login_required
+def index():
+    try:
+        wanted, errors = case_filter(request.args)
+        page = max(request.args.get("page", 1, type=int), 1)
+        browser = engine().case_browser
+        rows, total, counts = browser.page(wanted, actor(), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        options = {
+            "step": browser.steps(actor()),
+            "agency": browser.agencies(actor()),
+            **{param: browser.fact_values(fact, actor()) for param, fact in FACT_FILTERS},
+        }
+    except Forbidden:
+        abort(403)
+    return render_template(
+        "cases/list.html",
+        rows=rows,
+        total=total,
+        counts=counts,
+        statuses=STATUSES,
+        page=page,
+        pages=max(math.ceil(total / PAGE_SIZE), 1),
+        options=options,
+        errors=errors,
+        args=request.args,
+        now=clock.now(),
+    )
+
+
+@cases.get("/cases.csv")
+@login_required
+def export():
+    wanted, _errors = case_filter(request.args)
+    try:
+        rows, _total, _counts = engine().case_browser.page(wanted, actor(), limit=CSV_ROWS)
+    except Forbidden:
+        abort(403)
+    facts = [fact for _param, fact in FACT_FILTERS]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["reference", "status", "stage", "referred", "updated", "agency", "overdue", *facts])
+    for row in rows:
+        writer.writerow(
+            [
+                row.key,
+                row.status,
+                row.current_step or "",
+                row.created_at.isoformat(),
+                row.updated_at.isoformat(),
+                row.agency or "",
+                "yes" if row.overdue else "no",
+                *[";".join(row.facts.get(fact, [])) for fact in facts],
+            ]
+        )
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="nrm-cases-{clock.now():%Y-%m-%d}.csv"'
+    return response
+
+
+@cases.get("/cases/<key>")
+@login_required
+def case(key: str):
+    try:
+        detail = engine().case_browser.detail(key, actor())
+        view = engine().case(key)
+        history = engine().history(key)
+        documents = engine().documents(key)
+    except Forbidden:
+        abort(403)
+    except CaseNotFound:
+        abort(404)
+    return render_template(
+        "cases/case.html",
+        case=view,
+        detail=detail,
+        history=list(reversed(history)),
+        documents=documents,
+        now=clock.now(),
+        is_manager=actor().is_superuser or "manager" in actor().groups,
+        timers_json={
+            t.element_id: f"due {london(t.due_at, True)}" for t in view.timers if t.state == "waiting"
+        },
+    )
+
+
+@cases.post("/cases/<key>/status")
+@login_required
+def change_status(key: str):
+    change = {
+        "suspend": engine().suspend_case,
+        "resume": engine().resume_case,
+        "cancel": engine().cancel_case,
+    }.get(request.form.get("action", ""))
+    if change is None:
+        abort(400)
+    try:
+        change(key, request.form.get("reason", ""), actor())
+    except Forbidden:
+        abort(403)
+    except CaseNotFound:
+        abort(404)
+    except ValueError:
+        flash("Give a reason: it goes in the case history")
+    except (CaseNotActive, Conflict) as refused:
+        flash(str(refused))
+    else:
+        flash(f"Case {key}: {request.form['action']} done")
+    return redirect(url_for("cases.case", key=key)), 303
+
+
+@cases.post("/incidents/<int:incident_id>/retry")
+@login_required
+def retry_incident(incident_id: int):
+    try:
+        case = engine().retry_incident(incident_id, actor())
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    except Conflict as refused:
+        flash(str(refused))
+        return redirect(url_for("cases.index")), 303
+    flash("The timer will fire again at the next poll")
+    return redirect(url_for("cases.case", key=case.key)), 303
