@@ -26,6 +26,7 @@ from engine.errors import (
     UnsafeXml,
 )
 from engine.inbox import TaskFilter
+from engine.statistics import Figure
 from engine.users import GROUPS, SignInRefused, UserView
 from engine.views import (
     SYSTEM,
@@ -41,6 +42,7 @@ from engine.views import (
 )
 
 __all__ = [
+    "Figure",
     "CaseDetail",
     "CaseDiagram",
     "CaseFilter",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from engine.diagram_state import element_states
 from engine.errors import CaseNotFound, Forbidden
 from engine.models import Case, DefinitionFile
 from engine.runtime import Step, current_data
+from engine.statistics import Figure, figures
 from engine.task_claims import record_refusal
 from engine.views import Actor, CaseRow
 from engine.xml_guard import parse_untrusted_xml
@@ -86,6 +88,12 @@ class CaseBrowser:
         self._allow(actor, "cases_listed")
         with self.db.reading() as session:
             return agencies(session)
+
+    def statistics(self, actor: Actor, since: datetime, until: datetime) -> list[Figure]:
+        """The statistics figures for referrals made in [since, until)."""
+        self._allow(actor, "statistics_viewed")
+        with self.db.reading() as session:
+            return figures(session, since, until, clock.now())
 
     def detail(self, key: str, actor: Actor) -> CaseDetail:
         """One case: its data (personal data only for managers), diagrams and element states."""

@@ -91,3 +91,21 @@ def test_the_case_list_and_its_filters_in_the_browser(live_app, page, nrm):
     page.click(f"a:has-text('{keys[0]}')")
     assert "Personal details are shown to managers only" not in page.content()
     assert serious_accessibility_violations(page) == []
+
+
+def test_the_statistics_page_draws_its_charts(live_app, page, nrm):
+    for _ in range(2):
+        _advance(
+            nrm, nrm.start_case("nrm_pathway", actor=POLICE).key, "choose_referral_form", age_group="adult"
+        )
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security" in message.text else None,
+    )
+    sign_in(page, live_app, "manager")
+    page.goto(f"{live_app}/statistics")
+    page.wait_for_selector("#chart-by-age[data-drawn=yes]")
+    assert page.locator("canvas[data-drawn=yes]").count() >= 3
+    assert refused == []
+    assert serious_accessibility_violations(page) == []

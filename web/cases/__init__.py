@@ -1,5 +1,6 @@
 """Managers' and process owners' views of cases: the list, one case, incidents."""
 
 from web.cases.routes import cases
+from web.cases.statistics import statistics
 
-__all__ = ["cases"]
+__all__ = ["cases", "statistics"]

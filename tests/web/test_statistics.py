@@ -1,0 +1,96 @@
+"""Statistics on a known set of cases, checked against counts made by hand, through the CSV
+downloads (the same figures the page charts)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from engine import Actor
+from tests.web.test_cases import _advance
+
+POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
+SALVATION = Actor("fr-salvation", frozenset({"first-responder"}), agency="salvation_army")
+PERIOD = "from=2026-03&to=2026-04"
+
+
+def _refer_adult(nrm, actor: Actor, exploitation: list[str]) -> str:
+    key = nrm.start_case("nrm_pathway", actor=actor).key
+    _advance(nrm, key, "choose_referral_form", age_group="adult")
+    _advance(nrm, key, "ask_adult_consent")
+    _advance(nrm, key, "complete_adult_referral", exploitation_types=exploitation, nationality="NG")
+    return key
+
+
+@pytest.fixture
+def known(nrm, moving_clock):
+    """2 March: adults A (labour, sexual) and B (labour) from the police, child C from the Salvation
+    Army. A's RG is positive on 5 March; B's is still open past its target. 2 April: adult D from
+    the Salvation Army. A's day-30 review is done; A's reflection period ends on 19 April."""
+    a = _refer_adult(nrm, POLICE, ["labour", "sexual"])
+    b = _refer_adult(nrm, POLICE, ["labour"])
+    c = nrm.start_case("nrm_pathway", actor=SALVATION).key
+    _advance(nrm, c, "choose_referral_form", age_group="child")
+    moving_clock.move(timedelta(days=3))
+    _advance(nrm, a, "decide_reasonable_grounds", rg_decision="positive")
+    _advance(nrm, a, "arrange_support")
+    moving_clock.move(timedelta(days=7))
+    nrm.fire_due_timers()  # B's 5-working-day target passes
+    moving_clock.move(timedelta(days=21))
+    d = nrm.start_case("nrm_pathway", actor=SALVATION).key
+    _advance(nrm, d, "choose_referral_form", age_group="adult")
+    moving_clock.move(timedelta(days=3))
+    nrm.fire_due_timers()  # A's day-30 review
+    _advance(nrm, a, "review_recovery_progress", extend_reflection=False)
+    moving_clock.move(timedelta(days=9))  # 14 April: A's period ends within 7 days
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def _figure(manager, key: str) -> list[dict]:
+    response = manager.get(f"/statistics/{key}.csv?{PERIOD}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_each_figure_matches_the_hand_count(browser, known):
+    manager = browser("manager")
+    assert _figure(manager, "by-age") == [
+        {"Month": "2026-03", "adult": "2", "child": "1"},
+        {"Month": "2026-04", "adult": "1", "child": "0"},
+    ]
+    assert _figure(manager, "by-exploitation") == [
+        {"Month": "2026-03", "labour": "2", "sexual": "1", "not recorded": "1"},
+        {"Month": "2026-04", "labour": "0", "sexual": "0", "not recorded": "1"},
+    ]
+    assert _figure(manager, "by-agency") == [
+        {"Agency": "police", "Referrals": "2"},
+        {"Agency": "salvation army", "Referrals": "2"},
+    ]
+    assert _figure(manager, "by-authority") == [{"Competent authority": "UKBA", "Referrals": "2"}]
+    assert _figure(manager, "outcomes") == [
+        {"Decision": "Reasonable grounds", "Positive": "1", "Negative": "0"},
+        {"Decision": "Conclusive grounds", "Positive": "0", "Negative": "0"},
+    ]
+    timing = {row["Stage"]: row for row in _figure(manager, "time-to-decision")}
+    assert timing["Referral to reasonable grounds decision"]["Decisions"] == "1"
+    assert timing["Referral to reasonable grounds decision"]["Median days"] == "3.0"
+    assert timing["Referral to conclusive grounds decision"]["Decisions"] == "0"
+    assert _figure(manager, "rg-past-target") == [
+        {"Month referred": "2026-03", "RG decisions made": "1", "Past the target": "1"}
+    ]
+    assert _figure(manager, "reflection-ending") == [{"Case": known["a"], "Period ends": "2026-04-19"}]
+
+
+def test_the_statistics_page_for_managers_and_owners_only(browser, known, nrm):
+    manager, owner, caseworker = browser("manager"), browser("owner"), browser("ca-ukba")
+    page = manager.get(f"/statistics?{PERIOD}").get_data(as_text=True)
+    assert "Referrals by month: adults and children" in page and known["a"] in page
+    assert owner.get("/statistics").status_code == 200
+    assert caseworker.get("/statistics").status_code == 403
+    assert caseworker.get("/statistics/by-age.csv").status_code == 403
+    assert manager.get("/statistics/nothing.csv").status_code == 404
+    bad = manager.get("/statistics?from=March&to=2026-13").get_data(as_text=True)
+    assert "Enter a month like 2026-03" in bad
