@@ -9,16 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, union_all
+from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.case_facts import BPMN
 from engine.case_list import CaseFilter, agencies, case_page, fact_values, waiting_steps
 from engine.db import Database
 from engine.definitions import DefinitionCache
-from engine.diagram_state import element_states
+from engine.diagram_state import element_states, elements_inside_calls
 from engine.errors import CaseNotFound, Forbidden
-from engine.models import Case, DefinitionFile
+from engine.models import Case, CaseStatus, DefinitionFile, DefinitionVersion, OpenTask, Timer, TimerState
 from engine.runtime import Step, current_data
 from engine.statistics import Figure, figures
 from engine.task_claims import record_refusal
@@ -44,6 +45,20 @@ class CaseDiagram:
     main_process: str
     diagrams: dict[str, str]  # process id -> BPMN XML of the file that holds it
     states: dict[str, dict[str, str]]  # process id -> element id -> state
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    """A deployed definition version and its cases by status."""
+
+    id: int
+    process_id: str
+    process_name: str
+    version: int
+    deployed_at: datetime
+    deployed_by: str
+    content_hash: str
+    cases: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,64 @@ class CaseBrowser:
         with self.db.reading() as session:
             return figures(session, since, until, clock.now())
 
+    def overview(self, actor: Actor) -> list[VersionSummary]:
+        """Every deployed version with its cases by status, newest first."""
+        self._allow(actor, "processes_viewed")
+        with self.db.reading() as session:
+            counts: dict[int, dict[str, int]] = {}
+            for definition_id, status, count in session.execute(
+                select(Case.definition_id, Case.status, func.count()).group_by(
+                    Case.definition_id, Case.status
+                )
+            ):
+                counts.setdefault(definition_id, {})[status.value] = count
+            rows = session.scalars(
+                select(DefinitionVersion).order_by(
+                    DefinitionVersion.process_id, DefinitionVersion.version.desc()
+                )
+            )
+            return [
+                VersionSummary(
+                    r.id,
+                    r.process_id,
+                    r.process_name,
+                    r.version,
+                    r.deployed_at,
+                    r.deployed_by,
+                    r.content_hash,
+                    counts.get(r.id, {}),
+                )
+                for r in rows
+            ]
+
+    def waiting_on(self, definition_id: int, actor: Actor) -> tuple[CaseDiagram, dict[str, int]]:
+        """A version's diagrams and how many of its active cases wait at each element."""
+        self._allow(actor, "processes_viewed")
+        with self.db.reading() as session:
+            definition = self.definitions.get(session, definition_id)
+            waiting = union_all(
+                select(OpenTask.case_id, OpenTask.element_id),
+                select(Timer.case_id, Timer.element_id).where(Timer.state == TimerState.WAITING),
+            ).subquery()
+            active = (
+                select(waiting.c.case_id, waiting.c.element_id)
+                .join(Case, Case.id == waiting.c.case_id)
+                .where(Case.definition_id == definition_id, Case.status == CaseStatus.ACTIVE)
+                .subquery()
+            )
+            distinct_cases = func.count(func.distinct(active.c.case_id))
+            counts = dict(
+                session.execute(
+                    select(active.c.element_id, distinct_cases).group_by(active.c.element_id)
+                ).all()
+            )
+            diagrams = _diagrams(session, definition_id)
+            for call, inside in elements_inside_calls(diagrams, definition.process_id).items():
+                total = session.scalar(select(distinct_cases).where(active.c.element_id.in_(sorted(inside))))
+                if total:
+                    counts[call] = total
+            return CaseDiagram(definition.process_id, diagrams, {}), counts
+
     def detail(self, key: str, actor: Actor) -> CaseDetail:
         """One case: its data (personal data only for managers), diagrams and element states."""
         with self.db.reading() as session:
@@ -110,21 +183,28 @@ class CaseBrowser:
             personal = may_see_personal_data(actor)
             if not personal:
                 data = {k: v for k, v in data.items() if k in definition.reported_fields}
-            files = session.scalars(
-                select(DefinitionFile).where(
-                    DefinitionFile.definition_id == case.definition_id, DefinitionFile.path.like("%.bpmn")
-                )
-            )
-            diagrams = {}
-            for file in files:
-                text = file.content.decode()
-                for process_id in _process_ids(text):
-                    diagrams[process_id] = text
             return CaseDetail(
                 json.loads(json.dumps(data, default=str)),
                 personal,
-                CaseDiagram(definition.process_id, diagrams, element_states(workflow)),
+                CaseDiagram(
+                    definition.process_id, _diagrams(session, case.definition_id), element_states(workflow)
+                ),
             )
+
+
+def _diagrams(session: Session, definition_id: int) -> dict[str, str]:
+    """Process id -> the BPMN XML of the version's file that holds it."""
+    files = session.scalars(
+        select(DefinitionFile).where(
+            DefinitionFile.definition_id == definition_id, DefinitionFile.path.like("%.bpmn")
+        )
+    )
+    diagrams = {}
+    for file in files:
+        text = file.content.decode()
+        for process_id in _process_ids(text):
+            diagrams[process_id] = text
+    return diagrams
 
 
 def _process_ids(text: str) -> list[str]:

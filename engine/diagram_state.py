@@ -5,6 +5,9 @@ from __future__ import annotations
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from engine.case_facts import BPMN
+from engine.xml_guard import parse_untrusted_xml
+
 RANK = {"completed": 0, "waiting": 1, "active": 2}
 
 
@@ -30,3 +33,27 @@ def element_states(workflow: BpmnWorkflow) -> dict[str, dict[str, str]]:
             if state is not None and RANK[state] >= RANK.get(states.get(element, ""), -1):
                 states[element] = state
     return found
+
+
+def elements_inside_calls(diagrams: dict[str, str], main: str) -> dict[str, set[str]]:
+    """For each call activity of `main`: every element of the processes it calls (transitively),
+    so cases waiting deep inside are counted at the call activity on the main diagram."""
+    elements: dict[str, set[str]] = {}
+    calls: dict[str, list[tuple[str, str]]] = {}
+    for text in set(diagrams.values()):
+        root = parse_untrusted_xml(text.encode(), "diagram")
+        for process in root.iter(f"{{{BPMN}}}process"):
+            pid = process.get("id")
+            elements[pid] = {e.get("id") for e in process.iter() if e.get("id")}
+            calls[pid] = [
+                (c.get("id"), c.get("calledElement")) for c in process.iter(f"{{{BPMN}}}callActivity")
+            ]
+
+    def inside(pid: str, seen: frozenset[str]) -> set[str]:
+        found = set(elements.get(pid, ()))
+        for _call, called in calls.get(pid, []):
+            if called and called not in seen:
+                found |= inside(called, seen | {called})
+        return found
+
+    return {call: inside(called, frozenset({main, called})) for call, called in calls.get(main, []) if called}

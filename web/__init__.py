@@ -17,7 +17,7 @@ from web.api import api
 from web.api.problems import ApiProblem, problem_response
 from web.assets import assets
 from web.auth import auth, init_login
-from web.cases import cases, statistics
+from web.cases import cases, processes, statistics
 from web.config import web_settings
 from web.inbox import inbox
 from web.rate_limits import init_rate_limits
@@ -47,7 +47,7 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     CSRFProtect(app).exempt(api)  # the API takes bearer tokens, never cookies: no CSRF to guard
     init_templating(app)
     init_login(app)
-    for blueprint in (api, assets, auth, cases, inbox, referrals, statistics):
+    for blueprint in (api, assets, auth, cases, inbox, processes, referrals, statistics):
         app.register_blueprint(blueprint)
     _error_pages(app)
     init_rate_limits(app)

@@ -109,3 +109,19 @@ def test_the_statistics_page_draws_its_charts(live_app, page, nrm):
     assert page.locator("canvas[data-drawn=yes]").count() >= 3
     assert refused == []
     assert serious_accessibility_violations(page) == []
+
+
+def test_the_process_overview_draws_the_counts_the_database_has(live_app, page, nrm):
+    keys = [nrm.start_case("nrm_pathway", actor=POLICE).key for _ in range(3)]
+    _advance(nrm, keys[0], "choose_referral_form", age_group="adult")
+    sign_in(page, live_app, "manager")
+    page.goto(f"{live_app}/processes")
+    page.wait_for_selector("#case-diagram[data-shown=nrm_pathway]")
+    labels = {
+        element.get_attribute("data-container-id"): element.inner_text()
+        for element in page.locator(".djs-overlays").all()
+        if element.inner_text()
+    }
+    assert labels.get("choose_referral_form") == "2 cases"
+    assert labels.get("refer_adult") == "1 case"  # the adult's consent task waits inside it
+    assert serious_accessibility_violations(page) == []

@@ -13,7 +13,7 @@ async function show(processId) {
   for (const [elementId, state] of Object.entries(states)) {
     if (registry.get(elementId)) canvas.addMarker(elementId, `nrm-state--${state}`);
   }
-  for (const [elementId, due] of Object.entries(data.timers)) {
+  for (const [elementId, due] of Object.entries(data.labels)) {
     if (!registry.get(elementId)) continue;
     const label = document.createElement("div");
     label.className = "nrm-timer-due";
