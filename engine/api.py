@@ -34,6 +34,7 @@ from engine.errors import (
     TaskAlreadyCompleted,
     TaskNotFound,
 )
+from engine.facts_backfill import backfill_facts
 from engine.forms import validate_form_data
 from engine.inbox import TaskFilter, task_page
 from engine.incidents import list_incidents, retry_incident
@@ -80,6 +81,10 @@ class Engine:
     def migrate(self) -> None:
         """Create or upgrade the database schema (Alembic)."""
         schema.upgrade(self.config.database_url)
+
+    def backfill_facts(self, progress=None) -> int:
+        """Reported facts for cases that have none (e.g. cases from before an upgrade)."""
+        return backfill_facts(self.db, self.definitions, self.config.bank_holiday_region, progress)
 
     def require_schema(self) -> None:
         """Raise EngineError (run `nrm init`) unless the database schema is current."""

@@ -35,6 +35,9 @@ def _initialise(engine: Engine) -> None:
     click.echo(
         f"{deployment.process_id} version {deployment.version} {state} ({deployment.content_hash[:12]})"
     )
+    filled = engine.backfill_facts(lambda n: click.echo(f"\rReported facts written for {n} cases", nl=False))
+    if filled:
+        click.echo(f"\rReported facts written for {filled} cases (for lists and statistics)")
 
 
 @main.command()

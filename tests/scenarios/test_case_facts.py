@@ -51,3 +51,17 @@ def test_a_malformed_reported_fields_property_is_refused_at_deploy(engine):
     with pytest.raises(DeploymentError) as refused:
         engine.deploy(Bundle(files))
     assert "reportedFields" in str(refused.value) and "os.system(1)" in str(refused.value)
+
+
+def test_backfill_writes_the_facts_of_cases_that_have_none(drive, nrm):
+    from sqlalchemy import delete
+
+    case = drive("NG")
+    case.refer("adult")
+    before = _facts(nrm, case.key)
+    with nrm.db.writing() as session:
+        session.execute(delete(CaseFact))
+    assert _facts(nrm, case.key) == set()
+    assert nrm.backfill_facts() == 1
+    assert _facts(nrm, case.key) == before
+    assert nrm.backfill_facts() == 0  # nothing left to do
