@@ -13,7 +13,7 @@ from engine import GROUPS, Actor, Engine, EngineError
 from web import create_app
 from web.cli_support import _actor, _engine, _fail
 from web.cli_tokens import tokens
-from web.demo import DEMO_PASSWORD, add_demo_users, run_demo
+from web.demo import DEMO_DAYS, DEMO_PASSWORD, DEMO_RATE, add_demo_users, run_demo
 
 
 @click.group()
@@ -219,8 +219,10 @@ def _add_demo(engine: Engine, days: int, per_day: float) -> None:
 
 
 @main.command()
-@click.option("--days", default=150, show_default=True, help="How many days of referrals to simulate.")
-@click.option("--per-day", default=1.6, show_default=True, help="Referrals per day on average.")
+@click.option("--days", default=DEMO_DAYS, show_default=True, help="How many days of referrals to simulate.")
+@click.option(
+    "--per-day", default=DEMO_RATE, show_default=True, help="Referrals per day on average (2013: 1,746 a year)."
+)
 @click.option("--more", is_flag=True, help="Add demo cases even if the database has cases already.")
 def demo(days: int, per_day: float, more: bool) -> None:
     """Fill the database with realistic (fictional) cases at every stage of the pathway."""
@@ -273,7 +275,7 @@ def run(with_demo: bool, host: str, port: int) -> None:
     if with_demo:
         _add_demo_users(engine)
         if not engine.cases(limit=1):
-            _add_demo(engine, 150, 1.6)
+            _add_demo(engine, DEMO_DAYS, DEMO_RATE)
     app = create_app(engine)
     timers = engine.scheduler()
     try:
