@@ -28,6 +28,14 @@ def london(moment: datetime | None, with_time: bool = False) -> str:
     return f"{text} at {local:%H:%M}" if with_time else text
 
 
+def london_short(moment: datetime | None) -> str:
+    """A date for a table column: `2 Apr 2026`."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(LONDON)
+    return f"{local.day} {local:%b %Y}"
+
+
 def due_state(due: datetime | None, now: datetime) -> str:
     """`overdue`, `soon` (within two days) or empty."""
     if due is None:
@@ -70,5 +78,10 @@ def data_rows(data: dict[str, Any]) -> list[dict]:
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(error_list=error_list, due_state=due_state, may_view_cases=may_view_cases)
     app.jinja_env.filters.update(
-        london=london, pair=pair, steps_by_id=steps_by_id, data_rows=data_rows, humanize=humanize
+        london=london,
+        london_short=london_short,
+        pair=pair,
+        steps_by_id=steps_by_id,
+        data_rows=data_rows,
+        humanize=humanize,
     )

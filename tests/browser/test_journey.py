@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_accessibility_violations, sign_in
 from tests.browser.form_filler import fill_form
@@ -31,7 +32,9 @@ def _work(page, base: str, nrm, key: str, element_id: str, claim: bool = False, 
     page.goto(f"{base}/tasks?case={key}")
     if claim:
         page.get_by_role("button", name=f"Claim {task.name}, {key}").click()
-        assert page.locator("td", has_text=_worker(task.candidate_group)).count() == 1
+        expect(page.locator("td", has_text=_worker(task.candidate_group))).to_have_count(
+            1
+        )  # waits for the reload
     page.get_by_role("link", name=task.name).click()
     assert key in page.content()  # the case summary above the form
     fill_form(page, nrm.task_form(task.id).schema, form_payload(task.form, **answers))

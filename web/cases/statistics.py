@@ -32,7 +32,7 @@ def _period() -> tuple[datetime, datetime, dict[str, str], str, str]:
     first = _month(request.args.get("from"), errors, "from")
     last = _month(request.args.get("to"), errors, "to")
     last = last or today.replace(day=1)
-    first = first or date(last.year - 1, last.month, 1).replace(day=1)
+    first = first or date(last.year - (last.month < 12), last.month % 12 + 1, 1)  # 12 months to `last`
     if first > last:
         errors["to"] = "The last month must be on or after the first"
         first = last
