@@ -221,7 +221,10 @@ def _add_demo(engine: Engine, days: int, per_day: float) -> None:
 @main.command()
 @click.option("--days", default=DEMO_DAYS, show_default=True, help="How many days of referrals to simulate.")
 @click.option(
-    "--per-day", default=DEMO_RATE, show_default=True, help="Referrals per day on average (2013: 1,746 a year)."
+    "--per-day",
+    default=DEMO_RATE,
+    show_default=True,
+    help="Referrals per day on average (2013: 1,746 a year).",
 )
 @click.option("--more", is_flag=True, help="Add demo cases even if the database has cases already.")
 def demo(days: int, per_day: float, more: bool) -> None:
