@@ -5,8 +5,9 @@ roles allowed it; every refusal is audited."""
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, union_all
@@ -26,6 +27,7 @@ from engine.task_claims import record_refusal
 from engine.views import Actor, CaseRow
 from engine.xml_guard import parse_untrusted_xml
 
+STATISTICS_SECONDS = 300
 CASE_VIEWERS = frozenset({"manager", "process-owner"})
 PERSONAL_DATA_VIEWERS = frozenset({"manager"})
 
@@ -73,6 +75,8 @@ class CaseBrowser:
         self.db = db
         self.definitions = definitions
         self.region = region
+        self._statistics: dict[tuple[datetime, datetime], tuple[list[Figure], datetime]] = {}
+        self._statistics_lock = threading.Lock()
 
     def _allow(self, actor: Actor, action: str, case_id: int | None = None) -> None:
         if not may_view_cases(actor):
@@ -104,11 +108,24 @@ class CaseBrowser:
         with self.db.reading() as session:
             return agencies(session)
 
-    def statistics(self, actor: Actor, since: datetime, until: datetime) -> list[Figure]:
-        """The statistics figures for referrals made in [since, until)."""
+    def statistics(
+        self, actor: Actor, since: datetime, until: datetime, *, fresh: bool = False
+    ) -> tuple[list[Figure], datetime]:
+        """The statistics for referrals made in [since, until), and when they were counted.
+
+        Counted at most once every STATISTICS_SECONDS per period and process (they aggregate the
+        whole table, and managers read them far more often than they change); `fresh` recounts."""
         self._allow(actor, "statistics_viewed")
+        now = clock.now()
+        with self._statistics_lock:
+            cached = self._statistics.get((since, until))
+        if cached and not fresh and timedelta(0) <= now - cached[1] < timedelta(seconds=STATISTICS_SECONDS):
+            return cached
         with self.db.reading() as session:
-            return figures(session, since, until, clock.now())
+            counted = (figures(session, since, until, now), now)
+        with self._statistics_lock:
+            self._statistics[(since, until)] = counted
+        return counted
 
     def overview(self, actor: Actor) -> list[VersionSummary]:
         """Every deployed version with its cases by status, newest first."""

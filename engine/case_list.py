@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select, union
+from sqlalchemy.orm import Session, aliased
 
 from engine.models import Case, CaseFact, CaseStatus, OpenTask, Timer, TimerState
 from engine.views import CaseRow
@@ -40,25 +40,37 @@ def _overdue(now: datetime):
     return exists().where(OpenTask.case_id == Case.id, OpenTask.due_at < now)
 
 
-def _conditions(wanted: CaseFilter, now: datetime, with_status: bool = True) -> list:
+def _conditions(wanted: CaseFilter, now: datetime, with_status: bool = True, paging: bool = False) -> list:
+    """The filter as SQL conditions. When paging, the case id is hidden from the planner (`id + 0`) so
+    it walks the sort order's index and stops after one page, instead of sorting every match."""
     conditions = []
+    case_id = Case.id + 0 if paging else Case.id
     if with_status and wanted.status:
         conditions.append(Case.status == CaseStatus(wanted.status))
     if wanted.step:
         conditions.append(
-            or_(
-                exists().where(OpenTask.case_id == Case.id, OpenTask.element_id == wanted.step),
-                exists().where(
-                    Timer.case_id == Case.id,
-                    Timer.element_id == wanted.step,
-                    Timer.state == TimerState.WAITING,
-                ),
+            case_id.in_(
+                union(
+                    select(OpenTask.case_id).where(OpenTask.element_id == wanted.step),
+                    select(Timer.case_id).where(
+                        Timer.element_id == wanted.step, Timer.state == TimerState.WAITING
+                    ),
+                )
             )
         )
-    for name, value in wanted.facts:
-        conditions.append(
-            Case.id.in_(select(CaseFact.case_id).where(CaseFact.name == name, CaseFact.value == value))
-        )
+    if wanted.facts:
+        # Driven by the first fact's (name, value) index; the others are primary-key probes.
+        (name, value), *others = wanted.facts
+        first = aliased(CaseFact)
+        query = select(first.case_id).where(first.name == name, first.value == value)
+        for other_name, other_value in others:
+            other = aliased(CaseFact)
+            query = query.where(
+                exists().where(
+                    other.case_id == first.case_id, other.name == other_name, other.value == other_value
+                )
+            )
+        conditions.append(case_id.in_(query))
     if wanted.agency:
         conditions.append(Case.agency == wanted.agency)
     if wanted.referred_from:
@@ -68,7 +80,7 @@ def _conditions(wanted: CaseFilter, now: datetime, with_status: bool = True) -> 
         end = datetime.combine(wanted.referred_to + timedelta(days=1), time(), tzinfo=now.tzinfo)
         conditions.append(Case.created_at < end)
     if wanted.overdue:
-        conditions.append(_overdue(now))
+        conditions.append(case_id.in_(select(OpenTask.case_id).where(OpenTask.due_at < now)))
     if wanted.search:
         key = wanted.search.strip().upper()
         conditions.append(Case.business_key == key if len(key) >= 15 else Case.business_key.startswith(key))
@@ -88,7 +100,7 @@ def case_page(
     total = by_status[wanted.status] if wanted.status else sum(by_status.values())
     query = (
         select(Case, _overdue(now).label("overdue"))
-        .where(*_conditions(wanted, now))
+        .where(*_conditions(wanted, now, paging=True))
         .order_by(*SORTS.get(wanted.sort, SORTS["newest"]))
         .offset(offset)
         .limit(limit)

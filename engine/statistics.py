@@ -75,9 +75,15 @@ def _days_to(session: Session, element_id: str, since: datetime, until: datetime
         .group_by(AuditEvent.case_id)
         .subquery()
     )
-    query = select(Case.created_at, first.c.decided).join(first, first.c.case_id == Case.id)
-    rows = session.execute(query.where(_in_period(since, until))).all()
-    return sorted((decided - created).total_seconds() / 86400 for created, decided in rows)
+    days = _days_between(session, Case.created_at, first.c.decided)
+    query = select(days).join(first, first.c.case_id == Case.id).where(_in_period(since, until))
+    return sorted(float(d) for d in session.scalars(query))  # computed in SQL: no datetime per row here
+
+
+def _days_between(session: Session, start, end):
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return func.extract("epoch", end - start) / 86400
 
 
 def _percentile(values: list[float], share: float) -> float | None:

@@ -94,3 +94,17 @@ def test_the_statistics_page_for_managers_and_owners_only(browser, known, nrm):
     assert manager.get("/statistics/nothing.csv").status_code == 404
     bad = manager.get("/statistics?from=March&to=2026-13").get_data(as_text=True)
     assert "Enter a month like 2026-03" in bad
+
+
+def test_figures_are_counted_again_after_five_minutes_or_on_request(browser, nrm, moving_clock):
+    manager = browser("manager")
+    by_age = "/statistics/by-age.csv?from=2026-03&to=2026-03"
+    nrm.start_case("nrm_pathway", actor=POLICE)
+    assert manager.get(by_age).get_data(as_text=True).count("2026-03") == 1  # counted: 1 case
+    _advance(nrm, nrm.start_case("nrm_pathway", actor=POLICE).key, "choose_referral_form", age_group="child")
+    assert "child" not in manager.get(by_age).get_data(as_text=True)  # the same count, a minute old
+    moving_clock.move(timedelta(minutes=5))
+    assert "child" in manager.get(by_age).get_data(as_text=True)
+    _advance(nrm, nrm.start_case("nrm_pathway", actor=POLICE).key, "choose_referral_form", age_group="adult")
+    page = manager.get("/statistics?from=2026-03&to=2026-03&fresh=yes").get_data(as_text=True)
+    assert "count now" in page and ">1</td>" in page  # recounted: the adult is there

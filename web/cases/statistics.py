@@ -45,7 +45,10 @@ def _period() -> tuple[datetime, datetime, dict[str, str], str, str]:
 def _figures():
     since, until, errors, first, last = _period()
     try:
-        return engine().case_browser.statistics(actor(), since, until), errors, first, last
+        found, counted = engine().case_browser.statistics(
+            actor(), since, until, fresh=request.args.get("fresh") == "yes"
+        )
+        return found, counted, errors, first, last
     except Forbidden:
         abort(403)
 
@@ -53,21 +56,27 @@ def _figures():
 @statistics.get("/statistics")
 @login_required
 def index():
-    found, errors, first, last = _figures()
+    found, counted, errors, first, last = _figures()
     charts = [
         {"key": f.key, "title": f.title, "columns": f.columns, "rows": f.rows, "kind": f.chart}
         for f in found
         if f.chart != "none" and f.rows
     ]
     return render_template(
-        "cases/statistics.html", figures=found, charts=charts, errors=errors, first=first, last=last
+        "cases/statistics.html",
+        figures=found,
+        charts=charts,
+        errors=errors,
+        first=first,
+        last=last,
+        counted=counted,
     )
 
 
 @statistics.get("/statistics/<key>.csv")
 @login_required
 def figure_csv(key: str):
-    found, _errors, first, last = _figures()
+    found, _counted, _errors, first, last = _figures()
     figure = next((f for f in found if f.key == key), None)
     if figure is None:
         abort(404)
