@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, UtcDateTime
@@ -13,8 +13,28 @@ from engine.models.base import Base, UtcDateTime
 class OpenTask(Base):
     __tablename__ = "open_tasks"
     __table_args__ = (
-        Index("ix_open_tasks_group_due", "candidate_group", "due_at"),
-        Index("ix_open_tasks_assignee_due", "assignee", "due_at"),
+        # The inbox reads a group's tasks in page order from this index (engine/inbox.py) ...
+        Index(
+            "ix_open_tasks_inbox",
+            "candidate_group",
+            "due_at",
+            "created_at",
+            "case_id",
+            "element_id",
+            "assignee",
+        ),
+        # ... and counts them from this one: PostgreSQL stores each group once with a list of its rows
+        # (B-tree deduplication), so counting a group's 50,000 tasks reads 1 MB instead of 16 MB.
+        Index("ix_open_tasks_group", "candidate_group"),
+        # Only claimed tasks: a third or less of them, and "not assigned" is never read from it (with
+        # SQLite's ANALYZE statistics the planner took `assignee IS NULL` for a rare value).
+        Index(
+            "ix_open_tasks_assigned",
+            "assignee",
+            "due_at",
+            sqlite_where=text("assignee IS NOT NULL"),
+            postgresql_where=text("assignee IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
