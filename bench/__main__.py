@@ -9,7 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import pathway, timer_burst
+from bench import inbox, pathway, timer_burst
 from bench.databases import postgres_database, sqlite_database
 from bench.report import write_report
 from engine.config import PROJECT_ROOT
@@ -27,33 +27,60 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
+BENCHMARKS = ("pathway", "inbox", "timers")
+DEFAULT_OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20, help="pathways per round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds (the median is reported)")
     parser.add_argument("--timers", type=int, default=10_000, help="timers in the burst")
-    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--inbox-cases", type=int, default=200_000, help="cases behind the inbox (a quarter on its group)"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=BENCHMARKS,
+        help="run only this benchmark (repeatable); the report is printed, and written only with --output",
+    )
+    parser.add_argument("--output", type=Path, help=f"default: {DEFAULT_OUTPUT.relative_to(PROJECT_ROOT)}")
     args = parser.parse_args()
+    chosen = set(args.only or BENCHMARKS)
+    output = args.output or (None if args.only else DEFAULT_OUTPUT)
     progress = print
     progress(f"Machine: {machine()}")
-    results = [pathway.in_memory(args.runs * 5, args.rounds, progress)]
-    with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
-        results.append(pathway.through_engine("Engine on SQLite", url, args.runs, args.rounds, progress))
-    with postgres_database() as url:
-        if url is None:
-            progress("PostgreSQL is not reachable: its figure is left out")
-        else:
-            results.append(
-                pathway.through_engine("Engine on PostgreSQL", url, args.runs, args.rounds, progress)
-            )
+    results = []
+    if "pathway" in chosen:
+        results.append(pathway.in_memory(args.runs * 5, args.rounds, progress))
+        with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
+            results.append(pathway.through_engine("Engine on SQLite", url, args.runs, args.rounds, progress))
+        with postgres_database() as url:
+            if url is None:
+                progress("PostgreSQL is not reachable: its figure is left out")
+            else:
+                results.append(
+                    pathway.through_engine("Engine on PostgreSQL", url, args.runs, args.rounds, progress)
+                )
+    inboxes = []
+    if "inbox" in chosen:
+        with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
+            inboxes.append(inbox.inbox("SQLite", url, args.inbox_cases, progress))
+        with postgres_database() as url:
+            if url is not None:
+                inboxes.append(inbox.inbox("PostgreSQL", url, args.inbox_cases, progress))
     bursts = []
-    with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
-        bursts.append(timer_burst.burst("SQLite", url, args.timers, progress))
-    with postgres_database() as url:
-        if url is not None:
-            bursts.append(timer_burst.burst("PostgreSQL", url, args.timers, progress))
-    report = write_report(args.output, machine(), datetime.now(UTC), results, bursts)
+    if "timers" in chosen:
+        with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
+            bursts.append(timer_burst.burst("SQLite", url, args.timers, progress))
+        with postgres_database() as url:
+            if url is not None:
+                bursts.append(timer_burst.burst("PostgreSQL", url, args.timers, progress))
+    report = write_report(output, machine(), datetime.now(UTC), results, bursts, inboxes)
     print(report)
+    if output is None:
+        print(f"(--only: {DEFAULT_OUTPUT.relative_to(PROJECT_ROOT)} left as it was; --output writes a file)")
 
 
 if __name__ == "__main__":
