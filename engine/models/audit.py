@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, UtcDateTime
@@ -12,6 +12,8 @@ from engine.models.base import Base, UtcDateTime
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    # Statistics: when each case's decisions were made (task_completed rows of one element).
+    __table_args__ = (Index("ix_audit_events_action_element", "action", "element_id", "case_id", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -35,6 +35,9 @@ class OpenTask(Base):
             sqlite_where=text("assignee IS NOT NULL"),
             postgresql_where=text("assignee IS NOT NULL"),
         ),
+        # The case list: cases waiting at a step, cases with an overdue task.
+        Index("ix_open_tasks_element", "element_id", "name", "case_id"),
+        Index("ix_open_tasks_due", "due_at", "case_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id

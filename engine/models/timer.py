@@ -20,7 +20,10 @@ class TimerState(enum.StrEnum):
 
 class Timer(Base):
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_state_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_timers_state_due", "state", "due_at"),
+        Index("ix_timers_element_state", "element_id", "state", "case_id"),  # case list: by stage
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
