@@ -9,7 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import inbox, pathway, timer_burst
+from bench import casework, inbox, pathway, timer_burst
 from bench.databases import postgres_database, sqlite_database
 from bench.report import write_report
 from engine.config import PROJECT_ROOT
@@ -29,6 +29,11 @@ def machine() -> str:
 
 BENCHMARKS = ("pathway", "inbox", "timers")
 DEFAULT_OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
+
+
+def _casework(name: str):
+    """Benchmark 3b, run on the database benchmark 3a seeded."""
+    return lambda engine, sample_key: casework.casework(engine, sample_key, print, name)
 
 
 def main() -> None:
@@ -66,10 +71,12 @@ def main() -> None:
     inboxes = []
     if "inbox" in chosen:
         with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
-            inboxes.append(inbox.inbox("SQLite", url, args.inbox_cases, progress))
+            inboxes.append(inbox.inbox("SQLite", url, args.inbox_cases, progress, _casework("SQLite")))
         with postgres_database() as url:
             if url is not None:
-                inboxes.append(inbox.inbox("PostgreSQL", url, args.inbox_cases, progress))
+                inboxes.append(
+                    inbox.inbox("PostgreSQL", url, args.inbox_cases, progress, _casework("PostgreSQL"))
+                )
     bursts = []
     if "timers" in chosen:
         with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:

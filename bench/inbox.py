@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from random import Random
+from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
@@ -176,6 +177,7 @@ class InboxResult:
     open_tasks: int
     seed_seconds: float
     views: list[ViewTiming]
+    casework: Any = None  # benchmark 3b's result, measured on the same database
 
     @property
     def page_ms(self) -> list[float]:
@@ -401,7 +403,14 @@ def measure(engine: Engine, sample_key: str, progress: Callable[[str], None], na
     return [view for view, _, _ in views]
 
 
-def inbox(name: str, database_url: str, cases: int, progress: Callable[[str], None]) -> InboxResult:
+def inbox(
+    name: str,
+    database_url: str,
+    cases: int,
+    progress: Callable[[str], None],
+    then: Callable[[Engine, str], Any] | None = None,
+) -> InboxResult:
+    """Seed, measure the inbox, then run `then(engine, sample_key)` on the same database."""
     group_tasks = cases // 4
     engine = Engine(EngineConfig(database_url=database_url, service_modules=["tasks"]))
     try:
@@ -415,6 +424,7 @@ def inbox(name: str, database_url: str, cases: int, progress: Callable[[str], No
             open_tasks = session.scalar(select(func.count()).select_from(OpenTask))
         progress(f"{name}: {cases:,} cases and {open_tasks:,} open tasks written in {seconds:.1f} s")
         views = measure(engine, sample_key, progress, name)
-        return InboxResult(name, cases, group_tasks, open_tasks, seconds, views)
+        after = then(engine, sample_key) if then else None
+        return InboxResult(name, cases, group_tasks, open_tasks, seconds, views, after)
     finally:
         engine.db.dispose()

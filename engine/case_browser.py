@@ -28,6 +28,7 @@ from engine.views import Actor, CaseRow
 from engine.xml_guard import parse_untrusted_xml
 
 STATISTICS_SECONDS = 300
+OPTIONS_SECONDS = 60
 CASE_VIEWERS = frozenset({"manager", "process-owner"})
 PERSONAL_DATA_VIEWERS = frozenset({"manager"})
 
@@ -77,6 +78,7 @@ class CaseBrowser:
         self.region = region
         self._statistics: dict[tuple[datetime, datetime], tuple[list[Figure], datetime]] = {}
         self._statistics_lock = threading.Lock()
+        self._option_cache: dict[tuple, tuple[object, datetime]] = {}
 
     def _allow(self, actor: Actor, action: str, case_id: int | None = None) -> None:
         if not may_view_cases(actor):
@@ -93,20 +95,32 @@ class CaseBrowser:
             return case_page(session, wanted, clock.now(), offset, limit)
 
     def steps(self, actor: Actor) -> list[tuple[str, str, int]]:
-        """(element id, name, cases waiting) for every step cases wait at now."""
+        """(element id, name, cases waiting) for every step cases wait at (at most a minute old)."""
         self._allow(actor, "cases_listed")
-        with self.db.reading() as session:
-            return waiting_steps(session)
+        return self._options(("steps",), waiting_steps)
 
     def fact_values(self, name: str, actor: Actor) -> list[str]:
+        """Every value a reported fact has (at most a minute old): a filter's choices."""
         self._allow(actor, "cases_listed")
-        with self.db.reading() as session:
-            return fact_values(session, name)
+        return self._options(("fact", name), lambda session: fact_values(session, name))
 
     def agencies(self, actor: Actor) -> list[str]:
         self._allow(actor, "cases_listed")
+        return self._options(("agencies",), agencies)
+
+    def _options(self, key: tuple, compute):
+        """A filter's choices, read at most once a minute per process: they change slowly, and
+        reading them means scanning whole indexes (PostgreSQL has no skip scan for DISTINCT)."""
+        now = clock.now()
+        with self._statistics_lock:
+            cached = self._option_cache.get(key)
+        if cached and timedelta(0) <= now - cached[1] < timedelta(seconds=OPTIONS_SECONDS):
+            return cached[0]
         with self.db.reading() as session:
-            return agencies(session)
+            value = compute(session)
+        with self._statistics_lock:
+            self._option_cache[key] = (value, now)
+        return value
 
     def statistics(
         self, actor: Actor, since: datetime, until: datetime, *, fresh: bool = False
