@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine import clock
 from engine.db import Database
@@ -71,7 +71,7 @@ class ApiTokens:
         """The user a token acts for; TokenRefused if it is unknown, revoked or its user inactive."""
         if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             raise TokenRefused("send `Authorization: Bearer nrm_…` with a token from `nrm tokens add`")
-        with self.db.writing() as session:
+        with self.db.reading() as session:  # most requests only read: no write lock on SQLite
             found = session.execute(
                 select(ApiToken, User)
                 .join(User, User.id == ApiToken.user_id)
@@ -80,10 +80,12 @@ class ApiTokens:
             if found is None or found[0].revoked_at is not None or not found[1].active:
                 raise TokenRefused("the token is unknown or revoked; ask an admin for a new one")
             token, user = found
-            now = clock.now()
-            if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-                token.last_used_at = now  # at most once a minute: no write on every request
-            return user_view(user)
+            view, token_id, last_used = user_view(user), token.id, token.last_used_at
+        now = clock.now()
+        if last_used is None or (now - last_used).total_seconds() > 60:
+            with self.db.writing() as session:  # at most once a minute per token
+                session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        return view
 
     def revoke(self, token_id: int) -> TokenView:
         with self.db.writing() as session:

@@ -142,3 +142,10 @@ def test_a_manager_suspends_resumes_and_cancels_with_a_reason(browser, cases, nr
     ]
     assert manager.post(f"{page}/status", {"action": "explode", "reason": "x"}).status_code == 400
     assert manager.get("/cases/NRM-2026-999999").status_code == 404
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted():
+    from web.csv_export import csv_response
+
+    text = csv_response(["a", "b"], [["=HYPERLINK(1)", "-2"], ["plain", 3]], "x.csv").get_data(as_text=True)
+    assert text.splitlines() == ["a,b", "'=HYPERLINK(1),'-2", "plain,3"]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine import CaseNotActive, CaseNotFound, Conflict, Forbidden, NotFound, clock
 from web.cases.filters import FACT_FILTERS, STATUSES, case_filter
+from web.csv_export import csv_response
 from web.engine_access import actor, engine
 from web.templating import london
 
@@ -58,25 +57,21 @@ def export():
     except Forbidden:
         abort(403)
     facts = [fact for _param, fact in FACT_FILTERS]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["reference", "status", "stage", "referred", "updated", "agency", "overdue", *facts])
-    for row in rows:
-        writer.writerow(
-            [
-                row.key,
-                row.status,
-                row.current_step or "",
-                row.created_at.isoformat(),
-                row.updated_at.isoformat(),
-                row.agency or "",
-                "yes" if row.overdue else "no",
-                *[";".join(row.facts.get(fact, [])) for fact in facts],
-            ]
-        )
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="nrm-cases-{clock.now():%Y-%m-%d}.csv"'
-    return response
+    rows = (
+        [
+            row.key,
+            row.status,
+            row.current_step or "",
+            row.created_at.isoformat(),
+            row.updated_at.isoformat(),
+            row.agency or "",
+            "yes" if row.overdue else "no",
+            *[";".join(row.facts.get(fact, [])) for fact in facts],
+        ]
+        for row in rows
+    )
+    header = ["reference", "status", "stage", "referred", "updated", "agency", "overdue", *facts]
+    return csv_response(header, rows, f"nrm-cases-{clock.now():%Y-%m-%d}.csv")
 
 
 @cases.get("/cases/<key>")

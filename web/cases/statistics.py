@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
 from engine import Forbidden, clock
+from web.csv_export import csv_response
 from web.engine_access import actor, engine
 
 statistics = Blueprint("statistics", __name__)
@@ -80,10 +79,4 @@ def figure_csv(key: str):
     figure = next((f for f in found if f.key == key), None)
     if figure is None:
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(figure.columns)
-    writer.writerows(figure.rows)
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="nrm-{key}-{first}-to-{last}.csv"'
-    return response
+    return csv_response(figure.columns, figure.rows, f"nrm-{key}-{first}-to-{last}.csv")
