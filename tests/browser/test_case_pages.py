@@ -87,8 +87,10 @@ def test_the_case_list_and_its_filters_in_the_browser(live_app, page, nrm):
     assert serious_accessibility_violations(page) == []
     page.select_option("#filter-age", "child")
     page.click("button:has-text('Apply filters')")
+    page.wait_for_url("**age=child**")
     assert keys[0] in page.content() and keys[1] not in page.content()
     page.click(f"a:has-text('{keys[0]}')")
+    page.wait_for_url(f"**/cases/{keys[0]}")
     assert "Personal details are shown to managers only" not in page.content()
     assert serious_accessibility_violations(page) == []
 

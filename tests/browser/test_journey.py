@@ -36,10 +36,11 @@ def _work(page, base: str, nrm, key: str, element_id: str, claim: bool = False, 
             1
         )  # waits for the reload
     page.get_by_role("link", name=task.name).click()
+    page.wait_for_url(f"**/tasks/{task.id}")
     assert key in page.content()  # the case summary above the form
     fill_form(page, nrm.task_form(task.id).schema, form_payload(task.form, **answers))
-    page.click("button:has-text('Save and continue')")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form's POST and its redirect, or the page with errors
+        page.click("button:has-text('Save and continue')")
     assert "There is a problem" not in page.content(), page.locator(".govuk-error-summary").inner_text()
     assert all(t.id != task.id for t in nrm.case(key).open_tasks)
 

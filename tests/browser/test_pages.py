@@ -4,6 +4,7 @@ all through the pages; each page type is checked with axe-core."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_accessibility_violations, sign_in
 
@@ -49,16 +50,16 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     page.check("#accommodation_needed")
     page.check("input[name=immigration_status][value=not_known]")
     page.click("button:has-text('Save and continue')")
-    assert "Your agency" in page.content()
+    expect(page.locator("body")).to_contain_text("Your agency's referrals")  # waits for the page
     page.goto(f"{live_app}/referrals/")
     assert "Make the reasonable grounds decision" in page.content()
 
     page.context.clear_cookies()
     sign_in(page, live_app, "ca-ukba")
-    assert "Make the reasonable grounds decision" in page.content()
+    expect(page.locator("body")).to_contain_text("Make the reasonable grounds decision")
     assert serious_accessibility_violations(page) == []  # the inbox
     page.click("text=Make the reasonable grounds decision")
-    assert "I suspect but cannot prove" in page.content()
+    expect(page.locator("body")).to_contain_text("I suspect but cannot prove")
 
 
 def test_error_pages_are_accessible(live_app, page):
