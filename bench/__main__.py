@@ -28,6 +28,7 @@ def machine() -> str:
 
 
 BENCHMARKS = ("pathway", "inbox", "timers")
+STEADY_TIMERS, STEADY_SECONDS = 3000, 15.0  # timers due evenly over this long: 200 a second
 DEFAULT_OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
@@ -79,15 +80,29 @@ def main() -> None:
                 )
     bursts = []
     if "timers" in chosen:
-        with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
-            bursts.append(timer_burst.burst("SQLite", url, args.timers, progress))
-        with postgres_database() as url:
-            if url is not None:
-                bursts.append(timer_burst.burst("PostgreSQL", url, args.timers, progress))
+        bursts = _timer_runs(args.timers, progress)
     report = write_report(output, machine(), datetime.now(UTC), results, bursts, inboxes)
     print(report)
     if output is None:
         print(f"(--only: {DEFAULT_OUTPUT.relative_to(PROJECT_ROOT)} left as it was; --output writes a file)")
+
+
+def _timer_runs(timers: int, progress) -> list:
+    """The burst with one and with two schedulers, then steady running, on each database."""
+    runs = [
+        {"schedulers": 1},
+        {"schedulers": 2},
+        {"schedulers": 1, "spread_seconds": STEADY_SECONDS, "count": STEADY_TIMERS},
+    ]
+    results = []
+    for run in runs:
+        count = run.pop("count", timers)
+        with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
+            results.append(timer_burst.burst("SQLite", url, count, progress, **run))
+        with postgres_database() as url:
+            if url is not None:
+                results.append(timer_burst.burst("PostgreSQL", url, count, progress, **run))
+    return results
 
 
 if __name__ == "__main__":

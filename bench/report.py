@@ -176,25 +176,46 @@ def _casework_lines(results: list, cases: int) -> list[str]:
     return lines
 
 
-def _burst_lines(bursts: list[BurstResult]) -> list[str]:
-    lines = [
-        "",
-        f"## 4. Timer burst: {bursts[0].timers:,} timers due at the same moment",
-        "",
-        "One scheduler process (4 worker threads, real clock) drains the burst: it claims due timers",
-        "in batches of 20 (SKIP LOCKED on PostgreSQL) and fires each in its case's own transaction.",
-        "Lateness is `fired_at - due_at` per timer.",
-        "",
-        "| database | timers fired | time to drain (s) | timers/s | lateness median (s) | lateness p99 (s) "
-        "| target |",
-        "|---|---:|---:|---:|---:|---:|---|",
-    ]
-    for burst in bursts:
-        met = burst.drain_seconds <= DRAIN_TARGET_SECONDS and burst.lateness_p99 < LATENESS_TARGET_SECONDS
-        lines.append(
-            f"| {burst.name} | {burst.timers:,} | {burst.drain_seconds:.1f} | {burst.fired_per_second:.0f} | "
-            f"{burst.lateness_median:.2f} | {burst.lateness_p99:.2f} | "
-            f"drained ≤ {DRAIN_TARGET_SECONDS:.0f} s, p99 < {LATENESS_TARGET_SECONDS:.0f} s: "
-            f"{'met' if met else 'not met'} |"
-        )
+def _burst_lines(runs: list[BurstResult]) -> list[str]:
+    bursts = [r for r in runs if not r.spread_seconds]
+    steady = [r for r in runs if r.spread_seconds]
+    lines = []
+    if bursts:
+        lines += [
+            "",
+            f"## 4. Timer burst: {bursts[0].timers:,} timers due at the same moment",
+            "",
+            "One scheduler (in the benchmark's process) or two (`nrm scheduler` processes, one per core,",
+            "as deployed) drain the burst: each claims due timers in batches of 100 (SKIP LOCKED on",
+            "PostgreSQL), advances the batch's cases in memory and writes them in one transaction",
+            "(engine/timer_batch.py). Lateness is `fired_at - due_at` per timer; in a burst the last",
+            "timer waits for all the others, so its p99 is close to the time to drain: the lateness",
+            "target is for timers falling due in steady running (next table).",
+            "",
+            "| database | schedulers | timers fired | time to drain (s) | timers/s | lateness median (s) "
+            "| lateness p99 (s) | target |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for burst in bursts:
+            met = burst.timers == burst.requested and burst.drain_seconds <= DRAIN_TARGET_SECONDS
+            lines.append(
+                f"| {burst.name} | {burst.schedulers} | {burst.timers:,} | {burst.drain_seconds:.1f} | "
+                f"{burst.fired_per_second:.0f} | {burst.lateness_median:.2f} | {burst.lateness_p99:.2f} | "
+                f"drained ≤ {DRAIN_TARGET_SECONDS:.0f} s: {'met' if met else 'not met'} |"
+            )
+    if steady:
+        lines += [
+            "",
+            f"### Lateness in steady running: {steady[0].timers:,} timers due evenly over "
+            f"{steady[0].spread_seconds:.0f} s",
+            "",
+            "| database | schedulers | timers fired | lateness median (s) | lateness p99 (s) | target |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for run in steady:
+            met = "met" if run.lateness_p99 < LATENESS_TARGET_SECONDS else "not met"
+            lines.append(
+                f"| {run.name} | {run.schedulers} | {run.timers:,} | {run.lateness_median:.3f} | "
+                f"{run.lateness_p99:.3f} | p99 < {LATENESS_TARGET_SECONDS:.0f} s: {met} |"
+            )
     return lines

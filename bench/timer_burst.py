@@ -2,18 +2,26 @@
 
 Setting up 10,000 waiting cases through the API would take minutes, so one case is started
 through the engine and copied: every copy gets fresh task ids (its timer is a distinct row) and
-the same due time. Then a scheduler (in this process, real clock) drains the burst. Lateness is
-`fired_at - due_at` per timer; time to drain is from the due time to the last firing.
+the same due time (or due times spread evenly over a few seconds, for lateness in steady running).
+Then one scheduler (in this process) or several (`nrm scheduler` processes, as deployed), on the
+real clock, fire them. Lateness is `fired_at - due_at` per timer; time to drain is from the first
+due time to the last firing.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import statistics
+import subprocess
+import sys
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -29,14 +37,18 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 @dataclass
 class BurstResult:
     name: str
+    schedulers: int
     timers: int
     drain_seconds: float
     lateness_median: float
     lateness_p99: float
     fired_per_second: float
+    spread_seconds: float = 0.0  # 0: all due at one moment; else due evenly over this long
+    requested: int = 0  # timers set up (all must fire)
 
 
-def _copy_cases(engine: Engine, count: int, due_iso: str) -> None:
+def _copy_cases(engine: Engine, count: int, due_of: Callable[[int], datetime]) -> None:
+    """`count` copies of the one case, the timer of copy n due at `due_of(n)`."""
     with engine.db.writing() as session:
         template = session.scalar(select(Case))
         timer = session.scalar(select(Timer))
@@ -46,13 +58,14 @@ def _copy_cases(engine: Engine, count: int, due_iso: str) -> None:
             ids = {old: str(uuid.uuid4()) for old in set(UUID.findall(template.state_json))}
             state = UUID.sub(lambda m, ids=ids: ids[m.group(0)], template.state_json)
             case_id = next_id + number
+            due = due_of(number)
             cases.append(
                 {
                     "id": case_id,
                     "business_key": f"NRM-2099-{number:06d}",
                     "definition_id": template.definition_id,
                     "status": template.status,
-                    "state_json": state.replace(PLACEHOLDER_DUE, due_iso),
+                    "state_json": state.replace(PLACEHOLDER_DUE, due.isoformat()),
                     "serializer_version": template.serializer_version,
                     "version": template.version,
                     "current_step": template.current_step,
@@ -67,67 +80,100 @@ def _copy_cases(engine: Engine, count: int, due_iso: str) -> None:
                     "case_id": case_id,
                     "element_id": timer.element_id,
                     "name": timer.name,
-                    "due_at": None,
+                    "due_at": due,
                     "state": TimerState.WAITING,
                     "created_at": timer.created_at,
                     "attempts": 0,
                 }
             )
         session.execute(insert(Case), cases)
-        due = Clock().now().fromisoformat(due_iso)
-        for row in timers:
-            row["due_at"] = due
         session.execute(insert(Timer), timers)  # the template stays, due in 2099
 
 
-def burst(name: str, database_url: str, timers: int, progress) -> BurstResult:
+def burst(
+    name: str, database_url: str, timers: int, progress, *, schedulers: int = 1, spread_seconds: float = 0.0
+) -> BurstResult:
+    """`timers` timers due at one moment (or evenly over `spread_seconds`), fired by `schedulers`
+    scheduler processes (1: in this process; more: `nrm scheduler` processes)."""
     real = Clock()
     previous = clock.use(MovableClock(real.now() - timedelta(hours=1)))
-    engine = Engine(
-        EngineConfig(
-            database_url=database_url,
-            service_modules=["tasks"],
-            scheduler_workers=4,
-            scheduler_poll_seconds=0.5,
-        )
-    )
+    engine = Engine(EngineConfig(database_url=database_url, service_modules=["tasks"]))
+    processes: list[subprocess.Popen] = []
+    label = f"{name}, {schedulers} scheduler{'s' if schedulers > 1 else ''}"
     try:
         engine.migrate()
         engine.deploy(BUNDLE)
         engine.start_case("quick_timer", {"due": PLACEHOLDER_DUE})
-        due = real.now() + timedelta(seconds=max(10.0, timers / 1000))
+        due = real.now() + timedelta(seconds=max(20.0, timers / 500))
+        step = timedelta(seconds=spread_seconds / timers)
         began = time.perf_counter()
-        _copy_cases(engine, timers, due.isoformat())
-        progress(f"{name}: {timers} cases copied in {time.perf_counter() - began:.1f} s; due {due:%H:%M:%S}")
+        _copy_cases(engine, timers, lambda n: due + n * step)
+        progress(
+            f"{label}: {timers:,} cases copied in {time.perf_counter() - began:.1f} s; due {due:%H:%M:%S}"
+        )
         clock.use(real)
-        scheduler = engine.scheduler("bench")
-        time.sleep(max((due - real.now()).total_seconds() - 0.5, 0))
-        scheduler.start()
+        if schedulers == 1:
+            scheduler = engine.scheduler("bench")
+            scheduler.start()
+        else:
+            processes = [_scheduler_process(database_url, f"bench-{n}") for n in range(schedulers)]
+        if real.now() >= due:
+            raise RuntimeError(
+                f"{label}: the schedulers started after the timers fell due; rerun on an idle machine"
+            )
         deadline = time.monotonic() + 900
         while time.monotonic() < deadline:
             fired = _fired(engine)
             if fired >= timers:
                 break
             time.sleep(0.5)
-            progress(f"{name}: {fired}/{timers} fired")
-        scheduler.stop()
+            if real.now() >= due:
+                progress(f"{label}: {fired:,}/{timers:,} fired")
+        if schedulers == 1:
+            scheduler.stop()
         with engine.db.reading() as session:
             rows = session.execute(
                 select(Timer.due_at, Timer.fired_at).where(Timer.state == TimerState.FIRED)
             ).all()
         lateness = sorted((fired_at - due_at).total_seconds() for due_at, fired_at in rows)
-        drain = max(lateness) if lateness else float("nan")
+        last = max(fired_at for _, fired_at in rows) if rows else due
+        drain = (last - due).total_seconds()
         return BurstResult(
             name,
+            schedulers,
             len(rows),
             drain,
             statistics.median(lateness),
             lateness[int(len(lateness) * 0.99) - 1],
             len(rows) / drain,
+            spread_seconds,
+            timers,
         )
     finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=60)
         clock.use(previous)
         engine.db.dispose()
+
+
+def _scheduler_process(database_url: str, node: str) -> subprocess.Popen:
+    """`nrm scheduler`, returned once it says it is running."""
+    env = dict(os.environ, NRM_DATABASE_URL=database_url, NRM_SCHEDULER_POLL_SECONDS="0.5")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "scheduler", "--node", node],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    for line in process.stdout:
+        if "running on" in line:
+            threading.Thread(target=process.stdout.read, daemon=True).start()  # keep the pipe drained
+            return process
+    raise RuntimeError(f"scheduler {node} did not start (exit code {process.wait()})")
 
 
 def _fired(engine: Engine) -> int:

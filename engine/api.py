@@ -317,10 +317,7 @@ class Engine:
 
         The scheduler (`nrm scheduler`) does the same continuously; both claim each timer first, so
         running them side by side fires every timer once."""
-        fired = 0
-        for due in self.timer_firing.due_before(clock.now()):
-            fired += self.timer_firing.claim_and_fire(due.id) == "fired"
-        return fired
+        return self.timer_firing.drain()["fired"]
 
     def scheduler(self, node: str | None = None) -> TimerScheduler:
         """A timer scheduler for this process (not started); several may run on one database."""

@@ -4,6 +4,7 @@ The caller loads the case row inside a write transaction, changes the workflow (
 completes a task, lets timers fire), and calls `Step.finish`, which runs the engine to the next
 wait state and writes the state, the open tasks, the timers, documents, flags and audit rows.
 The case row's version column makes a concurrent second write fail instead of overwriting.
+A batch of steps (the timer scheduler's) calls `Step.advance` on each and writes them together.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -30,7 +31,6 @@ from engine.models import (
     AuditEvent,
     Case,
     CaseDocumentRow,
-    CaseFact,
     CaseFlagRow,
     CaseStatus,
     OpenTask,
@@ -40,11 +40,10 @@ from engine.models import (
 from engine.script_engine import NrmScriptEngine
 from engine.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.services import ServiceContext
+from engine.step_writes import FACTS, OPEN_TASKS, TIMERS, KnownRows, StepWrites
 from engine.views import Actor
 
 MAX_ENGINE_ROUNDS = 100
-OPEN_TASKS = OpenTask.__table__
-TIMERS = Timer.__table__
 
 
 def lane_group(lane: str | None) -> str:
@@ -88,8 +87,11 @@ class Step:
         case: Case,
         actor: Actor,
         bank_holiday_region: str,
+        known: KnownRows | None = None,
     ):
         self.session = session
+        self.known = known  # the case's rows as read before the step (a batch reads them at once)
+        self.writes = StepWrites()
         self.definition = definition
         self.case = case
         self.actor = actor
@@ -99,7 +101,6 @@ class Step:
         )
         self.script_engine = NrmScriptEngine(self.context)
         self.workflow: BpmnWorkflow | None = None
-        self._events: list[dict[str, Any]] = []
         self.fired_timers: set[str] = set()  # timers this step fired (for the scheduler)
         self._facts_before: set[tuple[str, str]] = set()  # reported facts as the step found them
 
@@ -142,6 +143,13 @@ class Step:
 
     def finish(self) -> None:
         """Run to the next wait state and write everything, checking the case version."""
+        self.advance()
+        self.session.add(self.case)
+        self.session.flush()  # the version check happens here, before anything else is written
+        self.writes.execute(self.session.connection())
+
+    def advance(self) -> None:
+        """Run to the next wait state; change the case object and gather the rows to write."""
         workflow = self.workflow
         self.run(lambda: self._run_to_wait_state(workflow))
         open_tasks = self._ready_user_tasks(workflow)
@@ -161,14 +169,22 @@ class Step:
             case.status = CaseStatus.COMPLETED
             case.ended_at = self.now
             case.outcome = self._outcome(workflow)
-            self.audit("case_completed", outcome=case.outcome)
-        self.session.add(case)
-        self.session.flush()  # the version check happens here, before anything else is written
-        self._sync_open_tasks(open_tasks)
-        self._sync_timers(workflow, timers)
+            self._event("case_completed", None, None, outcome=case.outcome)
+        known = self.known or self._read_known()
+        self._sync_open_tasks(open_tasks, known.open_task_ids)
+        self._sync_timers(workflow, timers, known.timers)
         self._sync_facts(workflow)
         self._write_documents_and_flags()
-        self._write_events()
+
+    def _read_known(self) -> KnownRows:
+        case_id = self.case.id
+        open_ids = self._sql(select(OpenTask.id).where(OpenTask.case_id == case_id)).scalars()
+        timers = self._sql(
+            select(Timer.id, Timer.element_id, Timer.name, Timer.due_at).where(
+                Timer.case_id == case_id, Timer.state == TimerState.WAITING
+            )
+        )
+        return KnownRows(set(open_ids), [tuple(row) for row in timers])
 
     def _run_to_wait_state(self, workflow: BpmnWorkflow) -> None:
         for _ in range(MAX_ENGINE_ROUNDS):
@@ -203,13 +219,10 @@ class Step:
             return None
         return self.run(lambda: self.script_engine.evaluate(task, expression))
 
-    def _sync_open_tasks(self, ready: list) -> None:
-        # Core statements, not ORM objects: this runs on every step (see docs/benchmarks.md).
-        known = set(self._sql(select(OpenTask.id).where(OpenTask.case_id == self.case.id)).scalars())
+    def _sync_open_tasks(self, ready: list, known: set[str]) -> None:
+        # Core rows, not ORM objects: this runs on every step (see docs/benchmarks.md).
         current = {str(t.id): t for t in ready}
-        gone = known - current.keys()
-        if gone:
-            self._sql(delete(OPEN_TASKS).where(OPEN_TASKS.c.id.in_(gone)))
+        self.writes.closed_open_tasks.extend(known - current.keys())
         rows = []
         for task_id, task in current.items():
             if task_id in known:
@@ -233,22 +246,24 @@ class Step:
                 }
             )
             self._event("task_opened", task_id, spec.bpmn_id, name=spec.bpmn_name, group=group)
-        if rows:
-            self._sql(insert(OPEN_TASKS), rows)
+        self.writes.insert(OPEN_TASKS, rows)
 
-    def _sync_timers(self, workflow: BpmnWorkflow, waiting: dict[str, tuple[str, datetime, bool]]) -> None:
-        known = self._sql(
-            select(Timer.id, Timer.element_id, Timer.name, Timer.due_at).where(
-                Timer.case_id == self.case.id, Timer.state == TimerState.WAITING
-            )
-        ).all()
-        ended: dict[TimerState, list[str]] = {TimerState.FIRED: [], TimerState.CANCELLED: []}
+    def _sync_timers(
+        self,
+        workflow: BpmnWorkflow,
+        waiting: dict[str, tuple[str, datetime, bool]],
+        known: list[tuple[str, str, str, datetime]],
+    ) -> None:
         for timer_id, element_id, name, due_at in known:
             if timer_id in waiting:
                 continue
             task = workflow.get_task_from_id(UUID(timer_id))
             fired = task is not None and task.has_state(TaskState.COMPLETED | TaskState.READY)
-            ended[TimerState.FIRED if fired else TimerState.CANCELLED].append(timer_id)
+            if fired:
+                self.fired_timers.add(timer_id)
+            self.writes.end_timer(
+                timer_id, TimerState.FIRED if fired else TimerState.CANCELLED, self.now if fired else None
+            )
             self._event(
                 "timer_fired" if fired else "timer_cancelled",
                 timer_id,
@@ -256,15 +271,6 @@ class Step:
                 name=name,
                 due_at=due_at.isoformat(),
             )
-        self.fired_timers.update(ended[TimerState.FIRED])
-        for state, ids in ended.items():
-            if ids:
-                self._sql(
-                    update(TIMERS)
-                    .where(Timer.id.in_(ids))
-                    .values(state=state, fired_at=self.now if state is TimerState.FIRED else None)
-                    .execution_options(synchronize_session=False)
-                )
         known_ids = {row[0] for row in known}
         rows = []
         for timer_id, (name, due, _boundary) in waiting.items():
@@ -284,8 +290,7 @@ class Step:
                 }
             )
             self._event("timer_set", timer_id, element_id, name=name, due_at=due.isoformat())
-        if rows:
-            self._sql(insert(TIMERS), rows)
+        self.writes.insert(TIMERS, rows)
 
     def _sync_facts(self, workflow: BpmnWorkflow) -> None:
         """Reported facts changed by this step (compared with the loaded state: no extra read)."""
@@ -293,21 +298,15 @@ class Step:
             return
         after = facts_from(current_data(workflow), self.definition.reported_fields)
         gone, new = self._facts_before - after, after - self._facts_before
-        table = CaseFact.__table__
         for name, value in gone:
-            self._sql(
-                delete(table).where(
-                    table.c.case_id == self.case.id, table.c.name == name, table.c.value == value
-                )
-            )
-        if new:
-            self._sql(insert(table), [{"case_id": self.case.id, "name": n, "value": v} for n, v in new])
+            self.writes.remove_fact(self.case.id, name, value)
+        self.writes.insert(FACTS, [{"case_id": self.case.id, "name": n, "value": v} for n, v in new])
         self._facts_before = after
 
     def _write_documents_and_flags(self) -> None:
         if self.context.documents:
-            self._sql(
-                insert(CaseDocumentRow.__table__),
+            self.writes.insert(
+                CaseDocumentRow.__table__,
                 [
                     {
                         "id": d.id,
@@ -332,8 +331,8 @@ class Step:
                 recipient=document.recipient,
             )
         if self.context.flags:
-            self._sql(
-                insert(CaseFlagRow.__table__),
+            self.writes.insert(
+                CaseFlagRow.__table__,
                 [
                     {
                         "case_id": self.case.id,
@@ -352,22 +351,20 @@ class Step:
 
     def _event(self, action: str, task_id: str | None, element_id: str | None, **detail: Any) -> None:
         """An audit row written with the others of this step in one INSERT."""
-        self._events.append(
-            {
-                "case_id": self.case.id,
-                "at": self.now,
-                "actor": self.actor.username,
-                "action": action,
-                "task_id": task_id,
-                "element_id": element_id,
-                "detail": detail,
-            }
+        self.writes.insert(
+            AuditEvent.__table__,
+            [
+                {
+                    "case_id": self.case.id,
+                    "at": self.now,
+                    "actor": self.actor.username,
+                    "action": action,
+                    "task_id": task_id,
+                    "element_id": element_id,
+                    "detail": detail,
+                }
+            ],
         )
-
-    def _write_events(self) -> None:
-        if self._events:
-            self._sql(insert(AuditEvent.__table__), self._events)
-            self._events.clear()
 
     def _sql(self, statement, parameters=None):
         """Run a Core statement on the step's connection, skipping the ORM (it runs on every step)."""

@@ -1,8 +1,9 @@
 """The timer scheduler: APScheduler as an in-process alarm clock over the timers table.
 
 Each scheduler process polls the table every few seconds for timers due within the horizon and
-holds one in-memory APScheduler job per timer; when a job runs, the timer is claimed in the
-database and fired (engine/timer_firing.py), so any number of schedulers fire each timer once.
+holds one in-memory APScheduler job per distinct due time; when a job runs, the worker threads
+claim the due timers in batches and fire them (engine/timer_firing.py, engine/timer_batch.py), so
+any number of schedulers fire each timer once, and a burst due together costs one job.
 Job stores are in memory and never shared between processes (APScheduler's docs forbid sharing
 one), and late jobs always run: APScheduler's default misfire grace of one second would drop a
 job whose process was busy or asleep, and overdue timers must fire when a scheduler starts.
@@ -25,6 +26,7 @@ from engine.timer_firing import TimerFiring
 log = logging.getLogger(__name__)
 POLL_JOB = "nrm-timer-poll"
 DRAIN_JOB = "nrm-timer-drain"
+WAKE_JOB = "nrm-timer-wake"
 
 
 class TimerScheduler:
@@ -37,7 +39,7 @@ class TimerScheduler:
         poll_seconds: float,
         horizon_seconds: float,
         workers: int,
-        max_jobs: int = 5000,
+        max_jobs: int = 50_000,  # held timers
     ):
         self.firing = firing
         self.poll_seconds = poll_seconds
@@ -45,9 +47,10 @@ class TimerScheduler:
         self.max_jobs = max_jobs
         self.workers = workers
         self._draining: set[int] = set()  # workers busy draining (a running date job leaves the store)
-        self._scheduled: dict[str, datetime] = {}  # held jobs: timer id -> when it is due (engine clock)
+        self._scheduled: dict[str, datetime] = {}  # held timers: id -> when it is due (engine clock)
+        self._wake_ups: set[datetime] = set()  # one job each (engine clock)
         self._lock = threading.Lock()
-        self.outcomes: dict[str, int] = {"fired": 0, "skipped": 0, "retry": 0, "failed": 0}
+        self.outcomes: dict[str, int] = {"fired": 0, "skipped": 0, "retry": 0, "failed": 0, "wake_ups": 0}
         self._apscheduler = BackgroundScheduler(
             # The poll has a thread of its own, so draining a burst never keeps it waiting.
             executors={
@@ -84,50 +87,50 @@ class TimerScheduler:
         log.info("scheduler %s stopped", self.node)
 
     def poll(self) -> int:
-        """Hold a job for every timer due within the horizon; returns how many were added."""
+        """Hold every timer due within the horizon (one wake-up job per distinct due time, so a
+        burst of timers due together costs one job); returns how many timers were newly held."""
         engine_now = clock.now()
-        added = 0
+        self._hurry_wake_ups(engine_now)
+        if self.firing.due_before(engine_now, limit=1):
+            self._start_draining()
         with self._lock:
             room = self.max_jobs - len(self._scheduled)
         if room <= 0:
             return 0
-        self._hurry_held_jobs(engine_now)
-        if self.firing.due_before(engine_now, limit=1):
-            self._start_draining()
         upcoming = self.firing.due_before(
             engine_now + self.horizon, limit=room + len(self._scheduled), after=engine_now
         )  # timers due now are the drain jobs' work
-        for due in upcoming:
-            if due.run_at <= engine_now:
-                continue
-            with self._lock:
-                if due.id in self._scheduled:
+        added, new_wake_ups = 0, set()
+        with self._lock:
+            for due in upcoming:
+                if due.run_at <= engine_now or due.id in self._scheduled:
                     continue
                 self._scheduled[due.id] = due.run_at
+                added += 1
+                if due.run_at not in self._wake_ups:
+                    self._wake_ups.add(due.run_at)
+                    new_wake_ups.add(due.run_at)
+        for run_at in new_wake_ups:
             # The engine clock may be moved (tests, demos): wait as long as it says, in real time.
-            wait = max((due.run_at - engine_now).total_seconds(), 0.0)
+            wait = max((run_at - engine_now).total_seconds(), 0.0)
             self._apscheduler.add_job(
-                self._fire,
+                self._wake,
                 "date",
-                args=[due.id],
-                id=due.id,
+                args=[run_at],
+                id=f"{WAKE_JOB}-{run_at.isoformat()}",
                 replace_existing=True,
                 run_date=datetime.now(UTC) + timedelta(seconds=wait),
             )
-            added += 1
         return added
 
-    def _fire(self, timer_id: str) -> None:
-        try:
-            outcome = self.firing.claim_and_fire(timer_id)
-        except Exception:  # a database outage: the next poll tries again
-            log.exception("could not fire timer %s", timer_id)
-            outcome = "skipped"
-        finally:
-            with self._lock:
-                self._scheduled.pop(timer_id, None)
+    def _wake(self, run_at: datetime) -> None:
+        """Timers held for `run_at` are due: drain everything due now."""
         with self._lock:
-            self.outcomes[outcome] += 1
+            self._wake_ups.discard(run_at)
+            for timer_id in [t for t, at in self._scheduled.items() if at <= run_at]:
+                del self._scheduled[timer_id]
+            self.outcomes["wake_ups"] += 1
+        self._start_draining()
 
     def _start_draining(self) -> None:
         """Timers are due now (a burst, or overdue at start-up): every idle worker drains in batches."""
@@ -155,18 +158,11 @@ class TimerScheduler:
             for outcome, count in outcomes.items():
                 self.outcomes[outcome] += count
 
-    def _hurry_held_jobs(self, engine_now: datetime) -> None:
-        """Run at once any held job whose timer is due by the engine clock (it was moved forward)."""
+    def _hurry_wake_ups(self, engine_now: datetime) -> None:
+        """Wake at once for held timers due by the engine clock (it was moved forward)."""
         with self._lock:
-            due_now = [timer_id for timer_id, run_at in self._scheduled.items() if run_at <= engine_now]
-        for timer_id in due_now:
-            job = self._apscheduler.get_job(timer_id)
-            if job is not None and job.next_run_time > datetime.now(UTC):
-                job.modify(next_run_time=datetime.now(UTC))
-
-    def forget(self, timer_id: str) -> None:
-        """Drop a held job (the timer was cancelled elsewhere); a missing job is fine."""
-        with contextlib.suppress(JobLookupError):
-            self._apscheduler.remove_job(timer_id)
-        with self._lock:
-            self._scheduled.pop(timer_id, None)
+            due_now = [run_at for run_at in self._wake_ups if run_at <= engine_now]
+        for run_at in due_now:
+            with contextlib.suppress(JobLookupError):
+                self._apscheduler.remove_job(f"{WAKE_JOB}-{run_at.isoformat()}")
+            self._wake(run_at)

@@ -25,6 +25,7 @@ from engine.db import Database
 from engine.definitions import DefinitionCache
 from engine.models import AuditEvent, Case, CaseStatus, Incident, Timer, TimerState
 from engine.runtime import Step
+from engine.timer_batch import BatchOutcome, fire_batch
 from engine.views import Actor
 
 log = logging.getLogger(__name__)
@@ -111,11 +112,19 @@ class TimerFiring:
             )
             return list(claimed)
 
-    def drain(self, batch: int = 20) -> Counter[str]:
-        """Claim and fire due timers until none is left; returns the outcomes ('fired': n, …)."""
+    def drain(self, batch: int = 100) -> Counter[str]:
+        """Claim and fire due timers, a batch at a time, until none is left; returns the outcomes
+        ('fired': n, …)."""
         outcomes: Counter[str] = Counter()
         while ids := self.claim_batch(batch):
-            results = [self.fire(timer_id) for timer_id in ids]
+            try:
+                together = fire_batch(self, ids)
+            except Exception:  # e.g. the database went away mid-batch: each alone, with retries
+                log.exception("a batch of %d timers failed; firing them one by one", len(ids))
+                together = BatchOutcome(alone=list(ids))
+            results = ["fired"] * len(together.fired) + ["skipped"] * len(together.skipped)
+            results += [self._record_failure(timer_id, error) for timer_id, error in together.failed]
+            results += [self.fire(timer_id) for timer_id in together.alone]
             outcomes.update(results)
             if all(result == "skipped" for result in results):
                 break  # due by the table but not yet by SpiffWorkflow's clock check: the next poll

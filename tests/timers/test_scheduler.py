@@ -71,10 +71,10 @@ def test_stopped_scheduler_then_time_passes_then_start_fires_once(timer_engine, 
 def test_a_cancelled_cases_timer_never_fires(timer_engine, scheduler, moving_clock):
     key = _start(timer_engine, moving_clock.now() + timedelta(minutes=1))
     running = scheduler()
-    assert eventually(lambda: running.poll() == 0)  # the job is held in memory
+    assert eventually(lambda: running.poll() == 0)  # the wake-up is held in memory
     timer_engine.cancel_case(key, "referral withdrawn by the first responder")
     moving_clock.move(timedelta(minutes=2))
-    assert eventually(lambda: running.outcomes["skipped"] >= 1)
+    assert eventually(lambda: running.outcomes["wake_ups"] >= 1)  # it woke, and found nothing to fire
     assert fired_count(timer_engine) == 0
     assert [t.state for t in timer_engine.case(key).timers] == ["cancelled"]
 

@@ -1,0 +1,85 @@
+"""The rows a step writes, gathered so that one step, or a batch of steps, writes them in a few
+statements (one INSERT per table, one UPDATE per kind of change) instead of one per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, delete, insert, update
+
+from engine.models import AuditEvent, CaseDocumentRow, CaseFact, CaseFlagRow, OpenTask, Timer
+
+OPEN_TASKS: Table = OpenTask.__table__
+TIMERS: Table = Timer.__table__
+FACTS: Table = CaseFact.__table__
+INSERT_ORDER: tuple[Table, ...] = (
+    TIMERS,
+    OPEN_TASKS,
+    FACTS,
+    CaseDocumentRow.__table__,
+    CaseFlagRow.__table__,
+    AuditEvent.__table__,
+)
+
+
+@dataclass
+class KnownRows:
+    """What the database holds for a case before the step: its open task ids and waiting timers."""
+
+    open_task_ids: set[str] = field(default_factory=set)
+    timers: list[tuple[str, str, str, datetime]] = field(default_factory=list)  # id, element, name, due
+
+
+@dataclass
+class StepWrites:
+    inserts: dict[Table, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    closed_open_tasks: list[str] = field(default_factory=list)
+    ended_timers: list[dict[str, Any]] = field(default_factory=list)
+    removed_facts: list[dict[str, Any]] = field(default_factory=list)
+
+    def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        self.inserts[table].extend(rows)
+
+    def end_timer(self, timer_id: str, state: Any, fired_at: datetime | None) -> None:
+        self.ended_timers.append({"b_id": timer_id, "b_state": state, "b_fired_at": fired_at})
+
+    def remove_fact(self, case_id: int, name: str, value: str) -> None:
+        self.removed_facts.append({"b_case": case_id, "b_name": name, "b_value": value})
+
+    def merge(self, other: StepWrites) -> None:
+        for table, rows in other.inserts.items():
+            self.inserts[table].extend(rows)
+        self.closed_open_tasks.extend(other.closed_open_tasks)
+        self.ended_timers.extend(other.ended_timers)
+        self.removed_facts.extend(other.removed_facts)
+
+    def execute(self, connection: Connection) -> None:
+        """Write everything gathered (removals, then changes, then new rows) and start afresh."""
+        if self.closed_open_tasks:
+            connection.execute(delete(OPEN_TASKS).where(OPEN_TASKS.c.id.in_(self.closed_open_tasks)))
+        if self.ended_timers:
+            connection.execute(
+                update(TIMERS)
+                .where(TIMERS.c.id == bindparam("b_id"))
+                .values(state=bindparam("b_state"), fired_at=bindparam("b_fired_at")),
+                self.ended_timers,
+            )
+        if self.removed_facts:
+            connection.execute(
+                delete(FACTS).where(
+                    FACTS.c.case_id == bindparam("b_case"),
+                    FACTS.c.name == bindparam("b_name"),
+                    FACTS.c.value == bindparam("b_value"),
+                ),
+                self.removed_facts,
+            )
+        for table in INSERT_ORDER:
+            if self.inserts.get(table):
+                connection.execute(insert(table), self.inserts[table])
+        self.inserts.clear()
+        self.closed_open_tasks.clear()
+        self.ended_timers.clear()
+        self.removed_facts.clear()

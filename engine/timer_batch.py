@@ -1,0 +1,168 @@
+"""Firing a batch of claimed timers: read together, advanced one by one, written together.
+
+A burst (thousands of timers due at once, or the backlog when a scheduler starts) would cost a
+transaction and a dozen statements per timer; here a batch costs a few reads, the SpiffWorkflow
+work of each case, and one short write transaction: the cases' version check (rows locked on
+PostgreSQL; SQLite's write lock serializes writers anyway), one UPDATE of the cases and one
+statement per kind of row. A case that changed since it was read, or whose step fails, leaves the
+batch and is fired on its own (`TimerFiring.fire`), where conflicts retry; a step that fails is
+recorded as a failed attempt (retried with back-off, then an incident) without being run twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table, bindparam, select, update
+
+from engine.models import Case, CaseStatus, OpenTask, Timer, TimerState
+from engine.runtime import Step
+from engine.step_writes import TIMERS, KnownRows, StepWrites
+
+log = logging.getLogger(__name__)
+CASES: Table = Case.__table__
+
+
+@dataclass
+class BatchOutcome:
+    fired: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    alone: list[str] = field(default_factory=list)  # to be fired one by one
+    failed: list[tuple[str, Exception]] = field(default_factory=list)  # to be recorded (retry, incident)
+
+
+def fire_batch(firing, timer_ids: list[str]) -> BatchOutcome:
+    """Fire timers claimed by `firing.node`; what could not be fired together is returned in `alone`."""
+    outcome = BatchOutcome()
+    steps, released = _advance(firing, timer_ids, outcome)
+    if steps or released:
+        _write(firing, steps, released, outcome)
+    return outcome
+
+
+def _advance(
+    firing, timer_ids: list[str], outcome: BatchOutcome
+) -> tuple[list[tuple[Step, list[str]]], list[str]]:
+    by_case: dict[int, list[str]] = defaultdict(list)
+    released: list[str] = []
+    with firing.db.reading() as session:
+        rows = session.execute(
+            select(Timer.id, Timer.case_id).where(
+                Timer.id.in_(timer_ids), Timer.state == TimerState.WAITING, Timer.claimed_by == firing.node
+            )
+        ).all()
+        for timer_id, case_id in rows:
+            by_case[case_id].append(timer_id)
+        outcome.skipped.extend(set(timer_ids) - {row[0] for row in rows})
+        cases = session.scalars(select(Case).where(Case.id.in_(by_case))).all()
+        known = _known_rows(session, list(by_case))
+        definitions = {c.definition_id: firing.definitions.get(session, c.definition_id) for c in cases}
+        session.expunge_all()  # the cases change below; nothing of that may reach this session
+    steps = []
+    for case in cases:
+        ids = by_case[case.id]
+        if case.status is not CaseStatus.ACTIVE:
+            released.extend(ids)
+            outcome.skipped.extend(ids)
+            continue
+        step = Step(
+            None,  # type: ignore[arg-type]  # advance() reads nothing: `known` holds the case's rows
+            definitions[case.definition_id],
+            case,
+            firing.actor,
+            firing.config.bank_holiday_region,
+            known=known[case.id],
+        )
+        try:
+            step.load_workflow()
+            step.advance()
+        except Exception as error:  # not run again here (a service may have been called): recorded
+            log.warning("timers %s of case %s failed: %s", ids, case.business_key, error)
+            outcome.failed.extend((timer_id, error) for timer_id in ids)
+            continue
+        steps.append((step, ids))
+    return steps, released
+
+
+def _known_rows(session, case_ids: list[int]) -> dict[int, KnownRows]:
+    known = {case_id: KnownRows() for case_id in case_ids}
+    for case_id, task_id in session.execute(
+        select(OpenTask.case_id, OpenTask.id).where(OpenTask.case_id.in_(case_ids))
+    ):
+        known[case_id].open_task_ids.add(task_id)
+    for case_id, *timer in session.execute(
+        select(Timer.case_id, Timer.id, Timer.element_id, Timer.name, Timer.due_at).where(
+            Timer.case_id.in_(case_ids), Timer.state == TimerState.WAITING
+        )
+    ):
+        known[case_id].timers.append(tuple(timer))
+    return known
+
+
+def _write(firing, steps: list[tuple[Step, list[str]]], released: list[str], outcome: BatchOutcome) -> None:
+    with firing.db.writing() as session:
+        connection = session.connection()
+        locked = select(CASES.c.id, CASES.c.version).where(CASES.c.id.in_([s.case.id for s, _ in steps]))
+        if not firing.db.is_sqlite:
+            locked = locked.order_by(CASES.c.id).with_for_update()
+        versions = dict(connection.execute(locked).all())
+        claimed = set(
+            connection.execute(
+                select(TIMERS.c.id).where(
+                    TIMERS.c.id.in_([i for _, ids in steps for i in ids]),
+                    TIMERS.c.state == TimerState.WAITING,
+                    TIMERS.c.claimed_by == firing.node,
+                )
+            ).scalars()
+        )
+        writes, cases = StepWrites(), []
+        for step, ids in steps:
+            if versions.get(step.case.id) != step.case.version or not claimed.issuperset(ids):
+                outcome.alone.extend(ids)  # changed meanwhile: fired alone, it looks again
+                continue
+            writes.merge(step.writes)
+            cases.append(_case_values(step.case))
+            for timer_id in ids:
+                if timer_id in step.fired_timers:
+                    outcome.fired.append(timer_id)
+                else:  # not due by SpiffWorkflow's clock check after all
+                    released.append(timer_id)
+                    outcome.skipped.append(timer_id)
+        if cases:
+            connection.execute(_CASE_UPDATE, cases)
+            writes.execute(connection)
+        if released:  # give the lease back
+            connection.execute(
+                update(TIMERS).where(TIMERS.c.id.in_(released)).values(claimed_by=None, claimed_until=None)
+            )
+
+
+_CASE_UPDATE = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("b_id"))
+    .values(
+        version=CASES.c.version + 1,
+        state_json=bindparam("b_state_json"),
+        serializer_version=bindparam("b_serializer_version"),
+        updated_at=bindparam("b_updated_at"),
+        current_step=bindparam("b_current_step"),
+        status=bindparam("b_status"),
+        ended_at=bindparam("b_ended_at"),
+        outcome=bindparam("b_outcome"),
+    )
+)
+
+
+def _case_values(case: Case) -> dict:
+    return {
+        "b_id": case.id,
+        "b_state_json": case.state_json,
+        "b_serializer_version": case.serializer_version,
+        "b_updated_at": case.updated_at,
+        "b_current_step": case.current_step,
+        "b_status": case.status,
+        "b_ended_at": case.ended_at,
+        "b_outcome": case.outcome,
+    }
