@@ -122,6 +122,9 @@ def seed_extras(engine: Engine, progress: Callable[[str], None], name: str) -> i
         if number % 50_000 == 0:
             progress(f"{name}: facts, decisions and timers for {number:,} cases")
     flush()
+    engine.backfill_summaries(
+        lambda n: progress(f"{name}: statistics summaries for {n:,} cases") if n % 50_000 == 0 else None
+    )  # as `nrm init` writes them on an upgraded database: from the facts, decisions and flags above
     return written
 
 

@@ -21,6 +21,7 @@ from engine import clock, schema
 from engine.api_tokens import ApiTokens
 from engine.bundle import Bundle, read_bundle
 from engine.case_browser import CaseBrowser
+from engine.case_summary import backfill_summaries
 from engine.config import EngineConfig
 from engine.db import Database
 from engine.definitions import DefinitionCache, deploy, latest_definition_id, list_deployments
@@ -85,6 +86,10 @@ class Engine:
     def backfill_facts(self, progress=None) -> int:
         """Reported facts for cases that have none (e.g. cases from before an upgrade)."""
         return backfill_facts(self.db, self.definitions, self.config.bank_holiday_region, progress)
+
+    def backfill_summaries(self, progress=None) -> int:
+        """Statistics summaries for cases that have none (cases from before an upgrade)."""
+        return backfill_summaries(self.db, progress)
 
     def require_schema(self) -> None:
         """Raise EngineError (run `nrm init`) unless the database schema is current."""

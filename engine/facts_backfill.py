@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, insert, select, update
 
 from engine.case_facts import facts_from
+from engine.case_summary import facts_key
 from engine.db import Database
 from engine.definitions import DefinitionCache
-from engine.models import Case, CaseFact
+from engine.models import Case, CaseFact, CaseSummary
 from engine.runtime import Step, current_data
 from engine.views import SYSTEM
 
@@ -43,6 +44,11 @@ def backfill_facts(
                 if facts:
                     session.execute(
                         insert(CaseFact), [{"case_id": case.id, "name": n, "value": v} for n, v in facts]
+                    )
+                    session.execute(  # the statistics row, if the case has one already
+                        update(CaseSummary)
+                        .where(CaseSummary.case_id == case.id)
+                        .values(facts_key=facts_key(facts))
                     )
                     done += 1
         if progress:

@@ -23,7 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
+from engine import case_summary, clock
 from engine.case_facts import facts_from
 from engine.definitions import LoadedDefinition
 from engine.errors import EngineError, SandboxViolation, ScriptError
@@ -103,8 +103,12 @@ class Step:
         self.workflow: BpmnWorkflow | None = None
         self.fired_timers: set[str] = set()  # timers this step fired (for the scheduler)
         self._facts_before: set[tuple[str, str]] = set()  # reported facts as the step found them
+        self._facts_changed = False
+        self._new_case = False  # a new case gets its summary row (engine/case_summary.py)
+        self._decided: list[str] = []  # decision tasks completed in this step
 
     def new_workflow(self, data: dict[str, Any]) -> BpmnWorkflow:
+        self._new_case = True
         spec, subprocess_specs = self.definition.specs
         self.workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=self.script_engine)
         start = self.workflow.get_next_task(state=TaskState.READY)
@@ -122,6 +126,8 @@ class Step:
     def audit(
         self, action: str, *, task_id: str | None = None, element_id: str | None = None, **detail: Any
     ) -> None:
+        if action == "task_completed" and element_id in case_summary.DECISION_COLUMNS:
+            self._decided.append(element_id)
         self.session.add(
             AuditEvent(
                 case_id=self.case.id,
@@ -174,6 +180,7 @@ class Step:
         self._sync_open_tasks(open_tasks, known.open_task_ids)
         self._sync_timers(workflow, timers, known.timers)
         self._sync_facts(workflow)
+        self._sync_summary()
         self._write_documents_and_flags()
 
     def _read_known(self) -> KnownRows:
@@ -298,10 +305,28 @@ class Step:
             return
         after = facts_from(current_data(workflow), self.definition.reported_fields)
         gone, new = self._facts_before - after, after - self._facts_before
+        self._facts_changed = bool(gone or new)
         for name, value in gone:
             self.writes.remove_fact(self.case.id, name, value)
         self.writes.insert(FACTS, [{"case_id": self.case.id, "name": n, "value": v} for n, v in new])
         self._facts_before = after
+
+    def _sync_summary(self) -> None:
+        """The case's statistics row: new, facts changed, first decisions, RG decided late."""
+        case_id = self.case.id
+        if self._new_case:
+            self.writes.insert(case_summary.SUMMARIES, [case_summary.new_row(self.case, self._facts_before)])
+            self._new_case = False
+        elif self._facts_changed:
+            self.writes.summary_facts.append(
+                {"b_case": case_id, "b_key": case_summary.facts_key(self._facts_before)}
+            )
+        for element_id in self._decided:
+            days = case_summary.days_between(self.case.created_at, self.now)
+            self.writes.decided(case_summary.DECISION_COLUMNS[element_id], case_id, days)
+        self._decided.clear()
+        if any(flag.kind == case_summary.LATE_RG_FLAG for flag in self.context.flags):
+            self.writes.summary_late.append({"b_case": case_id})
 
     def _write_documents_and_flags(self) -> None:
         if self.context.documents:

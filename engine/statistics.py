@@ -1,7 +1,8 @@
 """NRM statistics in the manner of the Home Office's: referrals by month, age group,
 exploitation type, agency and competent authority; decision outcomes; time to decision; RG
-decisions past their target; reflection periods ending soon. All aggregated in SQL over indexed
-tables (cases, case_facts, audit_events, case_flags, timers); no workflow is loaded."""
+decisions past their target; reflection periods ending soon. Counted from the case summaries
+(one narrow row per case, kept by every step: engine/case_summary.py) and the timers; no
+workflow is loaded."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from engine.models import AuditEvent, Case, CaseFact, CaseFlagRow, Timer, TimerState
+from engine.case_summary import facts_of_key
+from engine.models import Case, CaseSummary, Timer, TimerState
 
 NOT_RECORDED = "not recorded"
+BY_MONTH = ("age_group", "exploitation_types")  # charted by month, with "not recorded"
+COUNTED = ("competent_authority", "rg_decision", "cg_decision")
 
 
 @dataclass(frozen=True)
@@ -31,59 +35,67 @@ class Figure:
     links: dict[str, str] = field(default_factory=dict)  # first-column value -> case reference
 
 
-def _month(session: Session, column):
-    if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m", column)
-    return func.to_char(column, "YYYY-MM")
+def _period(since: datetime, until: datetime):
+    return (CaseSummary.created_at >= since) & (CaseSummary.created_at < until)
 
 
-def _in_period(since: datetime, until: datetime):
-    return (Case.created_at >= since) & (Case.created_at < until)
+@dataclass
+class _Counts:
+    """Every categorical figure, added up from the period's summary groups."""
+
+    by_month: dict[str, dict[str, dict[str, int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    )  # fact -> month -> value -> referrals
+    by_agency: dict[str | None, int] = field(default_factory=lambda: defaultdict(int))
+    by_fact: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    rg_made: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # month -> decisions
+    rg_late: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def _by_month(session: Session, fact: str, since: datetime, until: datetime, title: str, key: str) -> Figure:
-    month = _month(session, Case.created_at).label("month")
-    value = func.coalesce(CaseFact.value, NOT_RECORDED).label("value")
+def _counts(session: Session, since: datetime, until: datetime) -> _Counts:
+    """One grouped query over the period's case summaries: cases sharing a month, an agency and the
+    same reported facts are one group (a few thousand groups for a year of 200,000 referrals)."""
     query = (
-        select(month, value, func.count())
-        .select_from(Case)
-        .outerjoin(CaseFact, (CaseFact.case_id == Case.id) & (CaseFact.name == fact))
-        .where(_in_period(since, until))
-        .group_by(month, value)
+        select(
+            CaseSummary.referred_month,
+            CaseSummary.agency,
+            CaseSummary.facts_key,
+            func.count(),
+            func.count(CaseSummary.rg_days),
+            func.sum(case((CaseSummary.rg_late, 1), else_=0)),
+        )
+        .where(_period(since, until))
+        .group_by(CaseSummary.referred_month, CaseSummary.agency, CaseSummary.facts_key)
     )
-    table: dict[str, dict[str, int]] = defaultdict(dict)
-    series: set[str] = set()
-    for month_value, fact_value, count in session.execute(query):
-        table[month_value][fact_value] = count
-        series.add(fact_value)
+    counts = _Counts()
+    for month, agency, key, cases, rg_made, rg_late in session.execute(query):
+        facts = facts_of_key(key)
+        for name in BY_MONTH:
+            for value in facts.get(name) or [NOT_RECORDED]:
+                counts.by_month[name][month][value] += cases
+        counts.by_agency[agency] += cases
+        for name in COUNTED:
+            for value in facts.get(name, []):
+                counts.by_fact[name][value] += cases
+        counts.rg_made[month] += rg_made
+        counts.rg_late[month] += rg_late or 0
+    return counts
+
+
+def _by_month(table: dict[str, dict[str, int]], title: str, key: str) -> Figure:
+    series = {value for values in table.values() for value in values}
     ordered = sorted(series - {NOT_RECORDED}) + ([NOT_RECORDED] if NOT_RECORDED in series else [])
     rows = [[m, *[table[m].get(s, 0) for s in ordered]] for m in sorted(table)]
     return Figure(key, title, ["Month", *ordered], rows, "stacked")
 
 
-def _count_by(session: Session, column, since: datetime, until: datetime, fact: str | None = None):
-    query = select(column, func.count()).select_from(Case).where(_in_period(since, until))
-    if fact is not None:
-        query = query.join(CaseFact, (CaseFact.case_id == Case.id) & (CaseFact.name == fact))
-    return sorted(session.execute(query.group_by(column)).all(), key=lambda r: (-r[1], str(r[0])))
+def _ranked(counts: dict) -> list[tuple]:
+    return sorted(counts.items(), key=lambda r: (-r[1], str(r[0])))
 
 
-def _days_to(session: Session, element_id: str, since: datetime, until: datetime) -> list[float]:
-    first = (
-        select(AuditEvent.case_id, func.min(AuditEvent.at).label("decided"))
-        .where(AuditEvent.action == "task_completed", AuditEvent.element_id == element_id)
-        .group_by(AuditEvent.case_id)
-        .subquery()
-    )
-    days = _days_between(session, Case.created_at, first.c.decided)
-    query = select(days).join(first, first.c.case_id == Case.id).where(_in_period(since, until))
-    return sorted(float(d) for d in session.scalars(query))  # computed in SQL: no datetime per row here
-
-
-def _days_between(session: Session, start, end):
-    if session.get_bind().dialect.name == "sqlite":
-        return func.julianday(end) - func.julianday(start)
-    return func.extract("epoch", end - start) / 86400
+def _days_to(session: Session, column, since: datetime, until: datetime) -> list[float]:
+    query = select(column).where(_period(since, until), column.is_not(None)).order_by(column)
+    return [float(d) for d in session.scalars(query)]
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -96,13 +108,11 @@ def _percentile(values: list[float], share: float) -> float | None:
 
 def figures(session: Session, since: datetime, until: datetime, now: datetime) -> list[Figure]:
     """Every figure for referrals made in [since, until)."""
+    counts = _counts(session, since, until)
     result = [
-        _by_month(session, "age_group", since, until, "Referrals by month: adults and children", "by-age"),
+        _by_month(counts.by_month["age_group"], "Referrals by month: adults and children", "by-age"),
         _by_month(
-            session,
-            "exploitation_types",
-            since,
-            until,
+            counts.by_month["exploitation_types"],
             "Referrals by month and exploitation type",
             "by-exploitation",
         ),
@@ -110,28 +120,26 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
     result[-1] = Figure(
         **{**result[-1].__dict__, "note": "A referral with several exploitation types counts under each."}
     )
-    agencies = _count_by(session, Case.agency, since, until)
     result.append(
         Figure(
             "by-agency",
             "Referrals by first responder agency",
             ["Agency", "Referrals"],
-            [[(a or NOT_RECORDED).replace("_", " "), n] for a, n in agencies],
+            [[(a or NOT_RECORDED).replace("_", " "), n] for a, n in _ranked(counts.by_agency)],
         )
     )
-    authorities = _count_by(session, CaseFact.value, since, until, "competent_authority")
     result.append(
         Figure(
             "by-authority",
             "Referrals by competent authority",
             ["Competent authority", "Referrals"],
-            [list(r) for r in authorities],
+            [list(r) for r in _ranked(counts.by_fact["competent_authority"])],
         )
     )
     outcomes = []
     for fact, label in (("rg_decision", "Reasonable grounds"), ("cg_decision", "Conclusive grounds")):
-        counts = dict(_count_by(session, CaseFact.value, since, until, fact))
-        outcomes.append([label, counts.get("positive", 0), counts.get("negative", 0)])
+        decided = counts.by_fact[fact]
+        outcomes.append([label, decided.get("positive", 0), decided.get("negative", 0)])
     result.append(
         Figure(
             "outcomes",
@@ -142,11 +150,11 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
         )
     )
     timing = []
-    for element_id, label in (
-        ("decide_reasonable_grounds", "Referral to reasonable grounds decision"),
-        ("decide_conclusive_grounds", "Referral to conclusive grounds decision"),
+    for column, label in (
+        (CaseSummary.rg_days, "Referral to reasonable grounds decision"),
+        (CaseSummary.cg_days, "Referral to conclusive grounds decision"),
     ):
-        days = _days_to(session, element_id, since, until)
+        days = _days_to(session, column, since, until)
         median, p90 = _percentile(days, 0.5), _percentile(days, 0.9)
         timing.append([label, len(days), _round(median), _round(p90)])
     result.append(
@@ -158,7 +166,7 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
             "none",
         )
     )
-    result.append(_past_target(session, since, until))
+    result.append(_past_target(counts))
     result.append(_ending_soon(session, now))
     return result
 
@@ -167,30 +175,11 @@ def _round(value: float | None) -> float | str:
     return "–" if value is None else round(value, 1)
 
 
-def _past_target(session: Session, since: datetime, until: datetime) -> Figure:
-    month = _month(session, Case.created_at).label("month")
-    decided = (
-        select(AuditEvent.case_id)
-        .where(AuditEvent.action == "task_completed", AuditEvent.element_id == "decide_reasonable_grounds")
-        .distinct()
-        .subquery()
-    )
-    late = (
-        select(CaseFlagRow.case_id)
-        .where(CaseFlagRow.kind == "overdue_reasonable_grounds")
-        .distinct()
-        .subquery()
-    )
-    query = (
-        select(month, func.count(decided.c.case_id), func.count(late.c.case_id))
-        .select_from(Case)
-        .outerjoin(decided, decided.c.case_id == Case.id)
-        .outerjoin(late, late.c.case_id == Case.id)
-        .where(_in_period(since, until))
-        .group_by(month)
-        .order_by(month)
-    )
-    rows = [[m, made, flagged] for m, made, flagged in session.execute(query) if made or flagged]
+def _past_target(counts: _Counts) -> Figure:
+    months = sorted(set(counts.rg_made) | set(counts.rg_late))
+    rows = [
+        [m, counts.rg_made[m], counts.rg_late[m]] for m in months if counts.rg_made[m] or counts.rg_late[m]
+    ]
     return Figure(
         "rg-past-target",
         "Reasonable grounds decisions past the 5-working-day target",

@@ -10,15 +10,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, update
 
-from engine.models import AuditEvent, CaseDocumentRow, CaseFact, CaseFlagRow, OpenTask, Timer
+from engine.models import AuditEvent, CaseDocumentRow, CaseFact, CaseFlagRow, CaseSummary, OpenTask, Timer
 
 OPEN_TASKS: Table = OpenTask.__table__
 TIMERS: Table = Timer.__table__
 FACTS: Table = CaseFact.__table__
+SUMMARIES: Table = CaseSummary.__table__
 INSERT_ORDER: tuple[Table, ...] = (
     TIMERS,
     OPEN_TASKS,
     FACTS,
+    SUMMARIES,
     CaseDocumentRow.__table__,
     CaseFlagRow.__table__,
     AuditEvent.__table__,
@@ -39,6 +41,9 @@ class StepWrites:
     closed_open_tasks: list[str] = field(default_factory=list)
     ended_timers: list[dict[str, Any]] = field(default_factory=list)
     removed_facts: list[dict[str, Any]] = field(default_factory=list)
+    summary_facts: list[dict[str, Any]] = field(default_factory=list)  # b_case, b_key
+    summary_decided: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    summary_late: list[dict[str, Any]] = field(default_factory=list)  # b_case
 
     def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         self.inserts[table].extend(rows)
@@ -49,12 +54,20 @@ class StepWrites:
     def remove_fact(self, case_id: int, name: str, value: str) -> None:
         self.removed_facts.append({"b_case": case_id, "b_name": name, "b_value": value})
 
+    def decided(self, column: str, case_id: int, days: float) -> None:
+        """The first decision of its kind sets the days (a reconsideration does not)."""
+        self.summary_decided[column].append({"b_case": case_id, "b_days": days})
+
     def merge(self, other: StepWrites) -> None:
         for table, rows in other.inserts.items():
             self.inserts[table].extend(rows)
         self.closed_open_tasks.extend(other.closed_open_tasks)
         self.ended_timers.extend(other.ended_timers)
         self.removed_facts.extend(other.removed_facts)
+        self.summary_facts.extend(other.summary_facts)
+        for column, rows in other.summary_decided.items():
+            self.summary_decided[column].extend(rows)
+        self.summary_late.extend(other.summary_late)
 
     def execute(self, connection: Connection) -> None:
         """Write everything gathered (removals, then changes, then new rows) and start afresh."""
@@ -79,7 +92,27 @@ class StepWrites:
         for table in INSERT_ORDER:
             if self.inserts.get(table):
                 connection.execute(insert(table), self.inserts[table])
+        self._update_summaries(connection)
         self.inserts.clear()
         self.closed_open_tasks.clear()
         self.ended_timers.clear()
         self.removed_facts.clear()
+        self.summary_facts.clear()
+        self.summary_decided.clear()
+        self.summary_late.clear()
+
+    def _update_summaries(self, connection: Connection) -> None:
+        this_case = SUMMARIES.c.case_id == bindparam("b_case")
+        if self.summary_facts:
+            connection.execute(
+                update(SUMMARIES).where(this_case).values(facts_key=bindparam("b_key")), self.summary_facts
+            )
+        for column, rows in self.summary_decided.items():
+            connection.execute(
+                update(SUMMARIES)
+                .where(this_case, SUMMARIES.c[column].is_(None))
+                .values({column: bindparam("b_days")}),
+                rows,
+            )
+        if self.summary_late:
+            connection.execute(update(SUMMARIES).where(this_case).values(rg_late=True), self.summary_late)

@@ -38,6 +38,11 @@ def _initialise(engine: Engine) -> None:
     filled = engine.backfill_facts(lambda n: click.echo(f"\rReported facts written for {n} cases", nl=False))
     if filled:
         click.echo(f"\rReported facts written for {filled} cases (for lists and statistics)")
+    summed = engine.backfill_summaries(
+        lambda n: click.echo(f"\rStatistics summaries written for {n} cases", nl=False)
+    )
+    if summed:
+        click.echo(f"\rStatistics summaries written for {summed} cases")
 
 
 @main.command()

@@ -5,6 +5,7 @@ from engine.models.audit import AuditEvent
 from engine.models.base import Base
 from engine.models.case import Case, CaseStatus
 from engine.models.case_fact import CaseFact
+from engine.models.case_summary import CaseSummary
 from engine.models.definition import DefinitionFile, DefinitionVersion
 from engine.models.document import CaseDocumentRow, CaseFlagRow
 from engine.models.incident import Incident
@@ -19,6 +20,7 @@ __all__ = [
     "Case",
     "CaseDocumentRow",
     "CaseFact",
+    "CaseSummary",
     "CaseFlagRow",
     "CaseStatus",
     "DefinitionFile",

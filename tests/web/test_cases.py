@@ -67,6 +67,10 @@ def _keys(response) -> set[str]:
         ("q=NRM-2026-000002", {"adult"}),
         ("q=nrm-2026-00000", {"child", "adult", "new", "cancelled"}),
         ("age=adult&agency=salvation_army", set()),
+        ("authority=UKBA&age=adult&exploitation=labour", {"adult"}),  # several facts: the summaries
+        ("authority=UKBA&age=child", set()),
+        ("age=adult&exploitation=lab", set()),  # a value is matched whole, not as a prefix
+        ("age=adult&exploitation=Labour", set()),  # … and with its case
     ],
 )
 def test_each_filter_finds_the_right_cases(browser, cases, query, expected):

@@ -8,8 +8,11 @@ import io
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete
 
-from engine import Actor
+from engine import Actor, clock
+from engine.models import CaseSummary
+from engine.statistics import figures
 from tests.web.test_cases import _advance
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
@@ -82,6 +85,21 @@ def test_each_figure_matches_the_hand_count(browser, known):
         {"Month referred": "2026-03", "RG decisions made": "1", "Past the target": "1"}
     ]
     assert _figure(manager, "reflection-ending") == [{"Case": known["a"], "Period ends": "2026-04-19"}]
+
+
+def test_summaries_written_afresh_from_the_stored_rows_give_the_same_figures(known, nrm):
+    """Upgrading a database (`nrm init`) writes the summaries of existing cases from their facts,
+    decision audit rows and flags; the figures must be those the steps kept."""
+    since, until = clock.now() - timedelta(days=60), clock.now() + timedelta(days=1)
+    with nrm.db.reading() as session:
+        kept = figures(session, since, until, clock.now())
+    with nrm.db.writing() as session:
+        session.execute(delete(CaseSummary))
+    assert nrm.backfill_summaries() == 4
+    with nrm.db.reading() as session:
+        assert figures(session, since, until, clock.now()) == kept
+    assert kept[0].rows and kept[5].rows[0][1] == 1  # not empty: by month, and one RG decision
+    assert nrm.backfill_summaries() == 0  # every case has its row now
 
 
 def test_the_statistics_page_for_managers_and_owners_only(browser, known, nrm):
