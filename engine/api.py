@@ -247,12 +247,15 @@ class Engine:
             step.audit(action, reason=reason.strip())
             case.status = status
             case.updated_at = step.now
+            step.writes.summary_status.append({"b_case": case.id, "b_status": status})
             if status is CaseStatus.CANCELLED:
                 workflow = step.load_workflow()
                 workflow.cancel()
                 case.ended_at = step.now
                 step.finish()  # closes the open tasks and cancels the waiting timers
                 case.current_step = None
+            else:
+                step.writes.execute(session.connection())  # the status in the case's summary
         return self.case(key)
 
     # -- tasks -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.case_summary import facts_key
-from engine.models import Case, CaseFact, CaseStatus, CaseSummary, OpenTask, Timer, TimerState
+from engine.models import Case, CaseFact, CaseStatus, CaseSummary, FactSet, OpenTask, Timer, TimerState
 from engine.views import CaseRow
 
 SORTS = {
@@ -45,7 +45,7 @@ def _has_facts(facts: tuple[tuple[str, str], ...], sqlite: bool) -> list:
     """Each (name, value) as it appears in a facts key: `["name","value"]`, exactly (not LIKE,
     which is case-blind on SQLite and would need its wildcards escaped)."""
     position = func.instr if sqlite else func.strpos
-    return [position(CaseSummary.facts_key, facts_key([fact])[1:-1]) > 0 for fact in facts]
+    return [position(FactSet.facts_key, facts_key([fact])[1:-1]) > 0 for fact in facts]
 
 
 def _conditions(
@@ -71,9 +71,10 @@ def _conditions(
             )
         )
     if len(wanted.facts) > 1:
-        # Several facts: one pass over the narrow case summaries, each fact a substring of the
-        # case's facts key, beats intersecting the facts index's large sets (UKBA, adults, …).
-        conditions.append(case_id.in_(select(CaseSummary.case_id).where(*_has_facts(wanted.facts, sqlite))))
+        # Several facts: the fact sets holding them all (a few thousand rows to search), then their
+        # cases from an index, instead of intersecting the facts index's large sets (UKBA, adults).
+        sets = select(FactSet.id).where(*_has_facts(wanted.facts, sqlite))
+        conditions.append(case_id.in_(select(CaseSummary.case_id).where(CaseSummary.fact_set_id.in_(sets))))
     elif wanted.facts:
         # One fact: driven by its (name, value) index.
         ((name, value),) = wanted.facts
@@ -82,12 +83,9 @@ def _conditions(
         )
     if wanted.agency:
         conditions.append(Case.agency == wanted.agency)
-    if wanted.referred_from:
-        start = datetime.combine(wanted.referred_from, time(), tzinfo=now.tzinfo)
-        conditions.append(Case.created_at >= start)
-    if wanted.referred_to:
-        end = datetime.combine(wanted.referred_to + timedelta(days=1), time(), tzinfo=now.tzinfo)
-        conditions.append(Case.created_at < end)
+    start, end = _referred_between(wanted, now)
+    conditions += [Case.created_at >= start] if start else []
+    conditions += [Case.created_at < end] if end else []
     if wanted.overdue:
         conditions.append(case_id.in_(select(OpenTask.case_id).where(OpenTask.due_at < now)))
     if wanted.search:
@@ -96,29 +94,65 @@ def _conditions(
     return conditions
 
 
+LISTED = (
+    Case.id,
+    Case.business_key,
+    Case.status,
+    Case.current_step,
+    Case.outcome,
+    Case.agency,
+    Case.created_at,
+    Case.updated_at,
+)
+
+
+def _count_query(wanted: CaseFilter, now: datetime, sqlite: bool):
+    """Cases matching in each status. A filter on facts (with or without agency and dates) is
+    counted in the case summaries, which hold the status too: from the fact-set index alone,
+    instead of looking up every matching case's row (25,000 lookups: 100 ms on PostgreSQL)."""
+    if wanted.facts and not (wanted.step or wanted.overdue or wanted.search):
+        summary = CaseSummary
+        sets = select(FactSet.id).where(*_has_facts(wanted.facts, sqlite))
+        conditions = [summary.fact_set_id.in_(sets)]
+        if wanted.agency:
+            conditions.append(summary.agency == wanted.agency)
+        start, end = _referred_between(wanted, now)
+        conditions += [summary.created_at >= start] if start else []
+        conditions += [summary.created_at < end] if end else []
+        return select(summary.status, func.count()).where(*conditions).group_by(summary.status)
+    return (
+        select(Case.status, func.count())
+        .where(*_conditions(wanted, now, False, sqlite=sqlite))
+        .group_by(Case.status)
+    )
+
+
+def _referred_between(wanted: CaseFilter, now: datetime) -> tuple[datetime | None, datetime | None]:
+    start = end = None
+    if wanted.referred_from:
+        start = datetime.combine(wanted.referred_from, time(), tzinfo=now.tzinfo)
+    if wanted.referred_to:
+        end = datetime.combine(wanted.referred_to + timedelta(days=1), time(), tzinfo=now.tzinfo)
+    return start, end
+
+
 def case_page(
     session: Session, wanted: CaseFilter, now: datetime, offset: int, limit: int
 ) -> tuple[list[CaseRow], int, dict[str, int]]:
     """A page of cases, how many match in all, and how many match in each status."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    counts = dict(
-        session.execute(
-            select(Case.status, func.count())
-            .where(*_conditions(wanted, now, False, sqlite=sqlite))
-            .group_by(Case.status)
-        ).all()
-    )
+    counts = dict(session.execute(_count_query(wanted, now, sqlite)).all())
     by_status = {status.value: counts.get(status, 0) for status in CaseStatus}
     total = by_status[wanted.status] if wanted.status else sum(by_status.values())
     query = (
-        select(Case, _overdue(now).label("overdue"))
+        select(*LISTED, _overdue(now).label("overdue"))  # not the state: 8-50 KB a case
         .where(*_conditions(wanted, now, paging=sqlite, sqlite=sqlite))
         .order_by(*SORTS.get(wanted.sort, SORTS["newest"]))
         .offset(offset)
         .limit(limit)
     )
     found = session.execute(query).all()
-    facts = _facts_of(session, [case.id for case, _ in found])
+    facts = _facts_of(session, [case.id for case in found])
     rows = [
         CaseRow(
             key=case.business_key,
@@ -128,10 +162,10 @@ def case_page(
             agency=case.agency,
             created_at=case.created_at,
             updated_at=case.updated_at,
-            overdue=bool(overdue),
+            overdue=bool(case.overdue),
             facts=facts.get(case.id, {}),
         )
-        for case, overdue in found
+        for case in found
     ]
     return rows, total, by_status
 

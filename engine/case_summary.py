@@ -1,23 +1,27 @@
 """Case summaries: the one row per case the statistics count (engine/models/case_summary.py).
 
-Steps keep them (engine/runtime.py): a new case gets its row, changed reported facts rewrite its
-facts key, the first reasonable or conclusive grounds decision sets its days, the overdue-RG flag
-sets `rg_late`. `backfill_summaries` writes the rows of cases from before the table existed, from
-the facts, audit rows and flags already stored (no workflow is loaded).
+Steps keep them (engine/runtime.py): a new case gets its row, changed reported facts point it at
+another fact set, the first reasonable or conclusive grounds decision sets its days, the
+overdue-RG flag sets `rg_late`. A fact set (engine/models/fact_set.py) is found or added by the
+SHA-256 of its key when the rows are written. `backfill_summaries` writes the rows of cases from
+before the table existed, from the facts, audit rows and flags already stored (no workflow is
+loaded).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, exists, func, insert, select
+from sqlalchemy import Connection, Table, and_, exists, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.db import Database
-from engine.models import AuditEvent, Case, CaseFact, CaseFlagRow, CaseSummary
+from engine.models import AuditEvent, Case, CaseFact, CaseFlagRow, CaseSummary, FactSet
 
 SUMMARIES: Table = CaseSummary.__table__
 RG_DECISION = "decide_reasonable_grounds"
@@ -30,6 +34,26 @@ CHUNK = 5000
 def facts_key(facts: Iterable[tuple[str, str]]) -> str:
     """The reported facts as one sortable text: JSON of the sorted (name, value) pairs."""
     return json.dumps(sorted(facts), separators=(",", ":"))
+
+
+def fact_set_ids(connection: Connection, keys: set[str]) -> dict[str, int]:
+    """The fact set id of each key, adding the sets not stored yet (another process adding the
+    same set at the same moment is fine: ON CONFLICT DO NOTHING, then read back)."""
+    # Not cached in the process: a cache would outlive a database restored from a backup.
+    by_hash = {hashlib.sha256(key.encode()).hexdigest(): key for key in keys}
+    if not by_hash:
+        return {}
+    table = FactSet.__table__
+    stored = select(table.c.key_hash, table.c.id)
+    existing = dict(connection.execute(stored.where(table.c.key_hash.in_(by_hash))).all())
+    new = [{"key_hash": h, "facts_key": k} for h, k in by_hash.items() if h not in existing]
+    if new:
+        upsert = (sqlite if connection.dialect.name == "sqlite" else postgresql).insert(table)
+        connection.execute(upsert.on_conflict_do_nothing(index_elements=["key_hash"]), new)
+        existing.update(
+            connection.execute(stored.where(table.c.key_hash.in_([r["key_hash"] for r in new]))).all()
+        )
+    return {by_hash[h]: set_id for h, set_id in existing.items()}
 
 
 def facts_of_key(key: str) -> dict[str, list[str]]:
@@ -48,16 +72,24 @@ def days_between(start: datetime, end: datetime) -> float:
 
 
 def new_row(case: Any, facts: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """A summary row, with its facts key where the fact set id goes (see `with_fact_set_ids`)."""
     return {
         "case_id": case.id,
         "created_at": case.created_at,
         "referred_month": referred_month(case.created_at),
         "agency": case.agency,
-        "facts_key": facts_key(facts),
+        "status": case.status,
+        "fact_set_id": facts_key(facts),
         "rg_days": None,
         "cg_days": None,
         "rg_late": False,
     }
+
+
+def with_fact_set_ids(connection: Connection, rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    """`rows` with each facts key in `field` replaced by its fact set id."""
+    ids = fact_set_ids(connection, {row[field] for row in rows})
+    return [{**row, field: ids[row[field]]} for row in rows]
 
 
 def backfill_summaries(db: Database, progress: Callable[[int], None] | None = None) -> int:
@@ -66,7 +98,7 @@ def backfill_summaries(db: Database, progress: Callable[[int], None] | None = No
     while True:
         with db.writing() as session:
             cases = session.execute(
-                select(Case.id, Case.created_at, Case.agency)
+                select(Case.id, Case.created_at, Case.agency, Case.status)
                 .where(Case.id > last_id, ~exists().where(CaseSummary.case_id == Case.id))
                 .order_by(Case.id)
                 .limit(CHUNK)
@@ -104,7 +136,10 @@ def backfill_summaries(db: Database, progress: Callable[[int], None] | None = No
                 rows[case_id][DECISION_COLUMNS[element_id]] = days_between(created[case_id], at)
             for case_id in late:
                 rows[case_id]["rg_late"] = True
-            session.execute(insert(SUMMARIES), list(rows.values()))
+            connection = session.connection()
+            connection.execute(
+                insert(SUMMARIES), with_fact_set_ids(connection, list(rows.values()), "fact_set_id")
+            )
             done += len(rows)
         if progress:
             progress(done)

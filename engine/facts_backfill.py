@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import exists, insert, select, update
 
 from engine.case_facts import facts_from
-from engine.case_summary import facts_key
+from engine.case_summary import fact_set_ids, facts_key
 from engine.db import Database
 from engine.definitions import DefinitionCache
 from engine.models import Case, CaseFact, CaseSummary
@@ -45,10 +45,11 @@ def backfill_facts(
                     session.execute(
                         insert(CaseFact), [{"case_id": case.id, "name": n, "value": v} for n, v in facts]
                     )
-                    session.execute(  # the statistics row, if the case has one already
+                    key = facts_key(facts)  # the statistics row, if the case has one already
+                    session.execute(
                         update(CaseSummary)
                         .where(CaseSummary.case_id == case.id)
-                        .values(facts_key=facts_key(facts))
+                        .values(fact_set_id=fact_set_ids(session.connection(), {key})[key])
                     )
                     done += 1
         if progress:

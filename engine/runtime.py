@@ -173,6 +173,7 @@ class Step:
         )
         if case.status is CaseStatus.ACTIVE and workflow.is_completed():
             case.status = CaseStatus.COMPLETED
+            self.writes.summary_status.append({"b_case": case.id, "b_status": case.status})
             case.ended_at = self.now
             case.outcome = self._outcome(workflow)
             self._event("case_completed", None, None, outcome=case.outcome)

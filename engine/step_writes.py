@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, update
 
+from engine.case_summary import with_fact_set_ids
 from engine.models import AuditEvent, CaseDocumentRow, CaseFact, CaseFlagRow, CaseSummary, OpenTask, Timer
 
 OPEN_TASKS: Table = OpenTask.__table__
@@ -44,6 +45,7 @@ class StepWrites:
     summary_facts: list[dict[str, Any]] = field(default_factory=list)  # b_case, b_key
     summary_decided: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     summary_late: list[dict[str, Any]] = field(default_factory=list)  # b_case
+    summary_status: list[dict[str, Any]] = field(default_factory=list)  # b_case, b_status
 
     def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         self.inserts[table].extend(rows)
@@ -68,6 +70,7 @@ class StepWrites:
         for column, rows in other.summary_decided.items():
             self.summary_decided[column].extend(rows)
         self.summary_late.extend(other.summary_late)
+        self.summary_status.extend(other.summary_status)
 
     def execute(self, connection: Connection) -> None:
         """Write everything gathered (removals, then changes, then new rows) and start afresh."""
@@ -89,6 +92,8 @@ class StepWrites:
                 ),
                 self.removed_facts,
             )
+        if self.inserts.get(SUMMARIES):  # new cases: their facts keys become fact set ids
+            self.inserts[SUMMARIES] = with_fact_set_ids(connection, self.inserts[SUMMARIES], "fact_set_id")
         for table in INSERT_ORDER:
             if self.inserts.get(table):
                 connection.execute(insert(table), self.inserts[table])
@@ -100,12 +105,14 @@ class StepWrites:
         self.summary_facts.clear()
         self.summary_decided.clear()
         self.summary_late.clear()
+        self.summary_status.clear()
 
     def _update_summaries(self, connection: Connection) -> None:
         this_case = SUMMARIES.c.case_id == bindparam("b_case")
         if self.summary_facts:
             connection.execute(
-                update(SUMMARIES).where(this_case).values(facts_key=bindparam("b_key")), self.summary_facts
+                update(SUMMARIES).where(this_case).values(fact_set_id=bindparam("b_key")),
+                with_fact_set_ids(connection, self.summary_facts, "b_key"),
             )
         for column, rows in self.summary_decided.items():
             connection.execute(
@@ -116,3 +123,7 @@ class StepWrites:
             )
         if self.summary_late:
             connection.execute(update(SUMMARIES).where(this_case).values(rg_late=True), self.summary_late)
+        if self.summary_status:
+            connection.execute(
+                update(SUMMARIES).where(this_case).values(status=bindparam("b_status")), self.summary_status
+            )

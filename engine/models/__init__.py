@@ -8,6 +8,7 @@ from engine.models.case_fact import CaseFact
 from engine.models.case_summary import CaseSummary
 from engine.models.definition import DefinitionFile, DefinitionVersion
 from engine.models.document import CaseDocumentRow, CaseFlagRow
+from engine.models.fact_set import FactSet
 from engine.models.incident import Incident
 from engine.models.open_task import OpenTask
 from engine.models.timer import Timer, TimerState
@@ -25,6 +26,7 @@ __all__ = [
     "CaseStatus",
     "DefinitionFile",
     "DefinitionVersion",
+    "FactSet",
     "Incident",
     "OpenTask",
     "Timer",

@@ -153,3 +153,22 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted():
 
     text = csv_response(["a", "b"], [["=HYPERLINK(1)", "-2"], ["plain", 3]], "x.csv").get_data(as_text=True)
     assert text.splitlines() == ["a,b", "'=HYPERLINK(1),'-2", "plain,3"]
+
+
+def test_counts_of_a_fact_filter_follow_the_case_status(browser, cases, nrm):
+    """A filter on facts is counted in the case summaries: they must follow suspend, resume and
+    cancel as the cases table does."""
+    manager = browser("manager")
+    facts = "/cases?age=adult&exploitation=labour"
+    assert "Active <strong>1</strong>" in manager.get(facts).get_data(as_text=True)
+    nrm.suspend_case(cases["adult"], "the person is in hospital")
+    page = manager.get(facts).get_data(as_text=True)
+    assert "Suspended <strong>1</strong>" in page and "Active <strong>0</strong>" in page
+    nrm.resume_case(cases["adult"], "out of hospital")
+    assert "Active <strong>1</strong>" in manager.get(facts).get_data(as_text=True)
+    nrm.cancel_case(cases["adult"], "referred twice")
+    page = manager.get(f"{facts}&agency=police&from=2026-03-01").get_data(as_text=True)
+    assert "Cancelled <strong>1</strong>" in page and "Active <strong>0</strong>" in page
+    assert "Cancelled <strong>0</strong>" in manager.get(f"{facts}&agency=salvation_army").get_data(
+        as_text=True
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete
@@ -90,7 +90,7 @@ def test_each_figure_matches_the_hand_count(browser, known):
 def test_summaries_written_afresh_from_the_stored_rows_give_the_same_figures(known, nrm):
     """Upgrading a database (`nrm init`) writes the summaries of existing cases from their facts,
     decision audit rows and flags; the figures must be those the steps kept."""
-    since, until = clock.now() - timedelta(days=60), clock.now() + timedelta(days=1)
+    since, until = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)
     with nrm.db.reading() as session:
         kept = figures(session, since, until, clock.now())
     with nrm.db.writing() as session:
@@ -100,6 +100,8 @@ def test_summaries_written_afresh_from_the_stored_rows_give_the_same_figures(kno
         assert figures(session, since, until, clock.now()) == kept
     assert kept[0].rows and kept[5].rows[0][1] == 1  # not empty: by month, and one RG decision
     assert nrm.backfill_summaries() == 0  # every case has its row now
+    with nrm.db.reading() as session, pytest.raises(ValueError, match="whole months"):
+        figures(session, since + timedelta(days=1), until, clock.now())
 
 
 def test_the_statistics_page_for_managers_and_owners_only(browser, known, nrm):
