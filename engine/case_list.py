@@ -48,6 +48,19 @@ def _has_facts(facts: tuple[tuple[str, str], ...], sqlite: bool) -> list:
     return [position(FactSet.facts_key, facts_key([fact])[1:-1]) > 0 for fact in facts]
 
 
+def _at_step(case_id, step: str):
+    """Waiting at `step`: an open task or a waiting timer there. Two id sets OR-ed (not one
+    UNION): PostgreSQL then hashes each set; 6x faster there."""
+    return or_(
+        case_id.in_(select(OpenTask.case_id).where(OpenTask.element_id == step)),
+        case_id.in_(select(Timer.case_id).where(Timer.element_id == step, Timer.state == TimerState.WAITING)),
+    )
+
+
+def _fact_sets(facts: tuple[tuple[str, str], ...], sqlite: bool):
+    return select(FactSet.id).where(*_has_facts(facts, sqlite))
+
+
 def _conditions(
     wanted: CaseFilter, now: datetime, with_status: bool = True, paging: bool = False, sqlite: bool = True
 ) -> list:
@@ -59,21 +72,11 @@ def _conditions(
     if with_status and wanted.status:
         conditions.append(Case.status == CaseStatus(wanted.status))
     if wanted.step:
-        # Two id sets OR-ed (not one UNION): PostgreSQL then hashes each set; 6x faster there.
-        conditions.append(
-            or_(
-                case_id.in_(select(OpenTask.case_id).where(OpenTask.element_id == wanted.step)),
-                case_id.in_(
-                    select(Timer.case_id).where(
-                        Timer.element_id == wanted.step, Timer.state == TimerState.WAITING
-                    )
-                ),
-            )
-        )
+        conditions.append(_at_step(case_id, wanted.step))
     if len(wanted.facts) > 1:
         # Several facts: the fact sets holding them all (a few thousand rows to search), then their
         # cases from an index, instead of intersecting the facts index's large sets (UKBA, adults).
-        sets = select(FactSet.id).where(*_has_facts(wanted.facts, sqlite))
+        sets = _fact_sets(wanted.facts, sqlite)
         conditions.append(case_id.in_(select(CaseSummary.case_id).where(CaseSummary.fact_set_id.in_(sets))))
     elif wanted.facts:
         # One fact: driven by its (name, value) index.
@@ -86,8 +89,8 @@ def _conditions(
     start, end = _referred_between(wanted, now)
     conditions += [Case.created_at >= start] if start else []
     conditions += [Case.created_at < end] if end else []
-    if wanted.overdue:
-        conditions.append(case_id.in_(select(OpenTask.case_id).where(OpenTask.due_at < now)))
+    if wanted.overdue:  # the soonest due date of each case's open tasks, kept in its summary
+        conditions.append(case_id.in_(select(CaseSummary.case_id).where(CaseSummary.next_due_at < now)))
     if wanted.search:
         key = wanted.search.strip().upper()
         conditions.append(Case.business_key == key if len(key) >= 15 else Case.business_key.startswith(key))
@@ -107,24 +110,31 @@ LISTED = (
 
 
 def _count_query(wanted: CaseFilter, now: datetime, sqlite: bool):
-    """Cases matching in each status. A filter on facts (with or without agency and dates) is
-    counted in the case summaries, which hold the status too: from the fact-set index alone,
-    instead of looking up every matching case's row (25,000 lookups: 100 ms on PostgreSQL)."""
-    if wanted.facts and not (wanted.step or wanted.overdue or wanted.search):
-        summary = CaseSummary
-        sets = select(FactSet.id).where(*_has_facts(wanted.facts, sqlite))
-        conditions = [summary.fact_set_id.in_(sets)]
-        if wanted.agency:
-            conditions.append(summary.agency == wanted.agency)
-        start, end = _referred_between(wanted, now)
-        conditions += [summary.created_at >= start] if start else []
-        conditions += [summary.created_at < end] if end else []
-        return select(summary.status, func.count()).where(*conditions).group_by(summary.status)
-    return (
-        select(Case.status, func.count())
-        .where(*_conditions(wanted, now, False, sqlite=sqlite))
-        .group_by(Case.status)
-    )
+    """Cases matching in each status. Filters on facts or overdue tasks are counted in the case
+    summaries, which hold the status, the fact set and the soonest due date: from their indexes,
+    instead of looking up each matching case's wide row (25,000–45,000 lookups, 40–100 ms on
+    PostgreSQL). A reference search, or none of those filters, counts `cases` directly (a step
+    alone too: a hashed scan, as fast on either table)."""
+    if wanted.search or not (wanted.facts or wanted.overdue):
+        return (
+            select(Case.status, func.count())
+            .where(*_conditions(wanted, now, False, sqlite=sqlite))
+            .group_by(Case.status)
+        )
+    summary = CaseSummary
+    conditions = []
+    if wanted.step:
+        conditions.append(_at_step(summary.case_id, wanted.step))
+    if wanted.facts:
+        conditions.append(summary.fact_set_id.in_(_fact_sets(wanted.facts, sqlite)))
+    if wanted.agency:
+        conditions.append(summary.agency == wanted.agency)
+    start, end = _referred_between(wanted, now)
+    conditions += [summary.created_at >= start] if start else []
+    conditions += [summary.created_at < end] if end else []
+    if wanted.overdue:
+        conditions.append(summary.next_due_at < now)
+    return select(summary.status, func.count()).where(*conditions).group_by(summary.status)
 
 
 def _referred_between(wanted: CaseFilter, now: datetime) -> tuple[datetime | None, datetime | None]:

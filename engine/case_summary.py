@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, and_, exists, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.db import Database
-from engine.models import AuditEvent, Case, CaseFact, CaseFlagRow, CaseSummary, FactSet
+from engine.models import AuditEvent, Case, CaseFact, CaseFlagRow, CaseSummary, FactSet, OpenTask
 
 SUMMARIES: Table = CaseSummary.__table__
 RG_DECISION = "decide_reasonable_grounds"
@@ -83,6 +83,7 @@ def new_row(case: Any, facts: Iterable[tuple[str, str]]) -> dict[str, Any]:
         "rg_days": None,
         "cg_days": None,
         "rg_late": False,
+        "next_due_at": None,
     }
 
 
@@ -123,6 +124,11 @@ def backfill_summaries(db: Database, progress: Callable[[int], None] | None = No
                 )
                 .group_by(AuditEvent.case_id, AuditEvent.element_id)
             ).all()
+            next_due = session.execute(
+                select(OpenTask.case_id, func.min(OpenTask.due_at))
+                .where(OpenTask.case_id.in_(ids))
+                .group_by(OpenTask.case_id)
+            ).all()
             late = set(
                 session.scalars(
                     select(CaseFlagRow.case_id).where(
@@ -136,6 +142,8 @@ def backfill_summaries(db: Database, progress: Callable[[int], None] | None = No
                 rows[case_id][DECISION_COLUMNS[element_id]] = days_between(created[case_id], at)
             for case_id in late:
                 rows[case_id]["rg_late"] = True
+            for case_id, due_at in next_due:
+                rows[case_id]["next_due_at"] = due_at
             connection = session.connection()
             connection.execute(
                 insert(SUMMARIES), with_fact_set_ids(connection, list(rows.values()), "fact_set_id")

@@ -106,6 +106,8 @@ class Step:
         self._facts_changed = False
         self._new_case = False  # a new case gets its summary row (engine/case_summary.py)
         self._decided: list[str] = []  # decision tasks completed in this step
+        self._next_due: datetime | None = None  # the soonest due date of the open tasks after the step
+        self._next_due_changed = False
 
     def new_workflow(self, data: dict[str, Any]) -> BpmnWorkflow:
         self._new_case = True
@@ -178,7 +180,7 @@ class Step:
             case.outcome = self._outcome(workflow)
             self._event("case_completed", None, None, outcome=case.outcome)
         known = self.known or self._read_known()
-        self._sync_open_tasks(open_tasks, known.open_task_ids)
+        self._sync_open_tasks(open_tasks, known.open_tasks)
         self._sync_timers(workflow, timers, known.timers)
         self._sync_facts(workflow)
         self._sync_summary()
@@ -186,13 +188,13 @@ class Step:
 
     def _read_known(self) -> KnownRows:
         case_id = self.case.id
-        open_ids = self._sql(select(OpenTask.id).where(OpenTask.case_id == case_id)).scalars()
+        open_tasks = self._sql(select(OpenTask.id, OpenTask.due_at).where(OpenTask.case_id == case_id))
         timers = self._sql(
             select(Timer.id, Timer.element_id, Timer.name, Timer.due_at).where(
                 Timer.case_id == case_id, Timer.state == TimerState.WAITING
             )
         )
-        return KnownRows(set(open_ids), [tuple(row) for row in timers])
+        return KnownRows(dict(open_tasks.all()), [tuple(row) for row in timers])
 
     def _run_to_wait_state(self, workflow: BpmnWorkflow) -> None:
         for _ in range(MAX_ENGINE_ROUNDS):
@@ -227,11 +229,12 @@ class Step:
             return None
         return self.run(lambda: self.script_engine.evaluate(task, expression))
 
-    def _sync_open_tasks(self, ready: list, known: set[str]) -> None:
+    def _sync_open_tasks(self, ready: list, known: dict[str, datetime | None]) -> None:
         # Core rows, not ORM objects: this runs on every step (see docs/benchmarks.md).
         current = {str(t.id): t for t in ready}
-        self.writes.closed_open_tasks.extend(known - current.keys())
+        self.writes.closed_open_tasks.extend(known.keys() - current.keys())
         rows = []
+        dues = [due for task_id, due in known.items() if task_id in current]
         for task_id, task in current.items():
             if task_id in known:
                 continue
@@ -255,6 +258,11 @@ class Step:
             )
             self._event("task_opened", task_id, spec.bpmn_id, name=spec.bpmn_name, group=group)
         self.writes.insert(OPEN_TASKS, rows)
+        dues += [row["due_at"] for row in rows]
+        self._next_due = min((d for d in dues if d is not None), default=None)
+        self._next_due_changed = self._next_due != min(
+            (d for d in known.values() if d is not None), default=None
+        )
 
     def _sync_timers(
         self,
@@ -316,12 +324,15 @@ class Step:
         """The case's statistics row: new, facts changed, first decisions, RG decided late."""
         case_id = self.case.id
         if self._new_case:
-            self.writes.insert(case_summary.SUMMARIES, [case_summary.new_row(self.case, self._facts_before)])
+            row = case_summary.new_row(self.case, self._facts_before)
+            self.writes.insert(case_summary.SUMMARIES, [{**row, "next_due_at": self._next_due}])
             self._new_case = False
         elif self._facts_changed:
             self.writes.summary_facts.append(
                 {"b_case": case_id, "b_key": case_summary.facts_key(self._facts_before)}
             )
+        if self._next_due_changed and not self.writes.inserts.get(case_summary.SUMMARIES):
+            self.writes.summary_next_due.append({"b_case": case_id, "b_due": self._next_due})
         for element_id in self._decided:
             days = case_summary.days_between(self.case.created_at, self.now)
             self.writes.decided(case_summary.DECISION_COLUMNS[element_id], case_id, days)

@@ -53,11 +53,13 @@ class _Counts:
     by_fact: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     rg_made: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # month -> decisions
     rg_late: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    decided: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # days column -> decisions
 
 
 def _counts(session: Session, months: tuple[str, str]) -> _Counts:
     """One grouped query, read from the month index alone: cases sharing a month, an agency and a
-    fact set are one group (about 12,000 groups for a year of 200,000 referrals)."""
+    fact set are one group (about 12,000 groups for a year of 200,000 referrals), added up per
+    (month, fact set) first, then spread over each set's facts."""
     month = CaseSummary.referred_month
     query = (
         select(
@@ -66,30 +68,33 @@ def _counts(session: Session, months: tuple[str, str]) -> _Counts:
             CaseSummary.fact_set_id,
             func.count(),
             func.count(CaseSummary.rg_days),
+            func.count(CaseSummary.cg_days),
             func.sum(case((CaseSummary.rg_late, 1), else_=0)),
         )
         .where(month >= months[0], month < months[1])
         .group_by(month, CaseSummary.agency, CaseSummary.fact_set_id)
     )
-    groups = session.execute(query).all()
-    keys = dict(
-        session.execute(
-            select(FactSet.id, FactSet.facts_key).where(FactSet.id.in_({g.fact_set_id for g in groups}))
-        ).all()
-    )
-    facts_of = {set_id: facts_of_key(key) for set_id, key in keys.items()}
     counts = _Counts()
-    for referred, agency, set_id, cases, rg_made, rg_late in groups:
+    per_set: dict[tuple[str, int], int] = defaultdict(int)
+    for referred, agency, set_id, cases, rg_made, cg_made, rg_late in session.execute(query):
+        per_set[referred, set_id] += cases
+        counts.by_agency[agency] += cases
+        counts.rg_made[referred] += rg_made
+        counts.rg_late[referred] += rg_late or 0
+        counts.decided["rg_days"] += rg_made
+        counts.decided["cg_days"] += cg_made
+    keys = session.execute(
+        select(FactSet.id, FactSet.facts_key).where(FactSet.id.in_({set_id for _, set_id in per_set}))
+    ).all()
+    facts_of = {set_id: facts_of_key(key) for set_id, key in keys}
+    for (referred, set_id), cases in per_set.items():
         facts = facts_of[set_id]
         for name in BY_MONTH:
             for value in facts.get(name) or [NOT_RECORDED]:
                 counts.by_month[name][referred][value] += cases
-        counts.by_agency[agency] += cases
         for name in COUNTED:
             for value in facts.get(name, []):
                 counts.by_fact[name][value] += cases
-        counts.rg_made[referred] += rg_made
-        counts.rg_late[referred] += rg_late or 0
     return counts
 
 
@@ -105,17 +110,16 @@ def _ranked(counts: dict) -> list[tuple]:
 
 
 def _days_percentiles(
-    session: Session, column, months: tuple[str, str]
-) -> tuple[int, float | None, float | None]:
-    """How many decisions, and the median and 90th percentile of their days, interpolated as
+    session: Session, column, months: tuple[str, str], count: int
+) -> tuple[float | None, float | None]:
+    """The median and 90th percentile of `count` decisions' days, interpolated as
     `statistics.quantiles(method="inclusive")` does: only the two values around each point are
     read, by their position in the days index (not 150,000 values into Python)."""
     month = CaseSummary.referred_month
     unindexed = month + ""  # so the planner walks the days index, not the month index
     decided = (column.is_not(None), unindexed >= months[0], unindexed < months[1])
-    count = session.scalar(select(func.count()).select_from(CaseSummary).where(*decided))
     if not count:
-        return 0, None, None
+        return None, None
     points = []
     for share in (50, 90):
         position, fraction = divmod(share * (count - 1), 100)
@@ -124,7 +128,7 @@ def _days_percentiles(
         ).all()
         upper = pair[1] if len(pair) > 1 else pair[0]
         points.append(pair[0] + (upper - pair[0]) * fraction / 100)
-    return count, points[0], points[1]
+    return points[0], points[1]
 
 
 def figures(session: Session, since: datetime, until: datetime, now: datetime) -> list[Figure]:
@@ -176,7 +180,8 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
         (CaseSummary.rg_days, "Referral to reasonable grounds decision"),
         (CaseSummary.cg_days, "Referral to conclusive grounds decision"),
     ):
-        decisions, median, p90 = _days_percentiles(session, column, months)
+        decisions = counts.decided[column.key]
+        median, p90 = _days_percentiles(session, column, months, decisions)
         timing.append([label, decisions, _round(median), _round(p90)])
     result.append(
         Figure(

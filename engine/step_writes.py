@@ -32,7 +32,7 @@ INSERT_ORDER: tuple[Table, ...] = (
 class KnownRows:
     """What the database holds for a case before the step: its open task ids and waiting timers."""
 
-    open_task_ids: set[str] = field(default_factory=set)
+    open_tasks: dict[str, datetime | None] = field(default_factory=dict)  # id -> due
     timers: list[tuple[str, str, str, datetime]] = field(default_factory=list)  # id, element, name, due
 
 
@@ -46,6 +46,7 @@ class StepWrites:
     summary_decided: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     summary_late: list[dict[str, Any]] = field(default_factory=list)  # b_case
     summary_status: list[dict[str, Any]] = field(default_factory=list)  # b_case, b_status
+    summary_next_due: list[dict[str, Any]] = field(default_factory=list)  # b_case, b_due
 
     def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         self.inserts[table].extend(rows)
@@ -71,6 +72,7 @@ class StepWrites:
             self.summary_decided[column].extend(rows)
         self.summary_late.extend(other.summary_late)
         self.summary_status.extend(other.summary_status)
+        self.summary_next_due.extend(other.summary_next_due)
 
     def execute(self, connection: Connection) -> None:
         """Write everything gathered (removals, then changes, then new rows) and start afresh."""
@@ -106,6 +108,7 @@ class StepWrites:
         self.summary_decided.clear()
         self.summary_late.clear()
         self.summary_status.clear()
+        self.summary_next_due.clear()
 
     def _update_summaries(self, connection: Connection) -> None:
         this_case = SUMMARIES.c.case_id == bindparam("b_case")
@@ -126,4 +129,9 @@ class StepWrites:
         if self.summary_status:
             connection.execute(
                 update(SUMMARIES).where(this_case).values(status=bindparam("b_status")), self.summary_status
+            )
+        if self.summary_next_due:
+            connection.execute(
+                update(SUMMARIES).where(this_case).values(next_due_at=bindparam("b_due")),
+                self.summary_next_due,
             )

@@ -88,10 +88,10 @@ def _advance(
 
 def _known_rows(session, case_ids: list[int]) -> dict[int, KnownRows]:
     known = {case_id: KnownRows() for case_id in case_ids}
-    for case_id, task_id in session.execute(
-        select(OpenTask.case_id, OpenTask.id).where(OpenTask.case_id.in_(case_ids))
+    for case_id, task_id, due_at in session.execute(
+        select(OpenTask.case_id, OpenTask.id, OpenTask.due_at).where(OpenTask.case_id.in_(case_ids))
     ):
-        known[case_id].open_task_ids.add(task_id)
+        known[case_id].open_tasks[task_id] = due_at
     for case_id, *timer in session.execute(
         select(Timer.case_id, Timer.id, Timer.element_id, Timer.name, Timer.due_at).where(
             Timer.case_id.in_(case_ids), Timer.state == TimerState.WAITING

@@ -17,13 +17,23 @@ class CaseSummary(Base):
     __tablename__ = "case_summaries"
     __table_args__ = (
         # Statistics: the period's rows grouped, read from the index alone.
-        Index("ix_case_summaries_month", "referred_month", "agency", "fact_set_id", "rg_late", "rg_days"),
+        Index(
+            "ix_case_summaries_month",
+            "referred_month",
+            "agency",
+            "fact_set_id",
+            "rg_late",
+            "rg_days",
+            "cg_days",
+        ),
         # Case list: how many cases of some fact sets are in each status.
         Index("ix_case_summaries_fact_set", "fact_set_id", "status", "case_id"),
         # Percentiles: the n-th value in order, by index position (`+referred_month` keeps the
         # planner on these rather than the month index).
         Index("ix_case_summaries_rg_days", "rg_days", "referred_month"),
         Index("ix_case_summaries_cg_days", "cg_days", "referred_month"),
+        # Case list: overdue cases, counted per status from the index.
+        Index("ix_case_summaries_next_due", "next_due_at", "status"),
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
@@ -37,3 +47,4 @@ class CaseSummary(Base):
     rg_days: Mapped[float | None] = mapped_column(Float)  # referral to the first RG decision
     cg_days: Mapped[float | None] = mapped_column(Float)  # referral to the first CG decision
     rg_late: Mapped[bool] = mapped_column(Boolean, default=False)  # RG decision past its target
+    next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # soonest open task due date

@@ -172,3 +172,12 @@ def test_counts_of_a_fact_filter_follow_the_case_status(browser, cases, nrm):
     assert "Cancelled <strong>0</strong>" in manager.get(f"{facts}&agency=salvation_army").get_data(
         as_text=True
     )
+
+
+def test_a_case_leaves_the_overdue_filter_when_its_late_task_is_done(browser, cases, nrm):
+    """ "Overdue" reads the soonest due date each step keeps in the case's summary."""
+    manager = browser("manager")
+    assert _keys(manager.get("/cases?overdue=yes")) == {cases["adult"]}
+    _advance(nrm, cases["adult"], "decide_reasonable_grounds", rg_decision="positive")
+    page = manager.get("/cases?overdue=yes")
+    assert _keys(page) == set() and "Active <strong>0</strong>" in page.get_data(as_text=True)

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("rg_days", sa.Float(), nullable=True),
         sa.Column("cg_days", sa.Float(), nullable=True),
         sa.Column("rg_late", sa.Boolean(), nullable=False),
+        sa.Column("next_due_at", UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_case_summaries_case_id_cases")),
         sa.ForeignKeyConstraint(
             ["fact_set_id"], ["fact_sets.id"], name=op.f("fk_case_summaries_fact_set_id_fact_sets")
@@ -57,7 +58,7 @@ def upgrade() -> None:
     with op.batch_alter_table("case_summaries", schema=None) as batch_op:
         batch_op.create_index(
             "ix_case_summaries_month",
-            ["referred_month", "agency", "fact_set_id", "rg_late", "rg_days"],
+            ["referred_month", "agency", "fact_set_id", "rg_late", "rg_days", "cg_days"],
             unique=False,
         )
         batch_op.create_index(
@@ -65,6 +66,7 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_case_summaries_rg_days", ["rg_days", "referred_month"], unique=False)
         batch_op.create_index("ix_case_summaries_cg_days", ["cg_days", "referred_month"], unique=False)
+        batch_op.create_index("ix_case_summaries_next_due", ["next_due_at", "status"], unique=False)
 
 
 def downgrade() -> None:
