@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from engine.case_summary import facts_key
@@ -113,8 +113,18 @@ def _count_query(wanted: CaseFilter, now: datetime, sqlite: bool):
     """Cases matching in each status. Filters on facts or overdue tasks are counted in the case
     summaries, which hold the status, the fact set and the soonest due date: from their indexes,
     instead of looking up each matching case's wide row (25,000–45,000 lookups, 40–100 ms on
-    PostgreSQL). A reference search, or none of those filters, counts `cases` directly (a step
-    alone too: a hashed scan, as fast on either table)."""
+    PostgreSQL); a step alone, from the open-task and timer indexes. Anything else counts `cases`
+    directly."""
+    others = (
+        wanted.facts,
+        wanted.overdue,
+        wanted.search,
+        wanted.agency,
+        wanted.referred_from,
+        wanted.referred_to,
+    )
+    if wanted.step and not any(others):
+        return _count_at_step(wanted.step)
     if wanted.search or not (wanted.facts or wanted.overdue):
         return (
             select(Case.status, func.count())
@@ -135,6 +145,27 @@ def _count_query(wanted: CaseFilter, now: datetime, sqlite: bool):
     if wanted.overdue:
         conditions.append(summary.next_due_at < now)
     return select(summary.status, func.count()).where(*conditions).group_by(summary.status)
+
+
+def _count_at_step(step: str):
+    """Cases waiting at `step`, per status, without reading the cases: only active and suspended
+    cases have open tasks or waiting timers (completing a case leaves none; cancelling closes
+    them), so the distinct case ids there are counted from the two indexes, and the few suspended
+    ones among them through the status index; the rest are active. 15 ms instead of a hashed scan
+    of every case (45 ms on PostgreSQL for 36,000 cases)."""
+    waiting = union(
+        select(OpenTask.case_id).where(OpenTask.element_id == step),
+        select(Timer.case_id).where(Timer.element_id == step, Timer.state == TimerState.WAITING),
+    ).subquery()
+    suspended = (
+        select(func.count())
+        .where(Case.status == CaseStatus.SUSPENDED, _at_step(Case.id, step))
+        .scalar_subquery()
+    )
+    total = select(func.count()).select_from(waiting).scalar_subquery()
+    return select(literal(CaseStatus.ACTIVE.value), total - suspended).union_all(
+        select(literal(CaseStatus.SUSPENDED.value), suspended)
+    )
 
 
 def _referred_between(wanted: CaseFilter, now: datetime) -> tuple[datetime | None, datetime | None]:

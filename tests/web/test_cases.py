@@ -181,3 +181,17 @@ def test_a_case_leaves_the_overdue_filter_when_its_late_task_is_done(browser, ca
     _advance(nrm, cases["adult"], "decide_reasonable_grounds", rg_decision="positive")
     page = manager.get("/cases?overdue=yes")
     assert _keys(page) == set() and "Active <strong>0</strong>" in page.get_data(as_text=True)
+
+
+def test_counts_of_a_step_filter_per_status(browser, cases, nrm):
+    """A step alone is counted from the open-task and timer indexes: every case waiting there is
+    active or suspended."""
+    manager = browser("manager")
+    step = "/cases?step=decide_reasonable_grounds"
+    assert "Active <strong>1</strong>" in manager.get(step).get_data(as_text=True)
+    nrm.suspend_case(cases["adult"], "the person is in hospital")
+    page = manager.get(step).get_data(as_text=True)
+    assert "Active <strong>0</strong>" in page and "Suspended <strong>1</strong>" in page
+    assert cases["adult"] in page
+    new = manager.get("/cases?step=choose_referral_form").get_data(as_text=True)
+    assert "Active <strong>1</strong>" in new and "Cancelled <strong>0</strong>" in new
