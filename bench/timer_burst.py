@@ -3,9 +3,8 @@
 Setting up 10,000 waiting cases through the API would take minutes, so one case is started
 through the engine and copied: every copy gets fresh task ids (its timer is a distinct row) and
 the same due time (or due times spread evenly over a few seconds, for lateness in steady running).
-Then one scheduler (in this process) or several (`nrm scheduler` processes, as deployed), on the
-real clock, fire them. Lateness is `fired_at - due_at` per timer; time to drain is from the first
-due time to the last firing.
+Then one or two `nrm scheduler` processes, as deployed, on the real clock, fire them. Lateness is
+`fired_at - due_at` per timer; time to drain is from the first due time to the last firing.
 """
 
 from __future__ import annotations
@@ -94,7 +93,7 @@ def burst(
     name: str, database_url: str, timers: int, progress, *, schedulers: int = 1, spread_seconds: float = 0.0
 ) -> BurstResult:
     """`timers` timers due at one moment (or evenly over `spread_seconds`), fired by `schedulers`
-    scheduler processes (1: in this process; more: `nrm scheduler` processes)."""
+    `nrm scheduler` processes."""
     real = Clock()
     previous = clock.use(MovableClock(real.now() - timedelta(hours=1)))
     engine = Engine(EngineConfig(database_url=database_url, service_modules=["tasks"]))
@@ -112,11 +111,9 @@ def burst(
             f"{label}: {timers:,} cases copied in {time.perf_counter() - began:.1f} s; due {due:%H:%M:%S}"
         )
         clock.use(real)
-        if schedulers == 1:
-            scheduler = engine.scheduler("bench")
-            scheduler.start()
-        else:
-            processes = [_scheduler_process(database_url, f"bench-{n}") for n in range(schedulers)]
+        # `nrm scheduler` processes, as deployed: not in this process, whose polling would take
+        # turns with the scheduler on the GIL.
+        processes = [_scheduler_process(database_url, f"bench-{n}") for n in range(schedulers)]
         if real.now() >= due:
             raise RuntimeError(
                 f"{label}: the schedulers started after the timers fell due; rerun on an idle machine"
@@ -129,8 +126,6 @@ def burst(
             time.sleep(0.5)
             if real.now() >= due:
                 progress(f"{label}: {fired:,}/{timers:,} fired")
-        if schedulers == 1:
-            scheduler.stop()
         with engine.db.reading() as session:
             rows = session.execute(
                 select(Timer.due_at, Timer.fired_at).where(Timer.state == TimerState.FIRED)
@@ -160,7 +155,8 @@ def burst(
 
 def _scheduler_process(database_url: str, node: str) -> subprocess.Popen:
     """`nrm scheduler`, returned once it says it is running."""
-    env = dict(os.environ, NRM_DATABASE_URL=database_url, NRM_SCHEDULER_POLL_SECONDS="0.5")
+    env = dict(os.environ, NRM_DATABASE_URL=database_url)
+    env.setdefault("NRM_SCHEDULER_POLL_SECONDS", "0.5")
     process = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "scheduler", "--node", node],
         cwd=PROJECT_ROOT,

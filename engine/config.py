@@ -22,7 +22,7 @@ class EngineConfig:
     timer_backoff_seconds: float = 5.0  # wait after the first failure; doubles each time
     scheduler_poll_seconds: float = 2.0  # how often a scheduler looks for new and changed timers
     scheduler_horizon_seconds: float = 300.0  # timers due this soon are held as in-memory jobs
-    scheduler_workers: int = 2  # threads firing timers in one process (more only contend for the GIL)
+    scheduler_workers: int = 2  # threads for a scheduler's jobs: wake-ups and the one drainer
 
     def __post_init__(self):
         if self.bank_holiday_region not in BANK_HOLIDAY_REGIONS:

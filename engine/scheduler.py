@@ -49,6 +49,7 @@ class TimerScheduler:
         self._draining: set[int] = set()  # workers busy draining (a running date job leaves the store)
         self._scheduled: dict[str, datetime] = {}  # held timers: id -> when it is due (engine clock)
         self._wake_ups: set[datetime] = set()  # one job each (engine clock)
+        self._drain_again = False  # timers fell due while the drainer was busy
         self._lock = threading.Lock()
         self.outcomes: dict[str, int] = {"fired": 0, "skipped": 0, "retry": 0, "failed": 0, "wake_ups": 0}
         self._apscheduler = BackgroundScheduler(
@@ -133,30 +134,40 @@ class TimerScheduler:
         self._start_draining()
 
     def _start_draining(self) -> None:
-        """Timers are due now (a burst, or overdue at start-up): every idle worker drains in batches."""
+        """Timers are due now (a burst, or overdue at start-up): one worker drains them in batches.
+
+        One, not every idle worker: the work is Python, so a second drainer in the same process
+        only takes turns with the first on the GIL (a 10,000-timer burst drained in 8.1 s with one
+        drainer, 10.0 s with two and 11.1 s with four, SQLite, one run). More cores: more
+        scheduler processes. A call while the drainer is busy makes it look again when done."""
         with self._lock:
-            idle = [worker for worker in range(self.workers) if worker not in self._draining]
-            self._draining.update(idle)
-        for worker in idle:
-            self._apscheduler.add_job(
-                self._drain,
-                "date",
-                args=[worker],
-                id=f"{DRAIN_JOB}-{worker}",
-                run_date=datetime.now(UTC),
-                replace_existing=True,
-            )
+            if self._draining:
+                self._drain_again = True
+                return
+            self._draining.add(0)
+        self._apscheduler.add_job(
+            self._drain,
+            "date",
+            args=[0],
+            id=f"{DRAIN_JOB}-0",
+            run_date=datetime.now(UTC),
+            replace_existing=True,
+        )
 
     def _drain(self, worker: int) -> None:
-        try:
-            outcomes = self.firing.drain()
-        except Exception:  # a database outage: the next poll tries again
-            log.exception("draining due timers failed")
-            outcomes = {}
-        with self._lock:
-            self._draining.discard(worker)
-            for outcome, count in outcomes.items():
-                self.outcomes[outcome] += count
+        while True:
+            try:
+                outcomes = self.firing.drain()
+            except Exception:  # a database outage: the next poll tries again
+                log.exception("draining due timers failed")
+                outcomes = {}
+            with self._lock:
+                for outcome, count in outcomes.items():
+                    self.outcomes[outcome] += count
+                if not self._drain_again:
+                    self._draining.discard(worker)
+                    return
+                self._drain_again = False
 
     def _hurry_wake_ups(self, engine_now: datetime) -> None:
         """Wake at once for held timers due by the engine clock (it was moved forward)."""

@@ -66,9 +66,9 @@ class TimerFiring:
         """Waiting, unclaimed (or lease expired) timers of active cases due before `moment` (and,
         given `after`, due or next attempted after it)."""
         now = clock.now()
-        later = [or_(Timer.due_at > after, Timer.next_attempt_at > after)] if after is not None else []
-        with self.db.reading() as session:
-            rows = session.execute(
+
+        def waiting(*conditions):
+            return (
                 select(Timer.id, Timer.due_at, Timer.next_attempt_at)
                 .join(Case, Case.id == Timer.case_id)
                 .where(
@@ -76,12 +76,21 @@ class TimerFiring:
                     Timer.due_at <= moment,
                     Case.status == CaseStatus.ACTIVE,
                     or_(Timer.claimed_until.is_(None), Timer.claimed_until < now),
-                    *later,
+                    *conditions,
                 )
                 .order_by(Timer.due_at)
                 .limit(limit)
             )
-            return [DueTimer(*row) for row in rows]
+
+        with self.db.reading() as session:
+            if after is None:
+                return [DueTimer(*row) for row in session.execute(waiting())]
+            # Two index ranges, not one OR: a burst of timers already due must not be read again
+            # on every poll (that cost a 10,000-timer burst a quarter of its time).
+            found = {row.id: DueTimer(*row) for row in session.execute(waiting(Timer.due_at > after))}
+            for row in session.execute(waiting(Timer.next_attempt_at > after)):
+                found.setdefault(row.id, DueTimer(*row))
+            return sorted(found.values(), key=lambda due: due.due_at)[:limit]
 
     def claim_batch(self, limit: int) -> list[str]:
         """Claim up to `limit` due timers at once (a burst, or overdue timers at start-up)."""

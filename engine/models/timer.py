@@ -23,6 +23,7 @@ class Timer(Base):
     __table_args__ = (
         Index("ix_timers_state_due", "state", "due_at"),
         Index("ix_timers_element_state", "element_id", "state", "case_id"),  # case list: by stage
+        Index("ix_timers_state_next_attempt", "state", "next_attempt_at"),  # scheduler: retries due
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
