@@ -247,7 +247,7 @@ class Engine:
             step.audit(action, reason=reason.strip())
             case.status = status
             case.updated_at = step.now
-            step.writes.summary_status.append({"b_case": case.id, "b_status": status})
+            step.writes.set_summary("status", case.id, status)
             if status is CaseStatus.CANCELLED:
                 workflow = step.load_workflow()
                 workflow.cancel()

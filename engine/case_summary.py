@@ -71,7 +71,7 @@ def days_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 86400
 
 
-def new_row(case: Any, facts: Iterable[tuple[str, str]]) -> dict[str, Any]:
+def new_row(case: Any, facts: Iterable[tuple[str, str]], next_due: datetime | None = None) -> dict[str, Any]:
     """A summary row, with its facts key where the fact set id goes (see `with_fact_set_ids`)."""
     return {
         "case_id": case.id,
@@ -83,7 +83,7 @@ def new_row(case: Any, facts: Iterable[tuple[str, str]]) -> dict[str, Any]:
         "rg_days": None,
         "cg_days": None,
         "rg_late": False,
-        "next_due_at": None,
+        "next_due_at": next_due,
     }
 
 

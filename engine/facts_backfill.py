@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import exists, select
 
 from engine.case_facts import facts_from
-from engine.case_summary import fact_set_ids, facts_key
+from engine.case_summary import facts_key
 from engine.db import Database
 from engine.definitions import DefinitionCache
-from engine.models import Case, CaseFact, CaseSummary
+from engine.models import Case, CaseFact
 from engine.runtime import Step, current_data
+from engine.step_writes import FACTS, StepWrites
 from engine.views import SYSTEM
 
 BATCH = 200
@@ -34,6 +35,7 @@ def backfill_facts(
             ).all()
             if not cases:
                 return done
+            writes = StepWrites()  # the batch's facts, and its summaries' fact sets, written together
             for case in cases:
                 last_id = case.id
                 definition = definitions.get(session, case.definition_id)
@@ -42,15 +44,10 @@ def backfill_facts(
                 workflow = Step(session, definition, case, SYSTEM, region).load_workflow()
                 facts = facts_from(current_data(workflow), definition.reported_fields)
                 if facts:
-                    session.execute(
-                        insert(CaseFact), [{"case_id": case.id, "name": n, "value": v} for n, v in facts]
-                    )
-                    key = facts_key(facts)  # the statistics row, if the case has one already
-                    session.execute(
-                        update(CaseSummary)
-                        .where(CaseSummary.case_id == case.id)
-                        .values(fact_set_id=fact_set_ids(session.connection(), {key})[key])
-                    )
+                    writes.insert(FACTS, [{"case_id": case.id, "name": n, "value": v} for n, v in facts])
+                    # the statistics row, if the case has one already
+                    writes.set_summary("fact_set_id", case.id, facts_key(facts))
                     done += 1
+            writes.execute(session.connection())
         if progress:
             progress(done)

@@ -175,7 +175,7 @@ class Step:
         )
         if case.status is CaseStatus.ACTIVE and workflow.is_completed():
             case.status = CaseStatus.COMPLETED
-            self.writes.summary_status.append({"b_case": case.id, "b_status": case.status})
+            self.writes.set_summary("status", case.id, case.status)
             case.ended_at = self.now
             case.outcome = self._outcome(workflow)
             self._event("case_completed", None, None, outcome=case.outcome)
@@ -324,21 +324,21 @@ class Step:
         """The case's statistics row: new, facts changed, first decisions, RG decided late."""
         case_id = self.case.id
         if self._new_case:
-            row = case_summary.new_row(self.case, self._facts_before)
-            self.writes.insert(case_summary.SUMMARIES, [{**row, "next_due_at": self._next_due}])
+            row = case_summary.new_row(self.case, self._facts_before, self._next_due)
+            self.writes.insert(case_summary.SUMMARIES, [row])
             self._new_case = False
-        elif self._facts_changed:
-            self.writes.summary_facts.append(
-                {"b_case": case_id, "b_key": case_summary.facts_key(self._facts_before)}
-            )
-        if self._next_due_changed and not self.writes.inserts.get(case_summary.SUMMARIES):
-            self.writes.summary_next_due.append({"b_case": case_id, "b_due": self._next_due})
+        else:
+            if self._facts_changed:
+                key = case_summary.facts_key(self._facts_before)
+                self.writes.set_summary("fact_set_id", case_id, key)
+            if self._next_due_changed:
+                self.writes.set_summary("next_due_at", case_id, self._next_due)
         for element_id in self._decided:
             days = case_summary.days_between(self.case.created_at, self.now)
             self.writes.decided(case_summary.DECISION_COLUMNS[element_id], case_id, days)
         self._decided.clear()
         if any(flag.kind == case_summary.LATE_RG_FLAG for flag in self.context.flags):
-            self.writes.summary_late.append({"b_case": case_id})
+            self.writes.set_summary("rg_late", case_id, True)
 
     def _write_documents_and_flags(self) -> None:
         if self.context.documents:

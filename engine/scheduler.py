@@ -1,7 +1,7 @@
 """The timer scheduler: APScheduler as an in-process alarm clock over the timers table.
 
 Each scheduler process polls the table every few seconds for timers due within the horizon and
-holds one in-memory APScheduler job per distinct due time; when a job runs, the worker threads
+holds one in-memory APScheduler job per distinct due time; when a job runs, one worker thread
 claim the due timers in batches and fire them (engine/timer_firing.py, engine/timer_batch.py), so
 any number of schedulers fire each timer once, and a burst due together costs one job.
 Job stores are in memory and never shared between processes (APScheduler's docs forbid sharing
@@ -45,10 +45,9 @@ class TimerScheduler:
         self.poll_seconds = poll_seconds
         self.horizon = timedelta(seconds=horizon_seconds)
         self.max_jobs = max_jobs
-        self.workers = workers
-        self._draining: set[int] = set()  # workers busy draining (a running date job leaves the store)
-        self._scheduled: dict[str, datetime] = {}  # held timers: id -> when it is due (engine clock)
-        self._wake_ups: set[datetime] = set()  # one job each (engine clock)
+        self._draining = False  # the drain job is running (a running date job leaves the store)
+        self._scheduled: set[str] = set()  # held timers
+        self._wake_ups: dict[datetime, list[str]] = {}  # due time (engine clock) -> held timers; one job each
         self._drain_again = False  # timers fell due while the drainer was busy
         self._lock = threading.Lock()
         self.outcomes: dict[str, int] = {"fired": 0, "skipped": 0, "retry": 0, "failed": 0, "wake_ups": 0}
@@ -106,11 +105,11 @@ class TimerScheduler:
             for due in upcoming:
                 if due.run_at <= engine_now or due.id in self._scheduled:
                     continue
-                self._scheduled[due.id] = due.run_at
+                self._scheduled.add(due.id)
                 added += 1
                 if due.run_at not in self._wake_ups:
-                    self._wake_ups.add(due.run_at)
                     new_wake_ups.add(due.run_at)
+                self._wake_ups.setdefault(due.run_at, []).append(due.id)
         for run_at in new_wake_ups:
             # The engine clock may be moved (tests, demos): wait as long as it says, in real time.
             wait = max((run_at - engine_now).total_seconds(), 0.0)
@@ -127,9 +126,7 @@ class TimerScheduler:
     def _wake(self, run_at: datetime) -> None:
         """Timers held for `run_at` are due: drain everything due now."""
         with self._lock:
-            self._wake_ups.discard(run_at)
-            for timer_id in [t for t, at in self._scheduled.items() if at <= run_at]:
-                del self._scheduled[timer_id]
+            self._scheduled.difference_update(self._wake_ups.pop(run_at, []))
             self.outcomes["wake_ups"] += 1
         self._start_draining()
 
@@ -144,17 +141,12 @@ class TimerScheduler:
             if self._draining:
                 self._drain_again = True
                 return
-            self._draining.add(0)
+            self._draining = True
         self._apscheduler.add_job(
-            self._drain,
-            "date",
-            args=[0],
-            id=f"{DRAIN_JOB}-0",
-            run_date=datetime.now(UTC),
-            replace_existing=True,
+            self._drain, "date", id=DRAIN_JOB, run_date=datetime.now(UTC), replace_existing=True
         )
 
-    def _drain(self, worker: int) -> None:
+    def _drain(self) -> None:
         while True:
             try:
                 outcomes = self.firing.drain()
@@ -165,7 +157,7 @@ class TimerScheduler:
                 for outcome, count in outcomes.items():
                     self.outcomes[outcome] += count
                 if not self._drain_again:
-                    self._draining.discard(worker)
+                    self._draining = False
                     return
                 self._drain_again = False
 

@@ -42,11 +42,10 @@ class StepWrites:
     closed_open_tasks: list[str] = field(default_factory=list)
     ended_timers: list[dict[str, Any]] = field(default_factory=list)
     removed_facts: list[dict[str, Any]] = field(default_factory=list)
-    summary_facts: list[dict[str, Any]] = field(default_factory=list)  # b_case, b_key
+    # column -> [{b_case, b_value}]: what a case summary's columns become (a facts key for
+    # fact_set_id, turned into the set's id when written)
+    summary_values: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     summary_decided: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    summary_late: list[dict[str, Any]] = field(default_factory=list)  # b_case
-    summary_status: list[dict[str, Any]] = field(default_factory=list)  # b_case, b_status
-    summary_next_due: list[dict[str, Any]] = field(default_factory=list)  # b_case, b_due
 
     def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         self.inserts[table].extend(rows)
@@ -56,6 +55,9 @@ class StepWrites:
 
     def remove_fact(self, case_id: int, name: str, value: str) -> None:
         self.removed_facts.append({"b_case": case_id, "b_name": name, "b_value": value})
+
+    def set_summary(self, column: str, case_id: int, value: Any) -> None:
+        self.summary_values[column].append({"b_case": case_id, "b_value": value})
 
     def decided(self, column: str, case_id: int, days: float) -> None:
         """The first decision of its kind sets the days (a reconsideration does not)."""
@@ -67,12 +69,12 @@ class StepWrites:
         self.closed_open_tasks.extend(other.closed_open_tasks)
         self.ended_timers.extend(other.ended_timers)
         self.removed_facts.extend(other.removed_facts)
-        self.summary_facts.extend(other.summary_facts)
-        for column, rows in other.summary_decided.items():
-            self.summary_decided[column].extend(rows)
-        self.summary_late.extend(other.summary_late)
-        self.summary_status.extend(other.summary_status)
-        self.summary_next_due.extend(other.summary_next_due)
+        for mine, theirs in (
+            (self.summary_values, other.summary_values),
+            (self.summary_decided, other.summary_decided),
+        ):
+            for column, rows in theirs.items():
+                mine[column].extend(rows)
 
     def execute(self, connection: Connection) -> None:
         """Write everything gathered (removals, then changes, then new rows) and start afresh."""
@@ -104,18 +106,16 @@ class StepWrites:
         self.closed_open_tasks.clear()
         self.ended_timers.clear()
         self.removed_facts.clear()
-        self.summary_facts.clear()
+        self.summary_values.clear()
         self.summary_decided.clear()
-        self.summary_late.clear()
-        self.summary_status.clear()
-        self.summary_next_due.clear()
 
     def _update_summaries(self, connection: Connection) -> None:
         this_case = SUMMARIES.c.case_id == bindparam("b_case")
-        if self.summary_facts:
+        for column, rows in self.summary_values.items():
+            if column == "fact_set_id":
+                rows = with_fact_set_ids(connection, rows, "b_value")
             connection.execute(
-                update(SUMMARIES).where(this_case).values(fact_set_id=bindparam("b_key")),
-                with_fact_set_ids(connection, self.summary_facts, "b_key"),
+                update(SUMMARIES).where(this_case).values({column: bindparam("b_value")}), rows
             )
         for column, rows in self.summary_decided.items():
             connection.execute(
@@ -123,15 +123,4 @@ class StepWrites:
                 .where(this_case, SUMMARIES.c[column].is_(None))
                 .values({column: bindparam("b_days")}),
                 rows,
-            )
-        if self.summary_late:
-            connection.execute(update(SUMMARIES).where(this_case).values(rg_late=True), self.summary_late)
-        if self.summary_status:
-            connection.execute(
-                update(SUMMARIES).where(this_case).values(status=bindparam("b_status")), self.summary_status
-            )
-        if self.summary_next_due:
-            connection.execute(
-                update(SUMMARIES).where(this_case).values(next_due_at=bindparam("b_due")),
-                self.summary_next_due,
             )

@@ -139,31 +139,6 @@ class TimerFiring:
                 break  # due by the table but not yet by SpiffWorkflow's clock check: the next poll
         return outcomes
 
-    def claim(self, timer_id: str) -> bool:
-        """Take the lease on a due timer; False if another process has it or it is not due."""
-        now = clock.now()
-        claimable = (
-            (Timer.id == timer_id)
-            & (Timer.state == TimerState.WAITING)
-            & (Timer.due_at <= now)
-            & or_(Timer.claimed_until.is_(None), Timer.claimed_until < now)
-            & or_(Timer.next_attempt_at.is_(None), Timer.next_attempt_at <= now)
-        )
-        with self.db.writing() as session:
-            if self.db.is_sqlite:  # writers are serialized (BEGIN IMMEDIATE): the condition is enough
-                statement = update(Timer).where(claimable)
-            else:
-                locked = select(Timer.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
-                statement = update(Timer).where(Timer.id == locked)
-            result = session.execute(
-                statement.values(
-                    claimed_by=self.node,
-                    claimed_until=now + timedelta(seconds=self.config.timer_lease_seconds),
-                    attempts=Timer.attempts + 1,
-                ).execution_options(synchronize_session=False)
-            )
-            return result.rowcount == 1
-
     def fire(self, timer_id: str) -> str:
         """Fire a timer this node has claimed: 'fired', 'skipped', 'retry' or 'failed'."""
         for _ in range(CONFLICT_RETRIES):
@@ -175,9 +150,6 @@ class TimerFiring:
                 log.warning("timer %s failed: %s", timer_id, error)
                 return self._record_failure(timer_id, error)
         return self._record_failure(timer_id, RuntimeError("the case kept changing while the timer fired"))
-
-    def claim_and_fire(self, timer_id: str) -> str:
-        return self.fire(timer_id) if self.claim(timer_id) else "skipped"
 
     def _fire_once(self, timer_id: str) -> str:
         with self.db.writing() as session:
