@@ -2,7 +2,7 @@
 
 Each scheduler process polls the table every few seconds for timers due within the horizon and
 holds one in-memory APScheduler job per distinct due time; when a job runs, one worker thread
-claim the due timers in batches and fire them (engine/timer_firing.py, engine/timer_batch.py), so
+claims the due timers in batches and fires them (engine/timer_firing.py, engine/timer_batch.py), so
 any number of schedulers fire each timer once, and a burst due together costs one job.
 Job stores are in memory and never shared between processes (APScheduler's docs forbid sharing
 one), and late jobs always run: APScheduler's default misfire grace of one second would drop a
