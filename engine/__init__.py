@@ -8,8 +8,10 @@ from engine.api import Engine
 from engine.api_tokens import TokenRefused, TokenView
 from engine.case_browser import CaseDetail, CaseDiagram, may_see_personal_data, may_view_cases
 from engine.case_list import CaseFilter
+from engine.case_migration import MigrationRefused
 from engine.clock import Clock, MovableClock
 from engine.config import EngineConfig
+from engine.drafts import DraftFileRefused, DraftView, may_edit_models
 from engine.errors import (
     CaseNotActive,
     CaseNotFound,
@@ -26,6 +28,7 @@ from engine.errors import (
     UnsafeXml,
 )
 from engine.inbox import TaskFilter
+from engine.model_diff import ElementChange
 from engine.statistics import Figure
 from engine.users import GROUPS, SignInRefused, UserView
 from engine.views import (
@@ -42,6 +45,11 @@ from engine.views import (
 )
 
 __all__ = [
+    "DraftFileRefused",
+    "DraftView",
+    "ElementChange",
+    "MigrationRefused",
+    "may_edit_models",
     "Figure",
     "CaseDetail",
     "CaseDiagram",

@@ -25,6 +25,7 @@ from engine.case_summary import backfill_summaries
 from engine.config import EngineConfig
 from engine.db import Database
 from engine.definitions import DefinitionCache, deploy, latest_definition_id, list_deployments
+from engine.drafts import Drafts
 from engine.errors import (
     CaseNotActive,
     CaseNotFound,
@@ -39,6 +40,7 @@ from engine.facts_backfill import backfill_facts
 from engine.forms import validate_form_data
 from engine.inbox import TaskFilter, task_page
 from engine.incidents import list_incidents, retry_incident
+from engine.model_versions import ModelVersions
 from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTask
 from engine.queries import case_view, document_view, history_entry, task_view
 from engine.runtime import Step, current_data
@@ -77,6 +79,8 @@ class Engine:
         self.claims = TaskClaims(self.db)
         self.tokens = ApiTokens(self.db)
         self.case_browser = CaseBrowser(self.db, self.definitions, self.config.bank_holiday_region)
+        self.drafts = Drafts(self.db)
+        self.versions = ModelVersions(self.db, self.definitions, self.config.bank_holiday_region)
 
     # -- schema and definitions ------------------------------------------------------------
     def migrate(self) -> None:

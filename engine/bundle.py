@@ -34,9 +34,18 @@ class Bundle:
         return {p.split("/", 1)[1]: c for p, c in self.files.items() if p.startswith("forms/")}
 
 
-def read_bundle(folder: Path | str) -> Bundle:
-    """Read `*.bpmn`, `*.dmn` and `forms/*.json` from a folder (other sub-folders are not part of it)."""
-    root = Path(folder)
+def read_bundle(folder: Path | str, overlay: Path | str | None = None) -> Bundle:
+    """Read `*.bpmn`, `*.dmn` and `forms/*.json` from a folder (other sub-folders are not part of it);
+    the files of `overlay`, a folder of changed files, replace their namesakes."""
+    files = _read_folder(Path(folder))
+    if overlay is not None:
+        files |= _read_folder(Path(overlay))
+    if not any(p.endswith(".bpmn") for p in files):
+        raise DeploymentError([Finding(str(folder), None, "no .bpmn file in this folder")])
+    return Bundle(files)
+
+
+def _read_folder(root: Path) -> dict[str, bytes]:
     if not root.is_dir():
         raise DeploymentError(
             [Finding(str(root), None, "not a folder; give the folder holding the .bpmn files")]
@@ -55,6 +64,4 @@ def read_bundle(folder: Path | str) -> Bundle:
         files[relative] = path.read_bytes()
     if findings:
         raise DeploymentError(findings)
-    if not any(p.endswith(".bpmn") for p in files):
-        raise DeploymentError([Finding(str(root), None, "no .bpmn file in this folder")])
-    return Bundle(files)
+    return files

@@ -123,6 +123,14 @@ def _check_forms(roots: dict[str, etree._Element], bundle: Bundle) -> tuple[dict
                 findings.append(
                     Finding(path, task.get("id"), f"form forms/{form.get('value')} does not exist")
                 )
+            elif form.get("value") not in forms:
+                findings.append(
+                    Finding(
+                        path,
+                        task.get("id"),
+                        f"form forms/{form.get('value')} is not a valid form (see above)",
+                    )
+                )
     return forms, findings
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.bundle import Bundle
-from engine.bundle_parser import parse_bundle
 from engine.case_facts import reported_fields
-from engine.errors import DefinitionNotFound
+from engine.errors import DefinitionNotFound, DeploymentError
+from engine.model_checks import review_bundle
 from engine.models import AuditEvent, DefinitionFile, DefinitionVersion
 from engine.serialization import SERIALIZER_VERSION, SpecPair, dump_specs, load_specs
 from engine.views import Actor, Deployment
@@ -44,13 +44,17 @@ def _deployment(row: DefinitionVersion, created: bool) -> Deployment:
     )
 
 
-def deploy(session: Session, bundle: Bundle, actor: Actor) -> Deployment:
-    """Store a new version unless the same content is deployed already (then a no-op)."""
+def deploy(session: Session, bundle: Bundle, actor: Actor, *, lint: bool = False) -> Deployment:
+    """Store a new version unless the same content is deployed already (then a no-op); refused
+    (DeploymentError) if the bundle has an error finding (engine/model_checks.py)."""
     content_hash = bundle.content_hash
     existing = session.scalar(select(DefinitionVersion).where(DefinitionVersion.content_hash == content_hash))
     if existing is not None:
         return _deployment(existing, created=False)
-    parsed = parse_bundle(bundle)
+    findings, parsed = review_bundle(bundle, lint=lint)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors or parsed is None:
+        raise DeploymentError(errors)
     latest = session.scalar(
         select(func.max(DefinitionVersion.version)).where(DefinitionVersion.process_id == parsed.process_id)
     )

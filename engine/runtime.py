@@ -41,14 +41,10 @@ from engine.script_engine import NrmScriptEngine
 from engine.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.services import ServiceContext
 from engine.step_writes import FACTS, OPEN_TASKS, TIMERS, KnownRows, StepWrites
+from engine.users import lane_group
 from engine.views import Actor
 
 MAX_ENGINE_ROUNDS = 100
-
-
-def lane_group(lane: str | None) -> str:
-    """The group of a lane: its name in lower case, spaces as hyphens."""
-    return "-".join((lane or "unassigned").lower().split())
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -87,3 +87,8 @@ def load_state(state_json: str, serializer_version: str, specs: SpecPair, script
         dct.pop("spec", None)
         dct.pop("subprocess_specs", None)
     return _SERIALIZER.registry.restore(dct, specs=specs, script_engine=script_engine)
+
+
+def spec_registry() -> Any:
+    """The converter registry, which SpiffWorkflow's spec diff uses to compare task specs."""
+    return _SERIALIZER.registry

@@ -28,6 +28,13 @@ GROUPS = (
     "process-owner",
     "admin",
 )
+
+
+def lane_group(lane: str | None) -> str:
+    """The group of a lane: its name in lower case, spaces as hyphens."""
+    return "-".join((lane or "unassigned").lower().split())
+
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILED_SIGN_INS = 5

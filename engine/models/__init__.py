@@ -10,6 +10,7 @@ from engine.models.definition import DefinitionFile, DefinitionVersion
 from engine.models.document import CaseDocumentRow, CaseFlagRow
 from engine.models.fact_set import FactSet
 from engine.models.incident import Incident
+from engine.models.model_draft import ModelDraft
 from engine.models.open_task import OpenTask
 from engine.models.timer import Timer, TimerState
 from engine.models.user import User
@@ -28,6 +29,7 @@ __all__ = [
     "DefinitionVersion",
     "FactSet",
     "Incident",
+    "ModelDraft",
     "OpenTask",
     "Timer",
     "TimerState",

@@ -50,7 +50,7 @@ def test_completing_a_completed_task_says_who_completed_it(mini):
     case = mini.start_case("mini_process")
     task_id = case.open_tasks[0].id
     mini.complete_task(
-        task_id, {"name": "Ann", "team": "a"}, Actor("alice", frozenset({"competent-authority"}))
+        task_id, {"name": "Ann", "team": "a"}, Actor("alice", frozenset({"competent-authority-ukba"}))
     )
     before = _counts(mini)
     with pytest.raises(TaskAlreadyCompleted, match="alice") as raised:

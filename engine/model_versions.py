@@ -1,0 +1,123 @@
+"""Deployed versions for process owners: their files, the diff between two, moving cases between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.case_migration import MigrationRefused, migrate
+from engine.db import Database
+from engine.definitions import DefinitionCache
+from engine.drafts import may_edit_models
+from engine.errors import Conflict, DefinitionNotFound, Forbidden
+from engine.model_diff import ElementChange, diff_bundles
+from engine.models import Case, CaseStatus, DefinitionVersion
+from engine.runtime import Step
+from engine.task_claims import record_refusal
+from engine.views import Actor
+
+
+@dataclass(frozen=True)
+class RunningCase:
+    key: str
+    version: int
+    status: str
+    current_step: str | None
+
+
+VIEWERS = frozenset({"manager", "process-owner"})
+
+
+def _require(actor: Actor, allowed: frozenset[str], action: str) -> None:
+    if not (actor.is_superuser or allowed & actor.groups):
+        raise Forbidden(f"{actor.username} may not {action}", action=action.replace(" ", "_"))
+
+
+class ModelVersions:
+    def __init__(self, db: Database, definitions: DefinitionCache, bank_holiday_region: str):
+        self.db = db
+        self.definitions = definitions
+        self.region = bank_holiday_region
+
+    def files(self, definition_id: int, actor: Actor) -> tuple[DefinitionVersion, dict[str, bytes]]:
+        """A version's row (detached) and its files, as deployed."""
+        _require(actor, VIEWERS, "download models")
+        with self.db.reading() as session:
+            row = session.get(DefinitionVersion, definition_id)
+            if row is None:
+                raise DefinitionNotFound(f"definition version {definition_id} does not exist")
+            files = {f.path: f.content for f in row.files}
+            session.expunge(row)
+            return row, files
+
+    def diff(self, old_id: int, new_id: int, actor: Actor) -> list[ElementChange]:
+        old, old_files = self.files(old_id, actor)
+        new, new_files = self.files(new_id, actor)
+        if old.process_id != new.process_id:
+            raise Conflict(
+                f"versions {old_id} and {new_id} are of different processes; compare versions of one"
+            )
+        return diff_bundles(old_files, new_files)
+
+    def running_cases(self, definition_id: int, actor: Actor, limit: int = 200) -> list[RunningCase]:
+        """Running cases on the other versions of this version's process (the newest first)."""
+        _require(actor, VIEWERS, "see running cases")
+        with self.db.reading() as session:
+            target = session.get(DefinitionVersion, definition_id)
+            if target is None:
+                raise DefinitionNotFound(f"definition version {definition_id} does not exist")
+            rows = session.execute(
+                select(Case.business_key, DefinitionVersion.version, Case.status, Case.current_step)
+                .join(DefinitionVersion, DefinitionVersion.id == Case.definition_id)
+                .where(
+                    DefinitionVersion.process_id == target.process_id,
+                    DefinitionVersion.id != target.id,
+                    Case.status.in_([CaseStatus.ACTIVE, CaseStatus.SUSPENDED]),
+                )
+                .order_by(Case.id.desc())
+                .limit(limit)
+            )
+            return [RunningCase(key, version, status.value, step) for key, version, status, step in rows]
+
+    def migrate_case(self, key: str, definition_id: int, actor: Actor) -> int:
+        """Move an active or suspended case to another version of its process; returns that version."""
+        if not may_edit_models(actor):
+            message = f"{actor.username} may not migrate cases: only process owners do"
+            record_refusal(self.db, actor, "case_migrated", (None, None, None), message)
+            raise Forbidden(message, action="case_migrated")
+        case_id = None
+        try:
+            with self.db.writing() as session:
+                case = session.scalar(select(Case).where(Case.business_key == key))
+                if case is None:
+                    raise MigrationRefused(f"no case {key}")
+                target = session.get(DefinitionVersion, definition_id)
+                if target is None:
+                    raise DefinitionNotFound(f"definition version {definition_id} does not exist")
+                case_id = case.id
+                current = self.definitions.get(session, case.definition_id)
+                if case.status not in (CaseStatus.ACTIVE, CaseStatus.SUSPENDED):
+                    raise MigrationRefused(f"case {key} is {case.status.value}: only running cases move")
+                if target.process_id != current.process_id:
+                    raise MigrationRefused(
+                        f"version {definition_id} is of {target.process_id}, not {current.process_id}"
+                    )
+                if target.id == current.id:
+                    raise MigrationRefused(f"case {key} is on version {target.version} already")
+                new = self.definitions.get(session, target.id)
+                step = Step(session, current, case, actor, self.region)
+                workflow = step.load_workflow()
+                spec, subprocess_specs = new.specs
+                migrate(workflow, spec, dict(subprocess_specs))
+                step.definition = new
+                case.definition_id = new.id
+                step.audit("case_migrated", from_version=current.version, to_version=new.version)
+                step.finish()
+                return new.version
+        except StaleDataError:
+            raise Conflict(f"case {key} changed while it was being moved; try again") from None
+        except MigrationRefused as refused:  # audited once the refused transaction has rolled back
+            record_refusal(self.db, actor, "case_migrated", (case_id, None, None), str(refused))
+            raise

@@ -1,0 +1,185 @@
+"""Validation before deploy: every kind of finding, triggered by a changed copy of the real
+diagrams, names its file and element; errors block deploy and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.bundle import Bundle, read_bundle
+from engine.model_checks import check_bundle
+from engine.services import load_service_modules
+from tests.conftest import BUNDLE
+
+REFLECTION = "reflection_recovery.bpmn"
+SPLIT = '<bpmn:parallelGateway id="split_reflection">'
+CONDITION = '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">extend_reflection<'
+TIMER = "reflection['review_at']"
+CAMUNDA = 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+
+
+@pytest.fixture(autouse=True)
+def services():
+    """The NRM's service tasks (tasks/), which the check looks operators up in."""
+    load_service_modules(["tasks"])
+
+
+def _changed(path: str, *edits: tuple[str, str], extra: dict[str, bytes] | None = None) -> Bundle:
+    files = dict(read_bundle(BUNDLE).files)
+    text = files[path].decode()
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    files[path] = text.encode()
+    return Bundle(files | (extra or {}))
+
+
+def _finding(bundle: Bundle, file: str, element_id: str | None, words: str, severity: str = "error"):
+    findings = check_bundle(bundle)
+    for finding in findings:
+        if (finding.file, finding.element_id, finding.severity) == (file, element_id, severity) and (
+            words in finding.message
+        ):
+            return finding
+    pytest.fail(f"no {severity} on {file}#{element_id} saying {words!r}; report: {findings}")
+
+
+def test_the_shipped_diagrams_and_version_two_have_no_finding(version_two):
+    assert check_bundle(read_bundle(BUNDLE)) == []
+    assert check_bundle(version_two) == []
+
+
+CASES = {
+    "an element SpiffWorkflow does not run": (
+        _changed(
+            REFLECTION,
+            (SPLIT, '<bpmn:complexGateway id="split_reflection" name="Split">'),
+            ("</bpmn:parallelGateway>\n    <bpmn:userTask", "</bpmn:complexGateway>\n    <bpmn:userTask"),
+        ),
+        (REFLECTION, "split_reflection", "SpiffWorkflow does not run complex gateways"),
+    ),
+    "an element that is not BPMN 2.0": (
+        _changed(REFLECTION, (SPLIT, SPLIT + '<bpmn:frobnicate id="frob" />')),
+        (REFLECTION, "frob", "not valid BPMN 2.0"),
+    ),
+    "a lane that is not a group": (
+        _changed(REFLECTION, ('name="Support provider"', 'name="Carers"')),
+        (REFLECTION, "lane_support_provider", "not a known group ('carers')"),
+    ),
+    "a timer duration left unquoted": (
+        _changed(REFLECTION, (TIMER, "P30D")),
+        (REFLECTION, "reflection_day_30", "write it in quotes, 'P30D'"),
+    ),
+    "a timer that is not ISO 8601": (
+        _changed(REFLECTION, (TIMER, "'in 30 days'")),
+        (REFLECTION, "reflection_day_30", "does not give an ISO 8601 value"),
+    ),
+    "a condition that tries to escape the sandbox": (
+        _changed(
+            REFLECTION, (CONDITION, CONDITION.replace(">extend_reflection<", ">().__class__.__bases__<"))
+        ),
+        (REFLECTION, "flow_extend", "refused by the sandbox"),
+    ),
+    "a script that imports": (
+        _changed("adult_referral.bpmn", ("<bpmn:script>referred = True", "<bpmn:script>import os")),
+        ("adult_referral.bpmn", "record_adult_referred", "script"),
+    ),
+    "a DMN cell that calls open": (
+        _changed("competent_authority.dmn", ('<text>"GB"</text>', '<text>open("/etc/passwd")</text>')),
+        ("competent_authority.dmn", "rule_uk_national", "input cell"),
+    ),
+    "a user task whose form does not exist": (
+        _changed(REFLECTION, ('value="support-and-accommodation.json"', 'value="nowhere.json"')),
+        (REFLECTION, "arrange_support", "forms/nowhere.json does not exist"),
+    ),
+    "a user task whose form is not a valid JSON Schema": (
+        _changed(
+            REFLECTION, extra={"forms/support-and-accommodation.json": b'{"type": "object", "properties": 5}'}
+        ),
+        (REFLECTION, "arrange_support", "is not a valid form"),
+    ),
+    "a user task without a form": (
+        _changed(
+            REFLECTION,
+            (
+                '<spiffworkflow:property name="formJsonSchemaFilename" '
+                'value="support-and-accommodation.json" />',
+                "",
+            ),
+        ),
+        (REFLECTION, "arrange_support", "no formJsonSchemaFilename"),
+    ),
+    "an unknown service": (
+        _changed(REFLECTION, ('id="start_reflection_period"', 'id="start_the_clock"')),
+        (REFLECTION, "begin_reflection_period", "unknown service task operator 'start_the_clock'"),
+    ),
+    "a called process that does not exist": (
+        _changed("nrm_pathway.bpmn", ('calledElement="nrm_adult_referral"', 'calledElement="nrm_nowhere"')),
+        ("nrm_pathway.bpmn", "refer_adult", "calls process 'nrm_nowhere', which no .bpmn file"),
+    ),
+    "an element id that is also a service parameter's": (
+        _changed(REFLECTION, ('"arrange_support"', '"days"'), (">arrange_support<", ">days<")),
+        (REFLECTION, "days", "also the id of a service operator or parameter"),
+    ),
+    "bpmnlint: a task without a label": (
+        _changed(REFLECTION, ('name="Arrange support and safe accommodation"', "")),
+        (REFLECTION, "arrange_support", "bpmnlint label-required"),
+    ),
+}
+
+
+@pytest.mark.parametrize("bundle, expected", list(CASES.values()), ids=list(CASES))
+def test_each_kind_of_finding_names_its_element(bundle, expected):
+    file, element_id, words = expected
+    _finding(bundle, file, element_id, words)
+
+
+def test_extensions_from_another_tool_are_a_warning_on_their_element():
+    bundle = _changed(
+        REFLECTION,
+        ("xmlns:spiffworkflow=", CAMUNDA + "xmlns:spiffworkflow="),
+        ('<bpmn:userTask id="arrange_support"', '<bpmn:userTask camunda:formKey="x" id="arrange_support"'),
+    )
+    finding = _finding(bundle, REFLECTION, "arrange_support", "'formKey' from http://camunda.org", "warning")
+    assert "ignored by this engine" in finding.message
+    assert not [f for f in check_bundle(bundle) if f.severity == "error"]
+
+
+def test_bpmnlint_warnings_do_not_block():
+    bundle = _changed(
+        REFLECTION,
+        (
+            '<dc:Bounds x="520" y="365" width="100" height="80" />',
+            '<dc:Bounds x="530" y="115" width="100" height="80" />',
+        ),
+    )
+    findings = check_bundle(bundle)
+    assert findings and all(f.severity == "warning" for f in findings), findings
+    _finding(bundle, REFLECTION, "begin_reflection_period", "bpmnlint no-overlapping-elements", "warning")
+
+
+OTHER_MAIN = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="other_definitions" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="other_main" name="Another main process" isExecutable="true">
+    <bpmn:startEvent id="other_start" name="Start"><bpmn:outgoing>other_flow</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="other_flow" sourceRef="other_start" targetRef="other_end" />
+    <bpmn:endEvent id="other_end" name="End"><bpmn:incoming>other_flow</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="other_diagram"><bpmndi:BPMNPlane id="other_plane" bpmnElement="other_main">
+    <bpmndi:BPMNShape id="other_start_di" bpmnElement="other_start">
+    <dc:Bounds x="100" y="100" width="36" height="36" />
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="other_end_di" bpmnElement="other_end">
+    <dc:Bounds x="200" y="100" width="36" height="36" />
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="other_flow_di" bpmnElement="other_flow"><di:waypoint x="136" y="118" />
+    <di:waypoint x="200" y="118" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>
+"""
+
+
+def test_several_main_processes_are_refused():
+    findings = check_bundle(_changed(REFLECTION, extra={"other.bpmn": OTHER_MAIN}))
+    assert any("more than one main process" in f.message for f in findings), findings
