@@ -20,6 +20,7 @@ from web.auth import auth, init_login
 from web.cases import cases, processes, statistics
 from web.config import web_settings
 from web.inbox import inbox
+from web.models import init_upload_limit, models
 from web.rate_limits import init_rate_limits
 from web.referrals import referrals
 from web.security import init_security
@@ -44,10 +45,11 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     app.jinja_env.lstrip_blocks = True
     app.extensions["nrm_engine"] = engine or Engine()
     init_security(app)  # first: the nonce must exist before anything (CSRF checks) can refuse a request
+    init_upload_limit(app)  # before CSRFProtect, which reads the form
     CSRFProtect(app).exempt(api)  # the API takes bearer tokens, never cookies: no CSRF to guard
     init_templating(app)
     init_login(app)
-    for blueprint in (api, assets, auth, cases, inbox, processes, referrals, statistics):
+    for blueprint in (api, assets, auth, cases, inbox, models, processes, referrals, statistics):
         app.register_blueprint(blueprint)
     _error_pages(app)
     init_rate_limits(app)

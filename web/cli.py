@@ -10,10 +10,11 @@ from pathlib import Path
 import click
 
 from engine import GROUPS, Actor, Engine, EngineError
+from engine.bundle import read_bundle
 from web import create_app
 from web.cli_support import _actor, _engine, _fail
 from web.cli_tokens import tokens
-from web.demo import DEMO_DAYS, DEMO_PASSWORD, DEMO_RATE, add_demo_users, run_demo
+from web.demo import DEMO_DAYS, DEMO_OWNER, DEMO_PASSWORD, DEMO_RATE, POLICY_EXAMPLE, add_demo_users, run_demo
 
 
 @click.group()
@@ -54,10 +55,15 @@ def init() -> None:
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--user", help="Who deploys (recorded in the audit trail).")
-def deploy(path: Path, user: str | None) -> None:
+@click.option(
+    "--overlay",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of changed files that replace their namesakes in PATH.",
+)
+def deploy(path: Path, user: str | None, overlay: Path | None) -> None:
     """Deploy the bundle in PATH (its .bpmn, .dmn and forms/*.json) as a new version."""
     try:
-        deployment = _engine().deploy(path, _actor(user))
+        deployment = _engine().deploy(read_bundle(path, overlay), _actor(user))
     except EngineError as error:
         _fail(error)
     if deployment.created:
@@ -221,6 +227,19 @@ def _add_demo(engine: Engine, days: int, per_day: float) -> None:
         result = run_demo(engine, days=days, referrals_per_day=per_day, on_day=lambda _d, _r: bar.update(1))
     statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.by_status.items()))
     click.echo(f"{result.cases} cases referred over {days} days, {result.steps} tasks completed: {statuses}.")
+    _deploy_policy_example(engine)
+
+
+def _deploy_policy_example(engine: Engine) -> None:
+    """Version 2 of the pathway beside the first: the demo cases stay on version 1."""
+    example = engine.config.bundle_path / POLICY_EXAMPLE
+    deployment = engine.deploy(read_bundle(engine.config.bundle_path, example), DEMO_OWNER)
+    if deployment.created:
+        click.echo(
+            f"Example policy change deployed: {deployment.process_id} version {deployment.version} "
+            f"({example.relative_to(engine.config.bundle_path.parent)}); "
+            "the demo cases stay on their version."
+        )
 
 
 @main.command()

@@ -166,6 +166,10 @@ def _is_due(task: TaskView, now: datetime, delays: dict[str, int], rng: Random) 
     return now - task.created_at >= timedelta(days=delays[task.id])
 
 
+POLICY_EXAMPLE = "policy_changes/recovery_30_days"  # under the bundle folder: version 2's changed files
+DEMO_OWNER = Actor("owner", frozenset({"process-owner"}))
+
+
 def run_demo(
     engine: Engine,
     *,

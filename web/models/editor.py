@@ -1,0 +1,149 @@
+"""The editor page of a draft and its JSON calls: save, validate, deploy, form preview."""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort, jsonify, make_response, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf.csrf import generate_csrf
+
+from engine import (
+    GROUPS,
+    Conflict,
+    DeploymentError,
+    DraftFileRefused,
+    DraftView,
+    Forbidden,
+    NotFound,
+    may_edit_models,
+)
+from engine.forms import check_form_schema
+from web.engine_access import actor, engine
+from web.form_fields import fields_for
+from web.models.pages import models
+
+
+def editor_data(draft: DraftView) -> dict:
+    """What the editor's script needs (web/static/src/model-editor.js reads it from the page)."""
+    return {
+        "draft_id": draft.id,
+        "name": draft.name,
+        "version": draft.version,
+        "files": draft.files,
+        "forms": sorted(p.split("/", 1)[1] for p in draft.files if p.startswith("forms/")),
+        "groups": [g for g in GROUPS if g not in ("manager", "process-owner", "admin")],
+        "can_deploy": may_edit_models(actor()),
+        "csrf_token": generate_csrf(),
+        "urls": {
+            "save": url_for("models.save", draft_id=draft.id),
+            "validate": url_for("models.validate", draft_id=draft.id),
+            "deploy": url_for("models.deploy", draft_id=draft.id),
+            "preview_form": url_for("models.preview_form"),
+            "models": url_for("models.index"),
+        },
+    }
+
+
+@models.get("/drafts/<int:draft_id>")
+@login_required
+def editor(draft_id: int):
+    try:
+        draft = engine().drafts.get(draft_id, actor())
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    return render_template("models/editor.html", draft=draft, editor=editor_data(draft))
+
+
+def _finding(f) -> dict:
+    return {"file": f.file, "element_id": f.element_id, "message": f.message, "severity": f.severity}
+
+
+def _refusal(error: Exception, status: int):
+    return jsonify({"error": str(error)}), status
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(
+            make_response(*_refusal(ValueError("send a JSON object with Content-Type application/json"), 400))
+        )
+    return body
+
+
+@models.post("/drafts/<int:draft_id>/save")
+@login_required
+def save(draft_id: int):
+    body = _body()
+    files, version = body.get("files"), body.get("version")
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return _refusal(ValueError('"files" must map each path to its text'), 400)
+    if not isinstance(version, int):
+        return _refusal(ValueError('"version" must be the draft version you opened'), 400)
+    try:
+        return jsonify({"version": engine().drafts.save(draft_id, files, version, actor())})
+    except Forbidden as error:
+        return _refusal(error, 403)
+    except NotFound as error:
+        return _refusal(error, 404)
+    except Conflict as error:
+        return _refusal(error, 409)
+    except DraftFileRefused as error:
+        return _refusal(error, 400)
+
+
+@models.post("/drafts/<int:draft_id>/validate")
+@login_required
+def validate(draft_id: int):
+    try:
+        findings = engine().drafts.validate(draft_id, actor())
+    except Forbidden as error:
+        return _refusal(error, 403)
+    except NotFound as error:
+        return _refusal(error, 404)
+    ok = not any(f.severity == "error" for f in findings)
+    return jsonify({"ok": ok, "findings": [_finding(f) for f in findings]})
+
+
+@models.post("/drafts/<int:draft_id>/deploy")
+@login_required
+def deploy(draft_id: int):
+    try:
+        deployment, warnings = engine().drafts.deploy(draft_id, actor())
+    except Forbidden as error:
+        return _refusal(error, 403)
+    except NotFound as error:
+        return _refusal(error, 404)
+    except DeploymentError as refused:
+        return jsonify({"ok": False, "findings": [_finding(f) for f in refused.findings]}), 422
+    return jsonify(
+        {
+            "ok": True,
+            "findings": [_finding(f) for f in warnings],
+            "deployment": {
+                "version": deployment.version,
+                "created": deployment.created,
+                "content_hash": deployment.content_hash,
+                "process_id": deployment.process_id,
+            },
+        }
+    )
+
+
+@models.post("/forms/preview")
+@login_required
+def preview_form():
+    """The GOV.UK form a JSON Schema makes, as caseworkers will see it."""
+    if not may_edit_models(actor()):
+        return _refusal(Forbidden("only process owners preview forms"), 403)
+    schema = _body().get("schema")
+    try:
+        checked = check_form_schema(json.dumps(schema).encode())
+        fields = fields_for(checked)
+    except (ValueError, KeyError, TypeError) as error:
+        return _refusal(ValueError(f"the form cannot be shown: {error}"), 400)
+    html = render_template("models/form_preview.html", fields=fields, title=checked.get("title"))
+    return jsonify({"html": html})

@@ -1,0 +1,194 @@
+"""/models: deployed versions (files, diff, moving cases) and process owners' drafts."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import login_required
+
+from engine import (
+    Conflict,
+    DraftFileRefused,
+    Forbidden,
+    MigrationRefused,
+    NotFound,
+    may_edit_models,
+)
+from web.engine_access import actor, engine
+
+models = Blueprint("models", __name__, url_prefix="/models")
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # a whole bundle; each file is limited to 5 MB by the engine
+
+
+def init_upload_limit(app) -> None:
+    """Bundles may be larger than other forms; set before Flask-WTF reads the form for its CSRF check."""
+
+    @app.before_request
+    def _larger_uploads():
+        if request.blueprint == "models":
+            request.max_content_length = MAX_UPLOAD_BYTES
+
+
+@models.get("")
+@login_required
+def index():
+    try:
+        versions = engine().case_browser.overview(actor())
+    except Forbidden:
+        abort(403)
+    owner = may_edit_models(actor())
+    return render_template(
+        "models/index.html",
+        versions=versions,
+        drafts=engine().drafts.list(actor()) if owner else [],
+        owner=owner,
+        previous={v.id: _previous(versions, v) for v in versions},
+    )
+
+
+def _previous(versions, version):
+    older = [v for v in versions if v.process_id == version.process_id and v.version < version.version]
+    return max(older, key=lambda v: v.version).id if older else None
+
+
+def _files(definition_id: int):
+    try:
+        return engine().versions.files(definition_id, actor())
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+
+
+@models.get("/versions/<int:definition_id>/files/<path:path>")
+@login_required
+def version_file(definition_id: int, path: str):
+    row, files = _files(definition_id)
+    if path not in files:
+        abort(404)
+    name = f"{row.process_id}-v{row.version}-{path.replace('/', '-')}"
+    return send_file(io.BytesIO(files[path]), as_attachment=True, download_name=name, mimetype=_mime(path))
+
+
+@models.get("/versions/<int:definition_id>/download")
+@login_required
+def version_zip(definition_id: int):
+    row, files = _files(definition_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, content in sorted(files.items()):
+            archive.writestr(path, content)
+    buffer.seek(0)
+    name = f"{row.process_id}-v{row.version}.zip"
+    return send_file(buffer, as_attachment=True, download_name=name, mimetype="application/zip")
+
+
+def _mime(path: str) -> str:
+    return "application/json" if path.endswith(".json") else "application/xml"
+
+
+@models.get("/versions/<int:definition_id>/diff")
+@login_required
+def version_diff(definition_id: int):
+    against = request.args.get("against", type=int)
+    if against is None:
+        abort(400, description="say which version to compare with: ?against=<version id>")
+    try:
+        changes = engine().versions.diff(against, definition_id, actor())
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    except Conflict as refused:
+        abort(400, description=str(refused))
+    old, _ = _files(against)
+    new, _ = _files(definition_id)
+    return render_template("models/diff.html", old=old, new=new, changes=changes)
+
+
+@models.route("/versions/<int:definition_id>/migrate", methods=["GET", "POST"])
+@login_required
+def migrate(definition_id: int):
+    target, _ = _files(definition_id)
+    results: list[tuple[str, str, bool]] = []
+    if request.method == "POST":
+        chosen = request.form.getlist("case")
+        if not chosen:
+            flash("Choose at least one case to move")
+        for key in chosen[:200]:
+            try:
+                version = engine().versions.migrate_case(key, definition_id, actor())
+                results.append((key, f"moved to version {version}", True))
+            except Forbidden:
+                abort(403)
+            except (MigrationRefused, Conflict, NotFound) as refused:
+                results.append((key, f"not moved: {refused}", False))
+    try:
+        running = engine().versions.running_cases(definition_id, actor())
+    except Forbidden:
+        abort(403)
+    return render_template(
+        "models/migrate.html", target=target, running=running, results=results, owner=may_edit_models(actor())
+    )
+
+
+@models.post("/drafts")
+@login_required
+def new_draft():
+    """A draft from a deployed version (`from_version`) or from uploaded files."""
+    uploads = {}
+    for upload in request.files.getlist("files"):
+        if upload.filename:
+            name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+            uploads[f"forms/{name}" if name.endswith(".json") else name] = upload.read()
+    try:
+        draft = engine().drafts.create(
+            actor(),
+            name=request.form.get("name", ""),
+            from_definition=request.form.get("from_version", type=int),
+            files=uploads,
+        )
+    except Forbidden:
+        abort(403)
+    except (DraftFileRefused, NotFound) as refused:
+        flash(f"The draft was not created: {refused}")
+        return redirect(url_for("models.index")), 303
+    return redirect(url_for("models.editor", draft_id=draft.id)), 303
+
+
+@models.post("/drafts/<int:draft_id>/upload")
+@login_required
+def upload(draft_id: int):
+    added = []
+    try:
+        for upload in request.files.getlist("files"):
+            if not upload.filename:
+                continue
+            name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+            path = f"forms/{name}" if name.endswith(".json") else name
+            engine().drafts.add_file(draft_id, path, upload.read(), actor())
+            added.append(path)
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    except DraftFileRefused as refused:
+        flash(f"Not added: {refused}")
+    if added:
+        flash(f"Added {', '.join(added)}")
+    return redirect(url_for("models.editor", draft_id=draft_id)), 303
+
+
+@models.post("/drafts/<int:draft_id>/delete")
+@login_required
+def delete_draft(draft_id: int):
+    try:
+        engine().drafts.delete(draft_id, actor())
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    flash("Draft deleted")
+    return redirect(url_for("models.index")), 303
