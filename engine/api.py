@@ -31,6 +31,7 @@ from engine.errors import (
     CaseNotFound,
     Conflict,
     FieldError,
+    Finding,
     Forbidden,
     FormValidationError,
     TaskAlreadyCompleted,
@@ -40,6 +41,7 @@ from engine.facts_backfill import backfill_facts
 from engine.forms import validate_form_data
 from engine.inbox import TaskFilter, task_page
 from engine.incidents import list_incidents, retry_incident
+from engine.model_checks import check_bundle
 from engine.model_versions import ModelVersions
 from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTask
 from engine.queries import case_view, document_view, history_entry, task_view
@@ -105,6 +107,10 @@ class Engine:
             bundle = read_bundle(bundle)
         with self.db.writing() as session:
             return deploy(session, bundle, actor)
+
+    def check(self, bundle: Bundle) -> list[Finding]:
+        """Every validation finding for a bundle (engine/model_checks.py), bpmnlint included."""
+        return check_bundle(bundle)
 
     def deployments(self) -> list[Deployment]:
         with self.db.reading() as session:

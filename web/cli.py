@@ -74,6 +74,32 @@ def deploy(path: Path, user: str | None, overlay: Path | None) -> None:
         click.echo(f"No change: identical to {deployment.process_id} version {deployment.version}")
 
 
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--overlay",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of changed files that replace their namesakes in PATH.",
+)
+def validate(path: Path, overlay: Path | None) -> None:
+    """Check the bundle in PATH as deploy would, and bpmnlint too: every finding with its element."""
+    engine = _engine(require_schema=False)  # loads the service tasks the check looks up
+    try:
+        findings = engine.check(read_bundle(path, overlay))
+    except EngineError as error:
+        _fail(error)
+    for finding in findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        click.secho(f"{finding.severity}: {finding}", fg=colour)
+    errors = sum(f.severity == "error" for f in findings)
+    click.echo(
+        f"{errors} errors, {len(findings) - errors} warnings: "
+        + ("not deployable" if errors else "deployable")
+    )
+    if errors:
+        raise SystemExit(1)
+
+
 def _read_data(path: Path | None) -> dict:
     if path is None:
         return {}

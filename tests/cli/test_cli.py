@@ -73,6 +73,19 @@ def test_demo_fills_every_stage_and_does_not_run_twice(nrm_cli):
     for stage in ("Make the reasonable grounds decision", "Day 30 of reflection", "completed"):
         assert stage in listing, stage
     assert "not adding demo cases" in nrm_cli("demo", "--days", "5")
+    assert "Example policy change deployed: nrm_pathway version 2" in output
+
+
+def test_validate_reports_each_finding_with_its_element(nrm_cli, tmp_path):
+    assert "0 errors, 0 warnings: deployable" in nrm_cli("validate", "bpmn")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.bpmn").write_text(
+        (ROOT / "bpmn" / "reflection_recovery.bpmn").read_text().replace("reflection['review_at']", "P30D")
+    )
+    output = nrm_cli("validate", str(broken), ok=False)
+    assert "x.bpmn#reflection_day_30: timer P30D is read as Python" in output
+    assert "not deployable" in output
 
 
 def _free_port() -> int:
