@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-# GOV.UK Frontend from npm, served by Flask (no CDN).
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+# GOV.UK Frontend from npm, served by Flask (no CDN); the model editor bundled into web/static/dist.
+$(NODE_STAMP): package.json package-lock.json web/static/build.mjs $(wildcard web/static/src/*)
+	npm ci --no-audit --no-fund && npm run build
 	@touch $(NODE_STAMP)
 
 # Debian's Chromium for the browser tests (Playwright cannot download a browser here). Where apt is
