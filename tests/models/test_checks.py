@@ -183,3 +183,25 @@ OTHER_MAIN = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_several_main_processes_are_refused():
     findings = check_bundle(_changed(REFLECTION, extra={"other.bpmn": OTHER_MAIN}))
     assert any("more than one main process" in f.message for f in findings), findings
+
+
+@pytest.mark.parametrize(
+    "path, content, words",
+    [
+        ("broken.bpmn", b"<bpmn:definitions", "not well-formed XML"),
+        ("laughs.bpmn", b'<!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>', "DOCTYPE and entity declarations"),
+        ("huge.bpmn", b"<x>" + b" " * (5 * 1024 * 1024) + b"</x>", "larger than the 5242880 byte limit"),
+        ("notes.txt", b"hello", "not part of a bundle"),
+        ("picture.bpmn", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "not a BPMN 2.0 file"),
+    ],
+)
+def test_files_that_are_not_safe_bpmn_are_named(path, content, words):
+    findings = check_bundle(_changed(REFLECTION, extra={path: content}))
+    assert any(f.file == path and words in f.message and f.severity == "error" for f in findings), findings
+
+
+def test_a_bundle_without_a_diagram_is_refused():
+    findings = check_bundle(
+        Bundle({"competent_authority.dmn": (BUNDLE / "competent_authority.dmn").read_bytes()})
+    )
+    assert any("no .bpmn file" in f.message for f in findings)

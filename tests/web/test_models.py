@@ -218,3 +218,52 @@ def test_the_diff_page_and_moving_a_case_to_version_two(browser, nrm):
     assert "moved to version 2" in moved
     assert nrm.case(key).definition_version == 2
     assert browser("manager").post(f"/models/versions/{second.id}/migrate", {"case": key}).status_code == 403
+
+
+ESCAPE = "<bpmn:script>().__class__.__base__.__subclasses__()</bpmn:script>"
+
+
+def test_a_file_uploaded_into_a_draft_is_checked_and_its_escape_reported(browser, nrm):
+    owner = browser("owner")
+    draft_id = _draft(owner, nrm)
+    owner.get(f"/models/drafts/{draft_id}")
+    text = (
+        (BUNDLE / "adult_referral.bpmn")
+        .read_text()
+        .replace("<bpmn:script>referred = True</bpmn:script>", ESCAPE)
+    )
+    page = owner.post(
+        f"/models/drafts/{draft_id}/upload",
+        {"files": (io.BytesIO(text.encode()), "adult_referral.bpmn")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Added adult_referral.bpmn" in page
+    report = _json(owner, f"/models/drafts/{draft_id}/validate").get_json()
+    escape = [f for f in report["findings"] if f["element_id"] == "record_adult_referred"]
+    assert escape and "sandbox" in escape[0]["message"] and not report["ok"]
+    refused = owner.post(
+        f"/models/drafts/{draft_id}/upload",
+        {"files": (io.BytesIO(b"<!DOCTYPE x><x/>"), "adult_referral.bpmn")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Not added" in refused and "DOCTYPE" in refused
+    assert (
+        ESCAPE in _editor(owner, draft_id)["files"]["adult_referral.bpmn"]
+    )  # the refused one changed nothing
+
+
+def test_a_save_with_a_broken_file_is_refused_and_changes_nothing(browser, nrm):
+    owner = browser("owner")
+    draft_id = _draft(owner, nrm)
+    editor = _editor(owner, draft_id)
+    files = dict(editor["files"], **{"nrm_pathway.bpmn": "<bpmn:definitions"})
+    refused = _json(owner, editor["urls"]["save"], {"files": files, "version": editor["version"]})
+    assert (
+        refused.status_code == 400 and "nrm_pathway.bpmn: not well-formed XML" in refused.get_json()["error"]
+    )
+    no_bpmn = {p: t for p, t in editor["files"].items() if not p.endswith(".bpmn")}
+    refused = _json(owner, editor["urls"]["save"], {"files": no_bpmn, "version": editor["version"]})
+    assert refused.status_code == 400 and "at least one .bpmn" in refused.get_json()["error"]
+    assert _editor(owner, draft_id) == editor | {"csrf_token": _editor(owner, draft_id)["csrf_token"]}
