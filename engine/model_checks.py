@@ -15,6 +15,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine import clock
 from engine.bundle import BUNDLE_SUFFIXES, MAX_FILE_BYTES, Bundle
 from engine.bundle_parser import ParsedBundle, parse_bundle
 from engine.errors import DeploymentError, Finding, UnsafeXml
@@ -22,6 +23,7 @@ from engine.expressions import BPMN, NS, SPIFF
 from engine.model_lint import lint_bundle
 from engine.sandbox import SandboxEnvironment
 from engine.users import GROUPS, lane_group
+from engine.working_days import working_day_deadline
 from engine.xml_guard import parse_untrusted_xml
 
 ROLE_GROUPS = frozenset({"manager", "process-owner", "admin"})  # roles, not lanes of work
@@ -44,6 +46,7 @@ NOT_RUN = {
     "transaction": "transactions",
     "adHocSubProcess": "ad hoc sub-processes",
 }
+DEFAULT_REGION = "england-and-wales"  # a trial run only checks the form of the value
 ISO_8601 = re.compile(r"^R?\d*/?P(\d+[YMWD])*(T(\d+[HMS])*)?$|^\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 
 
@@ -169,6 +172,11 @@ def _free_names(source: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
+def _working_days(n: int, region: str | None = None) -> str:
+    """The diagrams' working_days() helper (engine/script_engine.py), from now, for a trial run."""
+    return working_day_deadline(clock.now(), n, region or DEFAULT_REGION).isoformat()
+
+
 def _timers(path: str, root: etree._Element) -> list[Finding]:
     """A timer with no case data in it is evaluated now; it must give an ISO 8601 text."""
     findings = []
@@ -194,7 +202,7 @@ def _timers(path: str, root: etree._Element) -> list[Finding]:
                     )
                 continue  # depends on case data: evaluated when the timer is reached
             try:
-                value = sandbox.evaluate(source, {}, {"working_days": lambda n, region=None: f"P{n}D"})
+                value = sandbox.evaluate(source, {}, {"working_days": _working_days})
                 if tag == "timeDate":
                     TimerEventDefinition.get_datetime(value)
                 elif tag == "timeDuration":

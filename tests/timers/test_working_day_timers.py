@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine import Engine, EngineConfig
+from engine import DeploymentError, Engine, EngineConfig
 from tests.timers.conftest import FIXTURES
 
 
@@ -54,8 +54,14 @@ def test_a_calendar_day_timer_counts_every_day(engine, moving_clock, bundle_with
     assert [t.due_at for t in case.timers] == [moving_clock.now() + timedelta(days=45)]
 
 
-def test_an_unknown_region_in_a_working_day_timer_is_a_clear_error(engine, bundle_with_timer):
-    engine.deploy(bundle_with_timer("<bpmn:timeDate>working_days(5, 'wales-only')</bpmn:timeDate>"))
+def test_an_unknown_region_in_a_working_day_timer_is_refused_at_deploy(engine, bundle_with_timer):
+    with pytest.raises(DeploymentError, match="wait_until_due.*unknown bank holiday region 'wales-only'"):
+        engine.deploy(bundle_with_timer("<bpmn:timeDate>working_days(5, 'wales-only')</bpmn:timeDate>"))
+    assert engine.deployments() == []
+
+
+def test_an_unknown_region_from_the_case_data_is_a_clear_error_when_reached(engine, bundle_with_timer):
+    engine.deploy(bundle_with_timer("<bpmn:timeDate>working_days(5, due)</bpmn:timeDate>"))
     with pytest.raises(Exception, match="unknown bank holiday region 'wales-only'"):
-        engine.start_case("quick_timer")
+        engine.start_case("quick_timer", {"due": "wales-only"})
     assert engine.cases() == []
