@@ -35,15 +35,29 @@ function update(element, moddleElement, properties) {
   return { cmd: "element.updateModdleProperties", context: { element, moddleElement, properties } };
 }
 
-function addExtension(element, bo, child, moddle, commands) {
-  let ext = bo.get("extensionElements");
-  if (!ext) {
-    ext = moddle.create("bpmn:ExtensionElements", { values: [] });
-    ext.$parent = bo;
-    commands.push(update(element, bo, { extensionElements: ext }));
+/** Carry out updates: one on its own, several as one step (undone together), none: nothing. */
+function execute(commandStack, commands) {
+  if (commands.length > 1) commandStack.execute(MULTI, commands);
+  else if (commands.length) commandStack.execute(commands[0].cmd, commands[0].context);
+}
+
+// Containers that are made when their first child is added: `owner[key]`, of `type`, holding `list`.
+const EXTENSIONS = { key: "extensionElements", type: "bpmn:ExtensionElements", list: "values" };
+const PARAMETERS = { key: "parameterList", type: "spiffworkflow:Parameters", list: "parameters" };
+
+function append(element, owner, { key, type, list }, child, moddle, commands) {
+  let container = owner.get(key);
+  if (!container) {
+    container = moddle.create(type, { [list]: [] });
+    container.$parent = owner;
+    commands.push(update(element, owner, { [key]: container }));
   }
-  child.$parent = ext;
-  commands.push(update(element, ext, { values: [...ext.get("values"), child] }));
+  child.$parent = container;
+  commands.push(update(element, container, { [list]: [...container.get(list), child] }));
+}
+
+function addExtension(element, bo, child, moddle, commands) {
+  append(element, bo, EXTENSIONS, child, moddle, commands);
 }
 
 function removeExtension(element, bo, child, commands) {
@@ -67,12 +81,13 @@ export function getSpiffProperty(element, name) {
   return property ? property.get("value") || "" : "";
 }
 
-function setSpiffProperty(element, name, value, moddle, commandStack) {
+/** The updates that set (or, given nothing, remove) a spiffworkflow property. */
+function spiffPropertyUpdates(element, name, value, moddle) {
   const bo = getBusinessObject(element);
   const { container, property } = findProperty(bo, name);
   const commands = [];
   if (!value) {
-    if (!property) return;
+    if (!property) return commands;
     const rest = container.get("properties").filter((p) => p !== property);
     if (rest.length) commands.push(update(element, container, { properties: rest }));
     else removeExtension(element, bo, container, commands);
@@ -90,7 +105,26 @@ function setSpiffProperty(element, name, value, moddle, commandStack) {
       addExtension(element, bo, box, moddle, commands);
     }
   }
-  commandStack.execute(MULTI, commands);
+  return commands;
+}
+
+function trimmed(value) {
+  return (value || "").trim();
+}
+
+/** The text of the expression `owner[key]` (a condition, a timer's date, duration or cycle). */
+function expressionText(owner, key) {
+  const expression = owner.get(key);
+  return trimmed(expression && expression.get("body"));
+}
+
+/** The update that sets the text of the expression `owner[key]`, making the expression if need be. */
+function expressionUpdates(element, owner, key, body, bpmnFactory) {
+  const expression = owner.get(key);
+  if (expression) return [update(element, expression, { body })];
+  const created = bpmnFactory.create("bpmn:FormalExpression", { body });
+  created.$parent = owner;
+  return [update(element, owner, { [key]: created })];
 }
 
 function timerDefinition(element) {
@@ -98,138 +132,146 @@ function timerDefinition(element) {
   return (bo.get("eventDefinitions") || []).find((d) => is(d, "bpmn:TimerEventDefinition"));
 }
 
+function timerKind(element) {
+  const definition = timerDefinition(element);
+  return TIMER_TYPES.find((type) => definition.get(type)) || "timeDate";
+}
+
 function serviceOperator(element) {
   return extensionValues(getBusinessObject(element), "spiffworkflow:ServiceTaskOperator")[0];
 }
 
+function calledDecision(element) {
+  return extensionValues(getBusinessObject(element), "spiffworkflow:CalledDecisionId")[0];
+}
+
 // ---- entry components ----------------------------------------------------------------------
 
-function trimmed(value) {
-  return (value || "").trim();
-}
-
-function ConditionEntry({ element, id }) {
+/**
+ * One text entry of our groups, described by its entry: `get(element)` gives the text shown,
+ * `set(element, value, { moddle, bpmnFactory })` the updates that store a new text; `code` makes
+ * it a monospace text area (of `rows` lines) for Python, otherwise it is a one-line field.
+ * `description` may be a function of the element.
+ */
+function TextEntry({ element, id, label, description, code, rows, get, set }) {
   const commandStack = useService("commandStack");
-  const bpmnFactory = useService("bpmnFactory");
+  const services = { moddle: useService("moddle"), bpmnFactory: useService("bpmnFactory") };
   const debounce = useService("debounceInput");
-  const bo = getBusinessObject(element);
-  return TextAreaEntry({
-    element,
-    id,
-    label: "Condition (Python expression)",
-    description: "The flow is taken when this is true. Leave empty for an unconditional flow.",
-    monospace: true,
-    debounce,
-    getValue: () => trimmed(bo.get("conditionExpression") && bo.get("conditionExpression").get("body")),
-    setValue: (value) => {
-      const current = bo.get("conditionExpression");
-      if (!value) {
-        commandStack.execute("element.updateModdleProperties", {
-          element,
-          moddleElement: bo,
-          properties: { conditionExpression: undefined },
-        });
-      } else if (current) {
-        commandStack.execute("element.updateModdleProperties", {
-          element,
-          moddleElement: current,
-          properties: { body: value },
-        });
-      } else {
-        const expression = bpmnFactory.create("bpmn:FormalExpression", { body: value });
-        expression.$parent = bo;
-        commandStack.execute("element.updateModdleProperties", {
-          element,
-          moddleElement: bo,
-          properties: { conditionExpression: expression },
-        });
-      }
-    },
-  });
-}
-
-function ScriptEntry({ element, id }) {
-  const commandStack = useService("commandStack");
-  const debounce = useService("debounceInput");
-  const bo = getBusinessObject(element);
-  return TextAreaEntry({
-    element,
-    id,
-    label: "Script (Python)",
-    description: "Runs in the engine's sandbox; it reads and sets the case data.",
-    monospace: true,
-    rows: 4,
-    debounce,
-    getValue: () => trimmed(bo.get("script")),
-    setValue: (value) => {
-      const properties = { script: value };
-      if (!bo.get("scriptFormat")) properties.scriptFormat = "python";
-      commandStack.execute("element.updateModdleProperties", { element, moddleElement: bo, properties });
-    },
-  });
-}
-
-function CalledElementEntry({ element, id }) {
-  const commandStack = useService("commandStack");
-  const debounce = useService("debounceInput");
-  const bo = getBusinessObject(element);
-  return TextFieldEntry({
-    element,
-    id,
-    label: "Called process (process id)",
-    description: "The id of the process this call activity runs, from this draft or a deployed model.",
-    debounce,
-    getValue: () => trimmed(bo.get("calledElement")),
-    setValue: (value) =>
-      commandStack.execute("element.updateModdleProperties", {
-        element,
-        moddleElement: bo,
-        properties: { calledElement: value },
-      }),
-  });
-}
-
-function CalledDecisionEntry({ element, id }) {
-  const commandStack = useService("commandStack");
-  const moddle = useService("moddle");
-  const debounce = useService("debounceInput");
-  const bo = getBusinessObject(element);
-  const current = () => extensionValues(bo, "spiffworkflow:CalledDecisionId")[0];
-  return TextFieldEntry({
-    element,
-    id,
-    label: "Decision (DMN decision id)",
-    description: "The id of the decision table this task evaluates.",
-    debounce,
-    getValue: () => trimmed(current() && current().get("value")),
-    setValue: (value) => {
-      const existing = current();
-      const commands = [];
-      if (!value) {
-        if (!existing) return;
-        removeExtension(element, bo, existing, commands);
-      } else if (existing) {
-        commands.push(update(element, existing, { value }));
-      } else {
-        addExtension(element, bo, moddle.create("spiffworkflow:CalledDecisionId", { value }), moddle, commands);
-      }
-      commandStack.execute(MULTI, commands);
-    },
-  });
-}
-
-function PropertyTextEntry({ element, id, name, label, description }) {
-  const commandStack = useService("commandStack");
-  const moddle = useService("moddle");
-  const debounce = useService("debounceInput");
-  return TextFieldEntry({
+  return (code ? TextAreaEntry : TextFieldEntry)({
     element,
     id,
     label,
-    description,
+    description: typeof description === "function" ? description(element) : description,
+    monospace: code,
+    rows,
     debounce,
-    getValue: () => trimmed(getSpiffProperty(element, name)),
-    setValue: (value) => setSpiffProperty(element, name, value, moddle, commandStack),
+    getValue: () => get(element),
+    setValue: (value) => execute(commandStack, set(element, value, services)),
+  });
+}
+
+function textEntry(id, entry) {
+  return { id, component: TextEntry, isEdited: entry.code ? isTextAreaEntryEdited : isTextFieldEntryEdited, ...entry };
+}
+
+const CONDITION = {
+  code: true,
+  label: "Condition (Python expression)",
+  description: "The flow is taken when this is true. Leave empty for an unconditional flow.",
+  get: (element) => expressionText(getBusinessObject(element), "conditionExpression"),
+  set: (element, value, { bpmnFactory }) => {
+    const bo = getBusinessObject(element);
+    if (!value) return [update(element, bo, { conditionExpression: undefined })];
+    return expressionUpdates(element, bo, "conditionExpression", value, bpmnFactory);
+  },
+};
+
+const SCRIPT = {
+  code: true,
+  rows: 4,
+  label: "Script (Python)",
+  description: "Runs in the engine's sandbox; it reads and sets the case data.",
+  get: (element) => trimmed(getBusinessObject(element).get("script")),
+  set: (element, value) => {
+    const bo = getBusinessObject(element);
+    const properties = { script: value };
+    if (!bo.get("scriptFormat")) properties.scriptFormat = "python";
+    return [update(element, bo, properties)];
+  },
+};
+
+const CALLED_ELEMENT = {
+  label: "Called process (process id)",
+  description: "The id of the process this call activity runs, from this draft's diagrams.",
+  get: (element) => trimmed(getBusinessObject(element).get("calledElement")),
+  set: (element, value) => [update(element, getBusinessObject(element), { calledElement: value })],
+};
+
+const CALLED_DECISION = {
+  label: "Decision (DMN decision id)",
+  description: "The id of the decision table this task evaluates.",
+  get: (element) => trimmed(calledDecision(element) && calledDecision(element).get("value")),
+  set: (element, value, { moddle }) => {
+    const bo = getBusinessObject(element);
+    const existing = calledDecision(element);
+    const commands = [];
+    if (!value) {
+      if (existing) removeExtension(element, bo, existing, commands);
+    } else if (existing) {
+      commands.push(update(element, existing, { value }));
+    } else {
+      addExtension(element, bo, moddle.create("spiffworkflow:CalledDecisionId", { value }), moddle, commands);
+    }
+    return commands;
+  },
+};
+
+const TIMER = {
+  code: true,
+  label: "Timer expression (Python)",
+  description: (element) => {
+    const kind = timerKind(element);
+    return kind === "timeDate"
+      ? "When the timer fires: an expression giving a date and time, for example reflection['ends_at']."
+      : `The timer's ${kind === "timeDuration" ? "duration" : "cycle"}, as an expression.`;
+  },
+  get: (element) => expressionText(timerDefinition(element), timerKind(element)),
+  set: (element, value, { bpmnFactory }) =>
+    expressionUpdates(element, timerDefinition(element), timerKind(element), value, bpmnFactory),
+};
+
+function spiffPropertyEntry(id, name, label, description) {
+  return textEntry(id, {
+    label,
+    description,
+    get: (element) => trimmed(getSpiffProperty(element, name)),
+    set: (element, value, { moddle }) => spiffPropertyUpdates(element, name, value, moddle),
+  });
+}
+
+function operatorEntry(id, attribute, label, description) {
+  return textEntry(id, {
+    label,
+    description,
+    get: (element) => trimmed(serviceOperator(element) && serviceOperator(element).get(attribute)),
+    set: (element, value, { moddle }) => {
+      const operator = serviceOperator(element);
+      if (operator) return [update(element, operator, { [attribute]: value })];
+      const commands = [];
+      if (value) {
+        const created = moddle.create("spiffworkflow:ServiceTaskOperator", { [attribute]: value });
+        addExtension(element, getBusinessObject(element), created, moddle, commands);
+      }
+      return commands;
+    },
+  });
+}
+
+function parameterEntry(id, parameter, attribute, label) {
+  return textEntry(id, {
+    label,
+    get: () => parameter.get(attribute) || "",
+    set: (element, value) => [update(element, parameter, { [attribute]: value })],
   });
 }
 
@@ -241,98 +283,13 @@ function FormEntry({ element, id, forms }) {
     id,
     label: "Form (JSON Schema file)",
     getValue: () => getSpiffProperty(element, "formJsonSchemaFilename"),
-    setValue: (value) => setSpiffProperty(element, "formJsonSchemaFilename", value, moddle, commandStack),
+    setValue: (value) => execute(commandStack, spiffPropertyUpdates(element, "formJsonSchemaFilename", value, moddle)),
     getOptions: () => {
       const current = getSpiffProperty(element, "formJsonSchemaFilename");
       const options = [{ value: "", label: "(no form)" }, ...forms.map((form) => ({ value: form, label: form }))];
       if (current && !forms.includes(current)) options.push({ value: current, label: `${current} (not in this draft)` });
       return options;
     },
-  });
-}
-
-function TimerEntry({ element, id }) {
-  const commandStack = useService("commandStack");
-  const bpmnFactory = useService("bpmnFactory");
-  const debounce = useService("debounceInput");
-  const definition = timerDefinition(element);
-  const kind = TIMER_TYPES.find((type) => definition.get(type)) || "timeDate";
-  return TextAreaEntry({
-    element,
-    id,
-    label: "Timer expression (Python)",
-    description:
-      kind === "timeDate"
-        ? "When the timer fires: an expression giving a date and time, for example reflection['ends_at']."
-        : `The timer's ${kind === "timeDuration" ? "duration" : "cycle"}, as an expression.`,
-    monospace: true,
-    debounce,
-    getValue: () => trimmed(definition.get(kind) && definition.get(kind).get("body")),
-    setValue: (value) => {
-      const expression = definition.get(kind);
-      if (expression) {
-        commandStack.execute("element.updateModdleProperties", {
-          element,
-          moddleElement: expression,
-          properties: { body: value },
-        });
-      } else {
-        const created = bpmnFactory.create("bpmn:FormalExpression", { body: value });
-        created.$parent = definition;
-        commandStack.execute("element.updateModdleProperties", {
-          element,
-          moddleElement: definition,
-          properties: { [kind]: created },
-        });
-      }
-    },
-  });
-}
-
-function OperatorEntry({ element, id, attribute, label, description }) {
-  const commandStack = useService("commandStack");
-  const moddle = useService("moddle");
-  const debounce = useService("debounceInput");
-  const bo = getBusinessObject(element);
-  return TextFieldEntry({
-    element,
-    id,
-    label,
-    description,
-    debounce,
-    getValue: () => trimmed(serviceOperator(element) && serviceOperator(element).get(attribute)),
-    setValue: (value) => {
-      const operator = serviceOperator(element);
-      if (operator) {
-        commandStack.execute("element.updateModdleProperties", {
-          element,
-          moddleElement: operator,
-          properties: { [attribute]: value },
-        });
-      } else if (value) {
-        const commands = [];
-        addExtension(element, bo, moddle.create("spiffworkflow:ServiceTaskOperator", { [attribute]: value }), moddle, commands);
-        commandStack.execute(MULTI, commands);
-      }
-    },
-  });
-}
-
-function ParameterAttributeEntry({ element, id, parameter, attribute, label }) {
-  const commandStack = useService("commandStack");
-  const debounce = useService("debounceInput");
-  return TextFieldEntry({
-    element,
-    id,
-    label,
-    debounce,
-    getValue: () => parameter.get(attribute) || "",
-    setValue: (value) =>
-      commandStack.execute("element.updateModdleProperties", {
-        element,
-        moddleElement: parameter,
-        properties: { [attribute]: value },
-      }),
   });
 }
 
@@ -362,71 +319,51 @@ function engineEntries(element, config) {
   const bo = getBusinessObject(element);
   if (is(element, "bpmn:SequenceFlow")) {
     const source = bo.get("sourceRef");
-    if (!source || !is(source, "bpmn:ParallelGateway")) {
-      entries.push({ id: "nrm-condition", component: ConditionEntry, isEdited: isTextAreaEntryEdited });
-    }
+    if (!source || !is(source, "bpmn:ParallelGateway")) entries.push(textEntry("nrm-condition", CONDITION));
   }
-  if (is(element, "bpmn:ScriptTask")) {
-    entries.push({ id: "nrm-script", component: ScriptEntry, isEdited: isTextAreaEntryEdited });
-  }
-  if (is(element, "bpmn:CallActivity")) {
-    entries.push({ id: "nrm-calledElement", component: CalledElementEntry, isEdited: isTextFieldEntryEdited });
-  }
-  if (is(element, "bpmn:BusinessRuleTask")) {
-    entries.push({ id: "nrm-calledDecisionId", component: CalledDecisionEntry, isEdited: isTextFieldEntryEdited });
-  }
+  if (is(element, "bpmn:ScriptTask")) entries.push(textEntry("nrm-script", SCRIPT));
+  if (is(element, "bpmn:CallActivity")) entries.push(textEntry("nrm-calledElement", CALLED_ELEMENT));
+  if (is(element, "bpmn:BusinessRuleTask")) entries.push(textEntry("nrm-calledDecisionId", CALLED_DECISION));
   if (is(element, "bpmn:UserTask")) {
     entries.push(
       { id: "nrm-form", component: FormEntry, forms: config.forms, isEdited: isSelectEntryEdited },
-      {
-        id: "nrm-dueDate",
-        component: PropertyTextEntry,
-        name: "dueDate",
-        label: "Due date (Python expression)",
-        description: "When the task is due, for example rg_due_at.",
-        isEdited: isTextFieldEntryEdited,
-      },
-      {
-        id: "nrm-candidateGroup",
-        component: PropertyTextEntry,
-        name: "candidateGroup",
-        label: "Candidate group (Python expression)",
-        description: "Who may do the task. Leave empty to offer it to the lane's group.",
-        isEdited: isTextFieldEntryEdited,
-      },
+      spiffPropertyEntry("nrm-dueDate", "dueDate", "Due date (Python expression)", "When the task is due, for example rg_due_at."),
+      spiffPropertyEntry(
+        "nrm-candidateGroup",
+        "candidateGroup",
+        "Candidate group (Python expression)",
+        "Who may do the task. Leave empty to offer it to the lane's group.",
+      ),
     );
   }
   if (is(element, "bpmn:ServiceTask")) {
     entries.push(
-      {
-        id: "nrm-operator",
-        component: OperatorEntry,
-        attribute: "id",
-        label: "Service operation",
-        description: "The id of the engine's service operation, for example produce_decision_letters.",
-        isEdited: isTextFieldEntryEdited,
-      },
-      {
-        id: "nrm-resultVariable",
-        component: OperatorEntry,
-        attribute: "resultVariable",
-        label: "Result variable",
-        description: "The case data field that receives the operation's result.",
-        isEdited: isTextFieldEntryEdited,
-      },
+      operatorEntry(
+        "nrm-operator",
+        "id",
+        "Service operation",
+        "The id of the engine's service operation, for example produce_decision_letters.",
+      ),
+      operatorEntry("nrm-resultVariable", "resultVariable", "Result variable", "The case data field that receives the operation's result."),
     );
   }
   if (
     (is(element, "bpmn:StartEvent") || is(element, "bpmn:IntermediateCatchEvent") || is(element, "bpmn:BoundaryEvent")) &&
     timerDefinition(element)
   ) {
-    entries.push({ id: "nrm-timer", component: TimerEntry, isEdited: isTextAreaEntryEdited });
+    entries.push(textEntry("nrm-timer", TIMER));
   }
   if (is(element, "bpmn:Lane")) {
     entries.push({ id: "nrm-lane-group", component: LaneHintEntry, groups: config.groups });
   }
   return entries;
 }
+
+const PARAMETER_ATTRIBUTES = [
+  ["id", "Name"],
+  ["type", "Type"],
+  ["value", "Value (Python expression)"],
+];
 
 function parametersGroup(element, injector) {
   if (!is(element, "bpmn:ServiceTask")) return null;
@@ -441,20 +378,12 @@ function parametersGroup(element, injector) {
     return {
       id: prefix,
       label: parameter.get("id") || `Parameter ${index + 1}`,
-      entries: [
-        { id: `${prefix}-id`, component: ParameterAttributeEntry, parameter, attribute: "id", label: "Name", isEdited: isTextFieldEntryEdited },
-        { id: `${prefix}-type`, component: ParameterAttributeEntry, parameter, attribute: "type", label: "Type", isEdited: isTextFieldEntryEdited },
-        { id: `${prefix}-value`, component: ParameterAttributeEntry, parameter, attribute: "value", label: "Value (Python expression)", isEdited: isTextFieldEntryEdited },
-      ],
+      entries: PARAMETER_ATTRIBUTES.map(([attribute, label]) => parameterEntry(`${prefix}-${attribute}`, parameter, attribute, label)),
       autoFocusEntry: `${prefix}-id`,
       remove: (event) => {
         event.stopPropagation();
         const rest = list.get("parameters").filter((p) => p !== parameter);
-        commandStack.execute("element.updateModdleProperties", {
-          element,
-          moddleElement: list,
-          properties: { parameters: rest },
-        });
+        execute(commandStack, [update(element, list, { parameters: rest })]);
       },
     };
   });
@@ -467,15 +396,8 @@ function parametersGroup(element, injector) {
       target = moddle.create("spiffworkflow:ServiceTaskOperator", {});
       addExtension(element, bo, target, moddle, commands);
     }
-    let targetList = target.get("parameterList");
-    if (!targetList) {
-      targetList = moddle.create("spiffworkflow:Parameters", { parameters: [] });
-      targetList.$parent = target;
-      commands.push(update(element, target, { parameterList: targetList }));
-    }
-    parameter.$parent = targetList;
-    commands.push(update(element, targetList, { parameters: [...targetList.get("parameters"), parameter] }));
-    commandStack.execute(MULTI, commands);
+    append(element, target, PARAMETERS, parameter, moddle, commands);
+    execute(commandStack, commands);
   };
   return { id: "nrm-parameters", label: "NRM service parameters", component: ListGroup, items, add };
 }
