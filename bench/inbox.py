@@ -30,6 +30,7 @@ from sqlalchemy import func, insert, select, text
 from engine import Engine, EngineConfig, TaskFilter
 from engine.config import PROJECT_ROOT
 from engine.models import Case, CaseStatus, DefinitionVersion, OpenTask
+from engine.serialization import EMPTY_STATE
 from web import create_app
 from web.demo import DEMO_AGENCIES
 from web.inbox.routes import PAGE_SIZE
@@ -292,7 +293,7 @@ def _rows(plans: list[_Plan], definition_id: int, now: datetime, rng: Random) ->
             else CaseStatus.CANCELLED
             if cancelled
             else CaseStatus.COMPLETED,
-            "state_json": "{}",  # the inbox never loads a workflow
+            "state": EMPTY_STATE,  # the inbox never loads a workflow
             "serializer_version": "1.5",
             "version": 1 + len(tasks),
             "current_step": "; ".join(TASKS[t["element_id"]][0] for t in tasks) or None,

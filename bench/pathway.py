@@ -139,4 +139,4 @@ def through_engine(name: str, database_url: str, runs: int, rounds: int, progres
 
 def _state_bytes(engine: Engine, key: str) -> int:
     with engine.db.reading() as session:
-        return len(session.scalar(select(Case.state_json).where(Case.business_key == key)).encode())
+        return len(session.scalar(select(Case.state).where(Case.business_key == key)))

@@ -52,14 +52,19 @@ def write_report(
     if sizes:
         lines += [
             "",
-            "## 5. Bytes of instance state per case, at each wait state (first figure)",
+            "## 5. Bytes of instance state per case, at each wait state",
             "",
-            "The spec is stored once per definition version, not in each case.",
+            "What `cases.state` holds after each step of the pathway run above (the first engine figure):",
+            "the running task tree without the spec (stored once per definition version) and without",
+            "finished sub-processes, as compact JSON compressed with zlib.",
             "",
-            "| wait state | bytes |",
-            "|---|---:|",
+            "| wait state | bytes stored | target |",
+            "|---|---:|---|",
         ]
-        lines += [f"| {step} | {size:,} |" for step, size in sizes.items()]
+        lines += [
+            f"| {step} | {size:,} | < 4,096: {'met' if size < 4096 else 'not met'} |"
+            for step, size in sizes.items()
+        ]
     text = "\n".join(lines) + "\n"
     if path is not None:
         path.write_text(text)

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,8 +55,9 @@ def _copy_cases(engine: Engine, count: int, due_of: Callable[[int], datetime]) -
         next_id = session.scalar(select(func.max(Case.id))) + 1
         cases, timers = [], []
         for number in range(count):
-            ids = {old: str(uuid.uuid4()) for old in set(UUID.findall(template.state_json))}
-            state = UUID.sub(lambda m, ids=ids: ids[m.group(0)], template.state_json)
+            text = zlib.decompress(template.state).decode()
+            ids = {old: str(uuid.uuid4()) for old in set(UUID.findall(text))}
+            state = UUID.sub(lambda m, ids=ids: ids[m.group(0)], text)
             case_id = next_id + number
             due = due_of(number)
             cases.append(
@@ -64,7 +66,7 @@ def _copy_cases(engine: Engine, count: int, due_of: Callable[[int], datetime]) -
                     "business_key": f"NRM-2099-{number:06d}",
                     "definition_id": template.definition_id,
                     "status": template.status,
-                    "state_json": state.replace(PLACEHOLDER_DUE, due.isoformat()),
+                    "state": zlib.compress(state.replace(PLACEHOLDER_DUE, due.isoformat()).encode(), 1),
                     "serializer_version": template.serializer_version,
                     "version": template.version,
                     "current_step": template.current_step,

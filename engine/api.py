@@ -47,6 +47,7 @@ from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTas
 from engine.queries import case_view, document_view, history_entry, task_view
 from engine.runtime import Step, current_data
 from engine.scheduler import TimerScheduler
+from engine.serialization import EMPTY_STATE
 from engine.services import load_service_modules
 from engine.task_claims import TaskClaims, record_refusal
 from engine.timer_firing import TimerFiring
@@ -141,7 +142,7 @@ class Engine:
                         business_key=business_key or self._next_key(session, now.year),
                         definition_id=definition.id,
                         status=CaseStatus.ACTIVE,
-                        state_json="{}",
+                        state=EMPTY_STATE,
                         serializer_version="",
                         created_by=actor.username,
                         agency=actor.agency,

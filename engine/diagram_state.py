@@ -6,6 +6,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.case_facts import BPMN
+from engine.serialization import finished_elements
 from engine.xml_guard import parse_untrusted_xml
 
 RANK = {"completed": 0, "waiting": 1, "active": 2}
@@ -24,7 +25,9 @@ def _state(task) -> str | None:
 def element_states(workflow: BpmnWorkflow) -> dict[str, dict[str, str]]:
     """{process id: {element id: 'completed' | 'waiting' | 'active'}}; the furthest state wins
     when an element ran more than once (a reopened decision is active, not completed)."""
-    found: dict[str, dict[str, str]] = {}
+    found: dict[str, dict[str, str]] = {
+        process: dict.fromkeys(ids, "completed") for process, ids in finished_elements(workflow).items()
+    }
     for part in [workflow, *workflow.subprocesses.values()]:
         states = found.setdefault(part.spec.name, {})
         for task in part.tasks.values():

@@ -13,6 +13,7 @@ from engine.db import Database
 from engine.definitions import DefinitionCache
 from engine.models import Case, CaseFact
 from engine.runtime import Step, current_data
+from engine.serialization import state_dict
 from engine.step_writes import FACTS, StepWrites
 from engine.views import SYSTEM
 
@@ -39,7 +40,7 @@ def backfill_facts(
             for case in cases:
                 last_id = case.id
                 definition = definitions.get(session, case.definition_id)
-                if not definition.reported_fields or not case.state_json.strip("{} "):
+                if not definition.reported_fields or not state_dict(case.state):
                     continue
                 workflow = Step(session, definition, case, SYSTEM, region).load_workflow()
                 facts = facts_from(current_data(workflow), definition.reported_fields)

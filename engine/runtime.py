@@ -115,7 +115,7 @@ class Step:
 
     def load_workflow(self) -> BpmnWorkflow:
         self.workflow = load_state(
-            self.case.state_json, self.case.serializer_version, self.definition.specs, self.script_engine
+            self.case.state, self.case.serializer_version, self.definition.specs, self.script_engine
         )
         if self.definition.reported_fields:
             self._facts_before = facts_from(current_data(self.workflow), self.definition.reported_fields)
@@ -159,8 +159,6 @@ class Step:
         open_tasks = self._ready_user_tasks(workflow)
         timers = self._waiting_timers(workflow)
         case = self.case
-        case.state_json = dump_state(workflow)
-        case.serializer_version = SERIALIZER_VERSION
         case.updated_at = self.now
         case.current_step = (
             "; ".join(
@@ -181,6 +179,8 @@ class Step:
         self._sync_facts(workflow)
         self._sync_summary()
         self._write_documents_and_flags()
+        case.state = dump_state(workflow)  # last: it drops finished sub-processes' tasks
+        case.serializer_version = SERIALIZER_VERSION
 
     def _read_known(self) -> KnownRows:
         case_id = self.case.id

@@ -144,7 +144,7 @@ _CASE_UPDATE = (
     .where(CASES.c.id == bindparam("b_id"))
     .values(
         version=CASES.c.version + 1,
-        state_json=bindparam("b_state_json"),
+        state=bindparam("b_state"),
         serializer_version=bindparam("b_serializer_version"),
         updated_at=bindparam("b_updated_at"),
         current_step=bindparam("b_current_step"),
@@ -158,7 +158,7 @@ _CASE_UPDATE = (
 def _case_values(case: Case) -> dict:
     return {
         "b_id": case.id,
-        "b_state_json": case.state_json,
+        "b_state": case.state,
         "b_serializer_version": case.serializer_version,
         "b_updated_at": case.updated_at,
         "b_current_step": case.current_step,

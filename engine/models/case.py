@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Enum, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, UtcDateTime, utc_now
@@ -28,7 +28,7 @@ class Case(Base):
         Enum(CaseStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         index=True,
     )
-    state_json: Mapped[str] = mapped_column(Text)
+    state: Mapped[bytes] = mapped_column(LargeBinary)  # engine/serialization.py: zlib'd JSON
     serializer_version: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
     current_step: Mapped[str | None] = mapped_column(String(500))

@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 from engine import Actor, TaskFilter
 from engine.inbox import task_page
 from engine.models import Case, CaseStatus, DefinitionVersion, OpenTask
+from engine.serialization import EMPTY_STATE
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 UKBA, UKHTC, FR = "competent-authority-ukba", "competent-authority-ukhtc", "first-responder"
@@ -53,7 +54,7 @@ def tasks(mini):
                 "business_key": f"NRM-2026-{number:06d}",
                 "definition_id": definition,
                 "status": CaseStatus.ACTIVE,
-                "state_json": "{}",
+                "state": EMPTY_STATE,
                 "serializer_version": "1.5",
                 "version": 1,
                 "created_by": "test",

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engine import Actor, CaseNotActive
 from engine.models import AuditEvent, Case, DefinitionVersion, Timer
-from engine.serialization import SERIALIZER_VERSION
+from engine.serialization import SERIALIZER_VERSION, state_dict
 
 
 def _start_and_greet(engine) -> str:
@@ -66,7 +66,7 @@ def test_state_is_stored_without_the_spec_and_with_its_serializer_version(mini):
     with mini.db.reading() as session:
         case = session.scalar(select(Case).where(Case.business_key == key))
         definition = session.get(DefinitionVersion, case.definition_id)
-        state = json.loads(case.state_json)
+        state = state_dict(case.state)
     assert case.serializer_version == SERIALIZER_VERSION
     assert "spec" not in state and "subprocess_specs" not in state
     assert "mini_process" in definition.spec_json
