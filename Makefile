@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium run demo test lint bench clean
+.PHONY: setup chromium run run-prod demo test lint bench clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -34,6 +34,14 @@ setup: $(STAMP) $(NODE_STAMP) chromium
 ## cases, and the timer scheduler running until Ctrl-C.
 run: setup
 	$(BIN)/nrm run
+
+## The production set-up on this machine (docs/deployment.md): gunicorn's web workers and a timer
+## scheduler on PostgreSQL, at http://127.0.0.1:8000/ until Ctrl-C. NRM_DATABASE_URL overrides the
+## database; the default one is created here if the local server lets us.
+PROD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/nrm
+run-prod: setup
+	@-createdb -h 127.0.0.1 -U postgres nrm 2>/dev/null
+	NRM_DATABASE_URL=$${NRM_DATABASE_URL:-$(PROD_DATABASE_URL)} $(BIN)/nrm serve
 
 ## Only the database and the demo cases, then return.
 demo: setup

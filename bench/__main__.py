@@ -9,7 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import casework, inbox, pathway, timer_burst
+from bench import casework, http_api, inbox, pathway, timer_burst
 from bench.databases import postgres_database, sqlite_database
 from bench.report import write_report
 from engine.config import PROJECT_ROOT
@@ -27,7 +27,7 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-BENCHMARKS = ("pathway", "inbox", "timers")
+BENCHMARKS = ("pathway", "http", "inbox", "timers")
 STEADY_TIMERS, STEADY_SECONDS = 3000, 15.0  # timers due evenly over this long: 200 a second
 DEFAULT_OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
 
@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20, help="pathways per round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds (the median is reported)")
+    parser.add_argument("--http-cases", type=int, default=400, help="cases worked through the API")
     parser.add_argument("--timers", type=int, default=10_000, help="timers in the burst")
     parser.add_argument(
         "--inbox-cases", type=int, default=200_000, help="cases behind the inbox (a quarter on its group)"
@@ -69,6 +70,13 @@ def main() -> None:
                 results.append(
                     pathway.through_engine("Engine on PostgreSQL", url, args.runs, args.rounds, progress)
                 )
+    served = None
+    if "http" in chosen:
+        with postgres_database() as url:
+            if url is None:
+                progress("PostgreSQL is not reachable: the HTTP figure is left out")
+            else:
+                served = http_api.http_completions(url, args.http_cases, progress)
     inboxes = []
     if "inbox" in chosen:
         with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
@@ -81,7 +89,7 @@ def main() -> None:
     bursts = []
     if "timers" in chosen:
         bursts = _timer_runs(args.timers, progress)
-    report = write_report(output, machine(), datetime.now(UTC), results, bursts, inboxes)
+    report = write_report(output, machine(), datetime.now(UTC), results, bursts, inboxes, served)
     print(report)
     if output is None:
         print(f"(--only: {DEFAULT_OUTPUT.relative_to(PROJECT_ROOT)} left as it was; --output writes a file)")

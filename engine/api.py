@@ -155,8 +155,8 @@ class Engine:
                     step.audit("case_started", process_id=definition.process_id, version=definition.version)
                     step.run(partial(step.new_workflow, dict(data or {})))
                     step.finish()
-                    key = case.business_key
-                return self.case(key)
+                    view = case_view(session, case)  # read in the step's own transaction
+                return view
             except IntegrityError:
                 if business_key is not None:
                     raise Conflict(f"case {business_key} exists already") from None
@@ -317,7 +317,8 @@ class Engine:
                 fields=sorted(data),
             )
             step.finish()
-        return self.case(key)
+            view = case_view(session, case)  # read in the step's own transaction
+        return view
 
     @staticmethod
     def _validate(forms: dict[str, str], form: str | None, data: dict[str, Any]) -> None:

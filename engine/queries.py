@@ -50,14 +50,29 @@ def incident_view(row: Incident, case_key: str) -> IncidentView:
     )
 
 
+def _definition_label(session: Session, definition_id: int) -> tuple[str, int]:
+    """(process id, version) of a definition, remembered for the session: not its row, whose
+    parsed spec is hundreds of kilobytes that a view never needs."""
+    labels = session.info.setdefault("definition_labels", {})
+    if definition_id not in labels:
+        labels[definition_id] = tuple(
+            session.execute(
+                select(DefinitionVersion.process_id, DefinitionVersion.version).where(
+                    DefinitionVersion.id == definition_id
+                )
+            ).one()
+        )
+    return labels[definition_id]
+
+
 def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
-    definition = session.get(DefinitionVersion, case.definition_id)
+    process_id, definition_version = _definition_label(session, case.definition_id)
     if not details:
         return CaseView(
             case.business_key,
             case.status.value,
-            definition.process_id,
-            definition.version,
+            process_id,
+            definition_version,
             case.current_step,
             case.outcome,
             case.created_at,
@@ -81,8 +96,8 @@ def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
     return CaseView(
         key=case.business_key,
         status=case.status.value,
-        process_id=definition.process_id,
-        definition_version=definition.version,
+        process_id=process_id,
+        definition_version=definition_version,
         current_step=case.current_step,
         outcome=case.outcome,
         created_at=case.created_at,

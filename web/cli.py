@@ -12,7 +12,8 @@ import click
 from engine import GROUPS, Actor, Engine, EngineError
 from engine.bundle import read_bundle
 from web import create_app
-from web.cli_support import _actor, _engine, _fail
+from web.cli_serve import serve
+from web.cli_support import _actor, _engine, _fail, _initialise
 from web.cli_tokens import tokens
 from web.demo import DEMO_DAYS, DEMO_OWNER, DEMO_PASSWORD, DEMO_RATE, POLICY_EXAMPLE, add_demo_users, run_demo
 
@@ -23,27 +24,7 @@ def main() -> None:
 
 
 main.add_command(tokens)
-
-
-def _initialise(engine: Engine) -> None:
-    engine.migrate()
-    click.echo(f"Database ready: {engine.db.engine.url.render_as_string(hide_password=True)}")
-    try:
-        deployment = engine.deploy(engine.config.bundle_path)
-    except EngineError as error:
-        _fail(error)
-    state = "deployed" if deployment.created else "already deployed"
-    click.echo(
-        f"{deployment.process_id} version {deployment.version} {state} ({deployment.content_hash[:12]})"
-    )
-    filled = engine.backfill_facts(lambda n: click.echo(f"\rReported facts written for {n} cases", nl=False))
-    if filled:
-        click.echo(f"\rReported facts written for {filled} cases (for lists and statistics)")
-    summed = engine.backfill_summaries(
-        lambda n: click.echo(f"\rStatistics summaries written for {n} cases", nl=False)
-    )
-    if summed:
-        click.echo(f"\rStatistics summaries written for {summed} cases")
+main.add_command(serve)
 
 
 @main.command()

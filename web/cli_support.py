@@ -30,3 +30,24 @@ def _fail(error: Exception) -> None:
         for field_error in error.errors:
             click.echo(f"  - {field_error.field}: {field_error.message}", err=True)
     sys.exit(1)
+
+
+def _initialise(engine: Engine) -> None:
+    engine.migrate()
+    click.echo(f"Database ready: {engine.db.engine.url.render_as_string(hide_password=True)}")
+    try:
+        deployment = engine.deploy(engine.config.bundle_path)
+    except EngineError as error:
+        _fail(error)
+    state = "deployed" if deployment.created else "already deployed"
+    click.echo(
+        f"{deployment.process_id} version {deployment.version} {state} ({deployment.content_hash[:12]})"
+    )
+    filled = engine.backfill_facts(lambda n: click.echo(f"\rReported facts written for {n} cases", nl=False))
+    if filled:
+        click.echo(f"\rReported facts written for {filled} cases (for lists and statistics)")
+    summed = engine.backfill_summaries(
+        lambda n: click.echo(f"\rStatistics summaries written for {n} cases", nl=False)
+    )
+    if summed:
+        click.echo(f"\rStatistics summaries written for {summed} cases")

@@ -1,0 +1,80 @@
+"""`nrm serve`: the production set-up on one machine: gunicorn's web workers and timer schedulers,
+all on one PostgreSQL database (docs/deployment.md). It starts them, restarts a scheduler that
+dies (gunicorn restarts its own workers), and stops them all on Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+
+import click
+
+from web.cli_support import _engine, _initialise
+
+SCHEDULER = "from web.cli import main; main()"  # `nrm scheduler`, by this same Python
+
+
+def _gunicorn(workers: int, host: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{host}:{port}",
+        "--graceful-timeout",
+        "10",
+        "web.wsgi:app",
+    ]
+
+
+def _scheduler(number: int) -> list[str]:
+    return [sys.executable, "-c", SCHEDULER, "scheduler", "--node", f"{socket.gethostname()}-s{number}"]
+
+
+@click.command()
+@click.option("--workers", default=5, show_default=True, help="gunicorn web workers (2 × cores + 1).")
+@click.option("--schedulers", default=1, show_default=True, help="Timer scheduler processes.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(workers: int, schedulers: int, host: str, port: int) -> None:
+    """Run web workers and schedulers until stopped; the database is migrated and models deployed first."""
+    engine = _engine(require_schema=False)
+    if engine.db.is_sqlite and workers > 1:
+        click.secho(
+            "Warning: SQLite lets one process write at a time; for several workers set NRM_DATABASE_URL "
+            "to PostgreSQL (docs/deployment.md).",
+            fg="yellow",
+            err=True,
+        )
+    _initialise(engine)
+    engine.db.dispose()  # the children open their own connections
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    web = subprocess.Popen(_gunicorn(workers, host, port))  # noqa: S603 - our own commands
+    timers = {n: subprocess.Popen(_scheduler(n)) for n in range(1, schedulers + 1)}  # noqa: S603
+    click.echo(f"NRM is serving on http://{host}:{port}/ with {workers} workers and {schedulers} schedulers.")
+    try:
+        while not stopping.wait(1):
+            if web.poll() is not None:
+                click.secho(f"gunicorn stopped (exit {web.returncode}); stopping.", fg="red", err=True)
+                break
+            for number, process in timers.items():
+                if process.poll() is not None:
+                    click.echo(f"Scheduler {number} stopped (exit {process.returncode}); starting it again.")
+                    timers[number] = subprocess.Popen(_scheduler(number))  # noqa: S603
+    finally:
+        for process in [web, *timers.values()]:
+            if process.poll() is None:
+                process.terminate()
+        for process in [web, *timers.values()]:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    click.echo("Stopped.")
