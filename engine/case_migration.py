@@ -1,8 +1,10 @@
 """Move a running case to a newer version of its process, where SpiffWorkflow's diff shows it is safe.
 
 Safe means: every element the case has reached or planned still exists in the new version, every
-sub-process it is running exists there too, and nothing it waits at now (a user task, a timer, a
-running sub-process) has changed. Then each task simply points at the new version's element.
+sub-process it is running exists there too, and no element has changed that the case waits at,
+has planned, or whose outputs changed while work below it is open (its task tree keeps old
+elements' outputs; SpiffWorkflow does not re-plan them). The forms of its open tasks are checked
+in engine/model_versions.py. Then each task simply points at the new version's element.
 SpiffWorkflow's own `migrate_workflow` also resets every ready and waiting task; that would re-arm
 a waiting timer from now and renumber open tasks, so the tasks are re-pointed here instead.
 """
@@ -19,6 +21,7 @@ from engine.errors import EngineError
 from engine.serialization import spec_registry
 
 LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+FINISHED = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
 
 
 class MigrationRefused(EngineError):
@@ -38,6 +41,11 @@ def _label(spec) -> str:
     return f"{spec.bpmn_name or spec.bpmn_id or spec.name} ({spec.bpmn_id or spec.name})"
 
 
+def _settled(task) -> bool:
+    """Done with, and so is every task below it: nothing planned from its element is left."""
+    return task.has_state(FINISHED) and all(_settled(child) for child in task.children)
+
+
 def _plan(workflow, new_spec) -> MigrationPlan:
     diff = SpecDiff(spec_registry(), workflow.spec, new_spec)
     removed = set(diff.removed)
@@ -46,12 +54,21 @@ def _plan(workflow, new_spec) -> MigrationPlan:
         if spec in removed:
             raise MigrationRefused(
                 f"the new version removes {_label(spec)}, which this case has "
-                f"{'reached' if task.has_state(TaskState.FINISHED_MASK | LIVE) else 'planned'}"
+                f"{'reached' if task.has_state(FINISHED | LIVE) else 'planned'}"
             )
-        if task.has_state(LIVE) and spec in diff.changed:
-            changes = ", ".join(diff.changed[spec])
+        # The task tree keeps what was planned from the old elements (SpiffWorkflow does not
+        # re-plan it): a changed element the case waits at or has planned, or a finished one
+        # whose outputs changed while work below it is open (a boundary event's split), would
+        # leave a new step or timer that never runs.
+        changes = diff.changed.get(spec)
+        if changes and not task.has_state(FINISHED):
+            where = "waits at" if task.has_state(LIVE) else "has planned"
             raise MigrationRefused(
-                f"the case waits at {_label(spec)}, which the new version changes ({changes})"
+                f"the case {where} {_label(spec)}, which the new version changes ({', '.join(changes)})"
+            )
+        if changes and "outputs" in changes and not all(_settled(c) for c in task.children):
+            raise MigrationRefused(
+                f"the new version changes what follows {_label(spec)}, and the case has open work there"
             )
     return MigrationPlan(workflow, new_spec, diff.alignment)
 

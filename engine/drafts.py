@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,7 +76,7 @@ def check_file(path: str, content: bytes | str) -> str:
     if path.endswith(".json"):
         try:
             json.loads(text)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise DraftFileRefused(f"{path}: not valid JSON ({error}); fix it and save again") from None
     else:
         try:
@@ -205,8 +206,12 @@ class Drafts:
         errors = [f for f in findings if f.severity == "error"]
         if errors:
             raise DeploymentError(errors)
-        with self.db.writing() as session:
-            return deploy(session, bundle, actor), findings
+        try:
+            with self.db.writing() as session:
+                return deploy(session, bundle, actor), findings
+        except IntegrityError:  # deployed at the same moment by someone else (or a double click)
+            with self.db.writing() as session:
+                return deploy(session, bundle, actor), findings
 
     def delete(self, draft_id: int, actor: Actor) -> None:
         _require_owner(actor, "delete a draft")

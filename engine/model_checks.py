@@ -172,6 +172,24 @@ def _free_names(source: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
+def _plain(source: str) -> bool:
+    """A text, or working_days() of constants: what may be evaluated at deploy. Anything else (an
+    expression that could build a huge value in the web worker) waits until the timer is reached."""
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return True  # evaluated, so the report says what is wrong with it
+    if isinstance(tree, ast.Constant):
+        return True
+    return (
+        isinstance(tree, ast.Call)
+        and isinstance(tree.func, ast.Name)
+        and tree.func.id == "working_days"
+        and not tree.keywords
+        and all(isinstance(a, ast.Constant) for a in tree.args)
+    )
+
+
 def _working_days(n: int, region: str | None = None) -> str:
     """The diagrams' working_days() helper (engine/script_engine.py), from now, for a trial run."""
     return working_day_deadline(clock.now(), n, region or DEFAULT_REGION).isoformat()
@@ -193,7 +211,7 @@ def _timers(path: str, root: etree._Element) -> list[Finding]:
                 None,
             )
             names = _free_names(source)
-            if not source or names - {"working_days"}:
+            if not source or names - {"working_days"} or not _plain(source):
                 if len(names) == 1 and ISO_8601.match(source):
                     findings.append(
                         Finding(

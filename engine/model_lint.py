@@ -15,7 +15,7 @@ from engine.config import PROJECT_ROOT
 from engine.errors import Finding
 
 RUNNER = PROJECT_ROOT / "engine" / "lint" / "bpmnlint.cjs"
-TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 10  # well inside a web worker's own timeout (gunicorn: 120 s in `nrm serve`)
 
 
 def lint_bundle(diagrams: dict[str, bytes]) -> list[Finding]:

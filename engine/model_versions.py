@@ -13,7 +13,7 @@ from engine.definitions import DefinitionCache
 from engine.drafts import may_edit_models
 from engine.errors import Conflict, DefinitionNotFound, Forbidden
 from engine.model_diff import ElementChange, diff_bundles
-from engine.models import Case, CaseStatus, DefinitionVersion
+from engine.models import Case, CaseStatus, DefinitionVersion, OpenTask
 from engine.runtime import Step
 from engine.task_claims import record_refusal
 from engine.views import Actor
@@ -81,6 +81,19 @@ class ModelVersions:
             )
             return [RunningCase(key, version, status.value, step) for key, version, status, step in rows]
 
+    @staticmethod
+    def _same_forms(session, case: Case, current, new) -> None:
+        """An open task keeps its form: a changed form would refuse what the caseworker fills in."""
+        forms = session.scalars(
+            select(OpenTask.form).where(OpenTask.case_id == case.id, OpenTask.form.is_not(None))
+        )
+        for form in set(forms):
+            if current.forms.get(form) != new.forms.get(form):
+                raise MigrationRefused(
+                    f"the case has an open task with form {form}, which the new version changes; "
+                    "move it once that task is done"
+                )
+
     def migrate_case(self, key: str, definition_id: int, actor: Actor) -> int:
         """Move an active or suspended case to another version of its process; returns that version."""
         if not may_edit_models(actor):
@@ -107,6 +120,7 @@ class ModelVersions:
                 if target.id == current.id:
                     raise MigrationRefused(f"case {key} is on version {target.version} already")
                 new = self.definitions.get(session, target.id)
+                self._same_forms(session, case, current, new)
                 step = Step(session, current, case, actor, self.region)
                 workflow = step.load_workflow()
                 spec, subprocess_specs = new.specs
@@ -114,7 +128,7 @@ class ModelVersions:
                 step.definition = new
                 case.definition_id = new.id
                 step.audit("case_migrated", from_version=current.version, to_version=new.version)
-                step.finish()
+                step.finish(run_engine=False)  # nothing runs: due timers fire at the scheduler's turn
                 return new.version
         except StaleDataError:
             raise Conflict(f"case {key} changed while it was being moved; try again") from None

@@ -145,17 +145,19 @@ class Step:
         except (WorkflowTaskException, WorkflowException) as error:
             raise _script_error(error) from error
 
-    def finish(self) -> None:
+    def finish(self, run_engine: bool = True) -> None:
         """Run to the next wait state and write everything, checking the case version."""
-        self.advance()
+        self.advance(run_engine)
         self.session.add(self.case)
         self.session.flush()  # the version check happens here, before anything else is written
         self.writes.execute(self.session.connection())
 
-    def advance(self) -> None:
-        """Run to the next wait state; change the case object and gather the rows to write."""
+    def advance(self, run_engine: bool = True) -> None:
+        """Run to the next wait state (unless told not to: a migration only re-writes the rows);
+        change the case object and gather the rows to write."""
         workflow = self.workflow
-        self.run(lambda: self._run_to_wait_state(workflow))
+        if run_engine:
+            self.run(lambda: self._run_to_wait_state(workflow))
         open_tasks = self._ready_user_tasks(workflow)
         timers = self._waiting_timers(workflow)
         case = self.case

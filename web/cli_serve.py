@@ -4,17 +4,20 @@ dies (gunicorn restarts its own workers), and stops them all on Ctrl-C or SIGTER
 
 from __future__ import annotations
 
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 
 import click
 
 from web.cli_support import _engine, _initialise
 
 SCHEDULER = "from web.cli import main; main()"  # `nrm scheduler`, by this same Python
+RESTART_PAUSE = 5.0  # seconds between restarts of a scheduler that keeps dying
 
 
 def _gunicorn(workers: int, host: str, port: int) -> list[str]:
@@ -28,12 +31,15 @@ def _gunicorn(workers: int, host: str, port: int) -> list[str]:
         f"{host}:{port}",
         "--graceful-timeout",
         "10",
+        "--timeout",
+        "120",
         "web.wsgi:app",
     ]
 
 
 def _scheduler(number: int) -> list[str]:
-    return [sys.executable, "-c", SCHEDULER, "scheduler", "--node", f"{socket.gethostname()}-s{number}"]
+    node = f"{socket.gethostname()}-s{number}-{secrets.token_hex(2)}"  # a new name for each start
+    return [sys.executable, "-c", SCHEDULER, "scheduler", "--node", node]
 
 
 @click.command()
@@ -59,15 +65,19 @@ def serve(workers: int, schedulers: int, host: str, port: int) -> None:
     web = subprocess.Popen(_gunicorn(workers, host, port))  # noqa: S603 - our own commands
     timers = {n: subprocess.Popen(_scheduler(n)) for n in range(1, schedulers + 1)}  # noqa: S603
     click.echo(f"NRM is serving on http://{host}:{port}/ with {workers} workers and {schedulers} schedulers.")
+    failed = False
+    restarts = dict.fromkeys(timers, 0.0)  # when each scheduler was last started again
     try:
         while not stopping.wait(1):
             if web.poll() is not None:
                 click.secho(f"gunicorn stopped (exit {web.returncode}); stopping.", fg="red", err=True)
+                failed = True
                 break
             for number, process in timers.items():
-                if process.poll() is not None:
+                if process.poll() is not None and time.monotonic() - restarts[number] > RESTART_PAUSE:
                     click.echo(f"Scheduler {number} stopped (exit {process.returncode}); starting it again.")
                     timers[number] = subprocess.Popen(_scheduler(number))  # noqa: S603
+                    restarts[number] = time.monotonic()
     finally:
         for process in [web, *timers.values()]:
             if process.poll() is None:
@@ -78,3 +88,5 @@ def serve(workers: int, schedulers: int, host: str, port: int) -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
     click.echo("Stopped.")
+    if failed:
+        raise SystemExit(1)  # so a supervisor (systemd) starts the set-up again

@@ -205,3 +205,9 @@ def test_a_bundle_without_a_diagram_is_refused():
         Bundle({"competent_authority.dmn": (BUNDLE / "competent_authority.dmn").read_bytes()})
     )
     assert any("no .bpmn file" in f.message for f in findings)
+
+
+def test_a_timer_that_would_build_a_huge_value_is_not_evaluated_at_deploy():
+    bomb = _changed(REFLECTION, (TIMER, "'x' * 10 ** 9 * 8"))
+    findings = check_bundle(bomb, lint=False)
+    assert not [f for f in findings if f.element_id == "reflection_day_30" and "ISO 8601" in f.message]

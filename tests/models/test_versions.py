@@ -137,3 +137,46 @@ def test_running_cases_lists_the_cases_on_other_versions(drive, nrm, version_two
     nrm.deploy(version_two, OWNER)
     running = nrm.versions.running_cases(_versions(nrm)[2], MANAGER)
     assert [(c.key, c.version, c.status) for c in running] == [(first.key, 1, "active")]
+
+
+def _version_with(**edits: tuple[str, str]) -> Bundle:
+    """bpmn/ with one text replacement per file (file name with '.' as '__')."""
+    files = dict(read_bundle(BUNDLE).files)
+    for name, (old, new) in edits.items():
+        path = name.replace("__", ".")
+        assert old.encode() in files[path], old
+        files[path] = files[path].replace(old.encode(), new.encode())
+    return Bundle(files)
+
+
+def test_a_case_that_has_planned_a_changed_element_stays(drive, nrm):
+    case = drive("NG")
+    case.refer("adult")  # waiting at the RG decision; the letters after it are planned
+    renamed = ('id="produce_rg_letters" name="', 'id="produce_rg_letters" name="Renamed: ')
+    nrm.deploy(_version_with(reasonable_grounds__bpmn=renamed), OWNER)
+    with pytest.raises(MigrationRefused, match="has planned .*produce_rg_letters"):
+        nrm.versions.migrate_case(case.key, _versions(nrm)[2], OWNER)
+    assert case.case().definition_version == 1
+
+
+def test_a_case_whose_open_task_has_a_changed_form_stays(drive, nrm):
+    case = drive("NG")
+    case.refer("adult")
+    form = '"additionalProperties": false'
+    nrm.deploy(
+        _version_with(**{"forms/reasonable-grounds-decision__json": (form, form + ', "title": "New"')}), OWNER
+    )
+    with pytest.raises(MigrationRefused, match="reasonable-grounds-decision.json"):
+        nrm.versions.migrate_case(case.key, _versions(nrm)[2], OWNER)
+
+
+def test_moving_a_suspended_case_runs_nothing(drive, nrm, version_two, moving_clock):
+    case = drive("NG")
+    case.refer("adult")
+    nrm.suspend_case(case.key, "person missing")
+    moving_clock.move(timedelta(days=14))  # the 5-working-day RG target is long past
+    nrm.deploy(version_two, OWNER)
+    assert nrm.versions.migrate_case(case.key, _versions(nrm)[2], OWNER) == 2
+    moved = case.case()
+    assert moved.status == "suspended" and "rg_target_passed" in case.waiting_timers()
+    assert not [h for h in case.history() if h.action in ("timer_fired", "case_flagged")]

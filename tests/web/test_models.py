@@ -267,3 +267,20 @@ def test_a_save_with_a_broken_file_is_refused_and_changes_nothing(browser, nrm):
     refused = _json(owner, editor["urls"]["save"], {"files": no_bpmn, "version": editor["version"]})
     assert refused.status_code == 400 and "at least one .bpmn" in refused.get_json()["error"]
     assert _editor(owner, draft_id) == editor | {"csrf_token": _editor(owner, draft_id)["csrf_token"]}
+
+
+def test_json_nested_too_deep_is_a_clear_refusal_not_a_server_error(browser, nrm):
+    owner = browser("owner")
+    draft_id = _draft(owner, nrm)
+    editor = _editor(owner, draft_id)
+    deep = "[" * 100_000 + "]" * 100_000
+    files = dict(editor["files"], **{"forms/deep.json": deep})
+    refused = _json(owner, editor["urls"]["save"], {"files": files, "version": editor["version"]})
+    assert refused.status_code == 400 and "forms/deep.json: not valid JSON" in refused.get_json()["error"]
+    headers = {
+        "Referer": "https://localhost/",
+        "X-CSRFToken": owner.token,
+        "Content-Type": "application/json",
+    }
+    raw = owner.client.post(editor["urls"]["save"], data=deep, base_url="https://localhost", headers=headers)
+    assert raw.status_code == 400

@@ -66,7 +66,10 @@ def _refusal(error: Exception, status: int):
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # JSON nested too deep to read
+        body = None
     if not isinstance(body, dict):
         abort(
             make_response(*_refusal(ValueError("send a JSON object with Content-Type application/json"), 400))
@@ -119,6 +122,8 @@ def deploy(draft_id: int):
         return _refusal(error, 404)
     except DeploymentError as refused:
         return jsonify({"ok": False, "findings": [_finding(f) for f in refused.findings]}), 422
+    except Conflict as error:
+        return _refusal(error, 409)
     return jsonify(
         {
             "ok": True,

@@ -11,8 +11,8 @@ from flask_login import login_required
 from engine import (
     Conflict,
     DraftFileRefused,
+    EngineError,
     Forbidden,
-    MigrationRefused,
     NotFound,
     may_edit_models,
 )
@@ -20,6 +20,7 @@ from web.engine_access import actor, engine
 
 models = Blueprint("models", __name__, url_prefix="/models")
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # a whole bundle; each file is limited to 5 MB by the engine
+MAX_MOVES = 50  # cases moved in one request: each is a transaction, and the request must end in time
 
 
 def init_upload_limit(app) -> None:
@@ -117,13 +118,15 @@ def migrate(definition_id: int):
         chosen = request.form.getlist("case")
         if not chosen:
             flash("Choose at least one case to move")
-        for key in chosen[:200]:
+        if len(chosen) > MAX_MOVES:
+            flash(f"Moved the first {MAX_MOVES} chosen cases; choose the rest and move them again")
+        for key in chosen[:MAX_MOVES]:
             try:
                 version = engine().versions.migrate_case(key, definition_id, actor())
                 results.append((key, f"moved to version {version}", True))
             except Forbidden:
                 abort(403)
-            except (MigrationRefused, Conflict, NotFound) as refused:
+            except EngineError as refused:  # refused, changed meanwhile, or its state cannot be read
                 results.append((key, f"not moved: {refused}", False))
     try:
         running = engine().versions.running_cases(definition_id, actor())
