@@ -22,12 +22,10 @@ from engine.errors import DeploymentError, Finding, UnsafeXml
 from engine.expressions import BPMN, NS, SPIFF
 from engine.model_lint import lint_bundle
 from engine.sandbox import SandboxEnvironment
-from engine.users import GROUPS, lane_group
+from engine.users import WORKING_GROUPS, lane_group
 from engine.working_days import working_day_deadline
 from engine.xml_guard import parse_untrusted_xml
 
-ROLE_GROUPS = frozenset({"manager", "process-owner", "admin"})  # roles, not lanes of work
-WORKING_GROUPS = tuple(g for g in GROUPS if g not in ROLE_GROUPS)
 # Namespaces a diagram may use: BPMN and its diagram interchange, XML Schema instance, ours.
 KNOWN_NAMESPACES = frozenset(
     {

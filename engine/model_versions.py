@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine.case_browser import may_view_cases
 from engine.case_migration import MigrationRefused, migrate
 from engine.db import Database
 from engine.definitions import DefinitionCache
@@ -27,11 +28,9 @@ class RunningCase:
     current_step: str | None
 
 
-VIEWERS = frozenset({"manager", "process-owner"})
-
-
-def _require(actor: Actor, allowed: frozenset[str], action: str) -> None:
-    if not (actor.is_superuser or allowed & actor.groups):
+def _require_viewer(actor: Actor, action: str) -> None:
+    """Managers and process owners see versions, as they see cases (engine/case_browser.py)."""
+    if not may_view_cases(actor):
         raise Forbidden(f"{actor.username} may not {action}", action=action.replace(" ", "_"))
 
 
@@ -43,7 +42,7 @@ class ModelVersions:
 
     def files(self, definition_id: int, actor: Actor) -> tuple[DefinitionVersion, dict[str, bytes]]:
         """A version's row (detached) and its files, as deployed."""
-        _require(actor, VIEWERS, "download models")
+        _require_viewer(actor, "download models")
         with self.db.reading() as session:
             row = session.get(DefinitionVersion, definition_id)
             if row is None:
@@ -63,7 +62,7 @@ class ModelVersions:
 
     def running_cases(self, definition_id: int, actor: Actor, limit: int = 200) -> list[RunningCase]:
         """Running cases on the other versions of this version's process (the newest first)."""
-        _require(actor, VIEWERS, "see running cases")
+        _require_viewer(actor, "see running cases")
         with self.db.reading() as session:
             target = session.get(DefinitionVersion, definition_id)
             if target is None:

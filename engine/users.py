@@ -28,6 +28,8 @@ GROUPS = (
     "process-owner",
     "admin",
 )
+# The groups a lane (a kind of work) may name: the others are roles.
+WORKING_GROUPS = tuple(g for g in GROUPS if g not in ("manager", "process-owner", "admin"))
 
 
 def lane_group(lane: str | None) -> str:

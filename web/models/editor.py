@@ -9,7 +9,6 @@ from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 
 from engine import (
-    GROUPS,
     Conflict,
     DeploymentError,
     DraftFileRefused,
@@ -19,6 +18,7 @@ from engine import (
     may_edit_models,
 )
 from engine.forms import check_form_schema
+from engine.users import WORKING_GROUPS
 from web.engine_access import actor, engine
 from web.form_fields import fields_for
 from web.models.pages import models
@@ -32,7 +32,7 @@ def editor_data(draft: DraftView) -> dict:
         "version": draft.version,
         "files": draft.files,
         "forms": sorted(p.split("/", 1)[1] for p in draft.files if p.startswith("forms/")),
-        "groups": [g for g in GROUPS if g not in ("manager", "process-owner", "admin")],
+        "groups": list(WORKING_GROUPS),
         "can_deploy": may_edit_models(actor()),
         "csrf_token": generate_csrf(),
         "urls": {

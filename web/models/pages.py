@@ -137,21 +137,24 @@ def migrate(definition_id: int):
     )
 
 
+def _uploads():
+    """(path in the bundle, content) of each uploaded file: its base name, forms under forms/."""
+    for upload in request.files.getlist("files"):
+        if upload.filename:
+            name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+            yield (f"forms/{name}" if name.endswith(".json") else name), upload.read()
+
+
 @models.post("/drafts")
 @login_required
 def new_draft():
     """A draft from a deployed version (`from_version`) or from uploaded files."""
-    uploads = {}
-    for upload in request.files.getlist("files"):
-        if upload.filename:
-            name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-            uploads[f"forms/{name}" if name.endswith(".json") else name] = upload.read()
     try:
         draft = engine().drafts.create(
             actor(),
             name=request.form.get("name", ""),
             from_definition=request.form.get("from_version", type=int),
-            files=uploads,
+            files=dict(_uploads()),
         )
     except Forbidden:
         abort(403)
@@ -166,12 +169,8 @@ def new_draft():
 def upload(draft_id: int):
     added = []
     try:
-        for upload in request.files.getlist("files"):
-            if not upload.filename:
-                continue
-            name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-            path = f"forms/{name}" if name.endswith(".json") else name
-            engine().drafts.add_file(draft_id, path, upload.read(), actor())
+        for path, content in _uploads():
+            engine().drafts.add_file(draft_id, path, content, actor())
             added.append(path)
     except Forbidden:
         abort(403)
