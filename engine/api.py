@@ -64,6 +64,7 @@ from engine.views import (
     IncidentView,
     TaskView,
 )
+from engine.workflow_cache import WorkflowCache
 
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
@@ -77,7 +78,8 @@ class Engine:
         load_service_modules(self.config.service_modules)
         self.db = Database(self.config.database_url)
         self.definitions = DefinitionCache()
-        self.timer_firing = TimerFiring(self.db, self.definitions, self.config)
+        self.workflows = WorkflowCache.from_environment()
+        self.timer_firing = TimerFiring(self.db, self.definitions, self.config, workflows=self.workflows)
         self.users = UserDirectory(self.db)
         self.claims = TaskClaims(self.db)
         self.tokens = ApiTokens(self.db)
@@ -155,7 +157,8 @@ class Engine:
                     step.audit("case_started", process_id=definition.process_id, version=definition.version)
                     step.run(partial(step.new_workflow, dict(data or {})))
                     step.finish()
-                    view = case_view(session, case)  # read in the step's own transaction
+                    view = case_view(session, case, label=(definition.process_id, definition.version))
+                self.workflows.keep(case.id, step.kept())
                 return view
             except IntegrityError:
                 if business_key is not None:
@@ -287,23 +290,25 @@ class Engine:
     def task_form(self, task_id: str, actor: Actor = SYSTEM) -> FormView:
         """A task with its form's JSON Schema."""
         with self._audited_refusals(actor), self.db.reading() as session:
-            row, key = self._open_task(session, task_id)
-            self._authorize(row, session.get(Case, row.case_id).agency, actor, "task_viewed")
-            definition = self.definitions.get(session, session.get(Case, row.case_id).definition_id)
-            return FormView(task_view(row, key), json.loads(definition.forms.get(row.form or "", "{}")))
+            row, case = self._open_task(session, task_id)
+            self._authorize(row, case.agency, actor, "task_viewed")
+            definition = self.definitions.get(session, case.definition_id)
+            return FormView(
+                task_view(row, case.business_key), json.loads(definition.forms.get(row.form or "", "{}"))
+            )
 
     def complete_task(self, task_id: str, data: dict[str, Any], actor: Actor = SYSTEM) -> CaseView:
         """Validate `data` against the task's form, complete it and run the case to its next wait state."""
         with self._audited_refusals(actor), self._guarded_write(task_id), self.db.writing() as session:
-            row, key = self._open_task(session, task_id)
-            case = session.get(Case, row.case_id)
+            row, case = self._open_task(session, task_id)
+            key = case.business_key
             self._authorize(row, case.agency, actor, "task_completed")
             if case.status is not CaseStatus.ACTIVE:
                 raise CaseNotActive(f"case {key} is {case.status.value}; resume it before completing tasks")
             definition = self.definitions.get(session, case.definition_id)
             self._validate(definition.forms, row.form, data)
             step = self._step(session, case, actor)
-            workflow = step.load_workflow()
+            workflow = step.resume(self.workflows)
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or not task.has_state(TaskState.READY):
                 raise Conflict(f"task {task_id} is not ready in case {key}; reload the case")
@@ -317,7 +322,8 @@ class Engine:
                 fields=sorted(data),
             )
             step.finish()
-            view = case_view(session, case)  # read in the step's own transaction
+            view = case_view(session, case, label=(definition.process_id, definition.version))
+        self.workflows.keep(case.id, step.kept())
         return view
 
     @staticmethod
@@ -341,7 +347,7 @@ class Engine:
 
     def scheduler(self, node: str | None = None) -> TimerScheduler:
         """A timer scheduler for this process (not started); several may run on one database."""
-        firing = TimerFiring(self.db, self.definitions, self.config, node)
+        firing = TimerFiring(self.db, self.definitions, self.config, node, workflows=self.workflows)
         return TimerScheduler(
             firing,
             poll_seconds=self.config.scheduler_poll_seconds,
@@ -384,11 +390,10 @@ class Engine:
         definition = self.definitions.get(session, case.definition_id)
         return Step(session, definition, case, actor, self.config.bank_holiday_region)
 
-    def _open_task(self, session: Session, task_id: str) -> tuple[OpenTask, str]:
+    def _open_task(self, session: Session, task_id: str) -> tuple[OpenTask, Case]:
+        """An open task and its case, read together."""
         found = session.execute(
-            select(OpenTask, Case.business_key)
-            .join(Case, Case.id == OpenTask.case_id)
-            .where(OpenTask.id == task_id)
+            select(OpenTask, Case).join(Case, Case.id == OpenTask.case_id).where(OpenTask.id == task_id)
         ).first()
         if found is not None:
             return found[0], found[1]

@@ -9,6 +9,7 @@ from engine.db import Database
 from engine.errors import NotFound
 from engine.models import AuditEvent, Case, Incident, Timer, TimerState
 from engine.queries import incident_view
+from engine.runtime import bump_version
 from engine.views import Actor, IncidentView
 
 
@@ -33,6 +34,7 @@ def retry_incident(db: Database, incident_id: int, actor: Actor) -> str:
         if timer is not None and timer.state is TimerState.FAILED:
             timer.state, timer.attempts = TimerState.WAITING, 0
             timer.next_attempt_at = timer.claimed_by = timer.claimed_until = None
+            bump_version(session, incident.case_id)
         session.add(
             AuditEvent(
                 case_id=incident.case_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.models import (
@@ -65,8 +65,33 @@ def _definition_label(session: Session, definition_id: int) -> tuple[str, int]:
     return labels[definition_id]
 
 
-def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
-    process_id, definition_version = _definition_label(session, case.definition_id)
+# The case view's reads, built once: they run after every step (see docs/performance.md).
+_TASKS, _TIMERS = OpenTask.__table__, Timer.__table__
+_FLAGS, _INCIDENTS = CaseFlagRow.__table__, Incident.__table__
+_THIS_CASE = bindparam("case_id")
+_CASE_TASKS = select(_TASKS).where(_TASKS.c.case_id == _THIS_CASE).order_by(_TASKS.c.created_at)
+_CASE_TIMERS = (
+    select(_TIMERS.c.id, _TIMERS.c.element_id, _TIMERS.c.name, _TIMERS.c.due_at, _TIMERS.c.state)
+    .where(_TIMERS.c.case_id == _THIS_CASE)
+    .order_by(_TIMERS.c.due_at)
+)
+_CASE_FLAGS = (
+    select(_FLAGS.c.kind, _FLAGS.c.message, _FLAGS.c.raised_at)
+    .where(_FLAGS.c.case_id == _THIS_CASE, _FLAGS.c.cleared_at.is_(None))
+    .order_by(_FLAGS.c.raised_at)
+)
+_CASE_INCIDENTS = (
+    select(_INCIDENTS)
+    .where(_INCIDENTS.c.case_id == _THIS_CASE, _INCIDENTS.c.resolved_at.is_(None))
+    .order_by(_INCIDENTS.c.id)
+)
+
+
+def case_view(
+    session: Session, case: Case, details: bool = True, label: tuple[str, int] | None = None
+) -> CaseView:
+    """A case as plain data; `label` is its definition's (process id, version) if the caller has it."""
+    process_id, definition_version = label or _definition_label(session, case.definition_id)
     if not details:
         return CaseView(
             case.business_key,
@@ -81,20 +106,9 @@ def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
             case.version,
             case.agency,
         )
-    tasks = session.scalars(select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.created_at))
-    timers = session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.due_at))
-    flags = session.scalars(
-        select(CaseFlagRow)
-        .where(CaseFlagRow.case_id == case.id, CaseFlagRow.cleared_at.is_(None))
-        .order_by(CaseFlagRow.raised_at)
-    )
-    incidents = session.scalars(
-        select(Incident)
-        .where(Incident.case_id == case.id, Incident.resolved_at.is_(None))
-        .order_by(Incident.id)
-    )
+    connection, key, this_case = session.connection(), case.business_key, {"case_id": case.id}
     return CaseView(
-        key=case.business_key,
+        key=key,
         status=case.status.value,
         process_id=process_id,
         definition_version=definition_version,
@@ -105,8 +119,11 @@ def case_view(session: Session, case: Case, details: bool = True) -> CaseView:
         ended_at=case.ended_at,
         version=case.version,
         agency=case.agency,
-        open_tasks=[task_view(t, case.business_key) for t in tasks],
-        timers=[TimerView(t.id, t.element_id, t.name, t.due_at, t.state.value) for t in timers],
-        flags=[FlagView(f.kind, f.message, f.raised_at) for f in flags],
-        incidents=[incident_view(i, case.business_key) for i in incidents],
+        open_tasks=[task_view(t, key) for t in connection.execute(_CASE_TASKS, this_case)],
+        timers=[
+            TimerView(t.id, t.element_id, t.name, t.due_at, t.state.value)
+            for t in connection.execute(_CASE_TIMERS, this_case)
+        ],
+        flags=[FlagView(*f) for f in connection.execute(_CASE_FLAGS, this_case)],
+        incidents=[incident_view(i, key) for i in connection.execute(_CASE_INCIDENTS, this_case)],
     )

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import case_summary, clock
@@ -43,6 +43,7 @@ from engine.services import ServiceContext
 from engine.step_writes import FACTS, OPEN_TASKS, TIMERS, KnownRows, StepWrites
 from engine.users import lane_group
 from engine.views import Actor
+from engine.workflow_cache import CachedWorkflow, WorkflowCache
 
 MAX_ENGINE_ROUNDS = 100
 
@@ -57,6 +58,12 @@ def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     for task in sorted(active, key=lambda t: t.last_state_change):
         merged.update(task.data)
     return merged
+
+
+def bump_version(session: Session, case_id: int) -> None:
+    """Mark a case changed outside a step (a timer failed or retried): a workflow kept in any
+    process under the old version is then not used again (engine/workflow_cache.py)."""
+    session.execute(update(Case).where(Case.id == case_id).values(version=Case.version + 1))
 
 
 def _script_error(error: Exception) -> EngineError:
@@ -87,6 +94,7 @@ class Step:
     ):
         self.session = session
         self.known = known  # the case's rows as read before the step (a batch reads them at once)
+        self.known_after = KnownRows()  # and as the step leaves them
         self.writes = StepWrites()
         self.definition = definition
         self.case = case
@@ -121,22 +129,29 @@ class Step:
             self._facts_before = facts_from(current_data(self.workflow), self.definition.reported_fields)
         return self.workflow
 
+    def resume(self, cache: WorkflowCache) -> BpmnWorkflow:
+        """The case's workflow: kept in this process since its last step here, if the case has not
+        changed since (engine/workflow_cache.py), else restored from the stored state."""
+        entry = cache.take(self.case.id, self.case.version, self.case.definition_id)
+        if entry is None:
+            return self.load_workflow()
+        entry.workflow.script_engine = self.script_engine  # this step's clock, services and documents
+        self.workflow, self.known, self._facts_before = entry.workflow, entry.known, entry.facts
+        return self.workflow
+
+    def kept(self) -> CachedWorkflow:
+        """What the cache keeps once this step has committed (the case's new version)."""
+        return CachedWorkflow(
+            self.case.version, self.case.definition_id, self.workflow, self.known_after, self._facts_before
+        )
+
     def audit(
         self, action: str, *, task_id: str | None = None, element_id: str | None = None, **detail: Any
     ) -> None:
+        """An audit row, written with the step's other rows."""
         if action == "task_completed" and element_id in case_summary.DECISION_COLUMNS:
             self._decided.append(element_id)
-        self.session.add(
-            AuditEvent(
-                case_id=self.case.id,
-                at=self.now,
-                actor=self.actor.username,
-                action=action,
-                task_id=task_id,
-                element_id=element_id,
-                detail=detail,
-            )
-        )
+        self._event(action, task_id, element_id, **detail)
 
     def run(self, action) -> Any:
         """Run `action()` on the workflow, translating engine errors into ours."""
@@ -256,6 +271,8 @@ class Step:
             )
             self._event("task_opened", task_id, spec.bpmn_id, name=spec.bpmn_name, group=group)
         self.writes.insert(OPEN_TASKS, rows)
+        self.known_after.open_tasks = {i: due for i, due in known.items() if i in current}
+        self.known_after.open_tasks.update((row["id"], row["due_at"]) for row in rows)
         dues += [row["due_at"] for row in rows]
         self._next_due = min((d for d in dues if d is not None), default=None)
         self._next_due_changed = self._next_due != min(
@@ -305,6 +322,8 @@ class Step:
             )
             self._event("timer_set", timer_id, element_id, name=name, due_at=due.isoformat())
         self.writes.insert(TIMERS, rows)
+        self.known_after.timers = [row for row in known if row[0] in waiting]
+        self.known_after.timers += [(r["id"], r["element_id"], r["name"], r["due_at"]) for r in rows]
 
     def _sync_facts(self, workflow: BpmnWorkflow) -> None:
         """Reported facts changed by this step (compared with the loaded state: no extra read)."""

@@ -42,9 +42,9 @@ class StepWrites:
     closed_open_tasks: list[str] = field(default_factory=list)
     ended_timers: list[dict[str, Any]] = field(default_factory=list)
     removed_facts: list[dict[str, Any]] = field(default_factory=list)
-    # column -> [{b_case, b_value}]: what a case summary's columns become (a facts key for
+    # case id -> {column: value}: what a case summary's columns become (a facts key for
     # fact_set_id, turned into the set's id when written)
-    summary_values: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    summary_values: dict[int, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     summary_decided: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
     def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -57,7 +57,7 @@ class StepWrites:
         self.removed_facts.append({"b_case": case_id, "b_name": name, "b_value": value})
 
     def set_summary(self, column: str, case_id: int, value: Any) -> None:
-        self.summary_values[column].append({"b_case": case_id, "b_value": value})
+        self.summary_values[case_id][column] = value
 
     def decided(self, column: str, case_id: int, days: float) -> None:
         """The first decision of its kind sets the days (a reconsideration does not)."""
@@ -69,12 +69,10 @@ class StepWrites:
         self.closed_open_tasks.extend(other.closed_open_tasks)
         self.ended_timers.extend(other.ended_timers)
         self.removed_facts.extend(other.removed_facts)
-        for mine, theirs in (
-            (self.summary_values, other.summary_values),
-            (self.summary_decided, other.summary_decided),
-        ):
-            for column, rows in theirs.items():
-                mine[column].extend(rows)
+        for case_id, values in other.summary_values.items():
+            self.summary_values[case_id].update(values)
+        for column, rows in other.summary_decided.items():
+            self.summary_decided[column].extend(rows)
 
     def execute(self, connection: Connection) -> None:
         """Write everything gathered (removals, then changes, then new rows) and start afresh."""
@@ -110,13 +108,17 @@ class StepWrites:
         self.summary_decided.clear()
 
     def _update_summaries(self, connection: Connection) -> None:
+        """One UPDATE for each set of columns changed together (usually one per step)."""
         this_case = SUMMARIES.c.case_id == bindparam("b_case")
-        for column, rows in self.summary_values.items():
-            if column == "fact_set_id":
-                rows = with_fact_set_ids(connection, rows, "b_value")
-            connection.execute(
-                update(SUMMARIES).where(this_case).values({column: bindparam("b_value")}), rows
-            )
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for case_id, values in self.summary_values.items():
+            row = {"b_case": case_id, **{f"b_{column}": value for column, value in values.items()}}
+            by_columns[tuple(sorted(values))].append(row)
+        for columns, rows in by_columns.items():
+            if "fact_set_id" in columns:
+                rows = with_fact_set_ids(connection, rows, "b_fact_set_id")
+            values = {column: bindparam(f"b_{column}") for column in columns}
+            connection.execute(update(SUMMARIES).where(this_case).values(values), rows)
         for column, rows in self.summary_decided.items():
             connection.execute(
                 update(SUMMARIES)

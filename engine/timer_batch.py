@@ -76,7 +76,7 @@ def _advance(
             known=known[case.id],
         )
         try:
-            step.load_workflow()
+            step.resume(firing.workflows)
             step.advance()
         except Exception as error:  # not run again here (a service may have been called): recorded
             log.warning("timers %s of case %s failed: %s", ids, case.business_key, error)
@@ -117,13 +117,14 @@ def _write(firing, steps: list[tuple[Step, list[str]]], released: list[str], out
                 )
             ).scalars()
         )
-        writes, cases = StepWrites(), []
+        writes, cases, written = StepWrites(), [], []
         for step, ids in steps:
             if versions.get(step.case.id) != step.case.version or not claimed.issuperset(ids):
                 outcome.alone.extend(ids)  # changed meanwhile: fired alone, it looks again
                 continue
             writes.merge(step.writes)
             cases.append(_case_values(step.case))
+            written.append(step)
             for timer_id in ids:
                 if timer_id in step.fired_timers:
                     outcome.fired.append(timer_id)
@@ -137,6 +138,9 @@ def _write(firing, steps: list[tuple[Step, list[str]]], released: list[str], out
             connection.execute(
                 update(TIMERS).where(TIMERS.c.id.in_(released)).values(claimed_by=None, claimed_until=None)
             )
+    for step in written:  # committed: keep their workflows for the cases' next steps
+        step.case.version += 1  # as _CASE_UPDATE set it
+        firing.workflows.keep(step.case.id, step.kept())
 
 
 _CASE_UPDATE = (

@@ -24,9 +24,10 @@ from engine.config import EngineConfig
 from engine.db import Database
 from engine.definitions import DefinitionCache
 from engine.models import AuditEvent, Case, CaseStatus, Incident, Timer, TimerState
-from engine.runtime import Step
+from engine.runtime import Step, bump_version
 from engine.timer_batch import BatchOutcome, fire_batch
 from engine.views import Actor
+from engine.workflow_cache import WorkflowCache
 
 log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 5
@@ -52,10 +53,16 @@ class TimerFiring:
     """Claim and fire timers; used by the scheduler and by `Engine.fire_due_timers`."""
 
     def __init__(
-        self, db: Database, definitions: DefinitionCache, config: EngineConfig, node: str | None = None
+        self,
+        db: Database,
+        definitions: DefinitionCache,
+        config: EngineConfig,
+        node: str | None = None,
+        workflows: WorkflowCache | None = None,
     ):
         self.db = db
         self.definitions = definitions
+        self.workflows = WorkflowCache(0) if workflows is None else workflows
         self.config = config
         self.node = node or node_name()
         self.actor = Actor(f"scheduler@{self.node}", is_superuser=True)
@@ -167,14 +174,14 @@ class TimerFiring:
                 self.actor,
                 self.config.bank_holiday_region,
             )
-            step.load_workflow()
+            step.resume(self.workflows)
             step.finish()  # marks this timer (and any other due one of the case) fired
-            if timer_id in step.fired_timers:
-                return "fired"
-            session.execute(  # not due by the engine clock after all: give the lease back
-                update(Timer).where(Timer.id == timer_id).values(claimed_by=None, claimed_until=None)
-            )
-            return "skipped"
+            if timer_id not in step.fired_timers:  # not due by the engine clock after all
+                session.execute(  # give the lease back
+                    update(Timer).where(Timer.id == timer_id).values(claimed_by=None, claimed_until=None)
+                )
+        self.workflows.keep(step.case.id, step.kept())
+        return "fired" if timer_id in step.fired_timers else "skipped"
 
     def _record_failure(self, timer_id: str, error: Exception) -> str:
         message = f"{type(error).__name__}: {error}"[:2000]
@@ -194,6 +201,7 @@ class TimerFiring:
             else:
                 timer.state = TimerState.FAILED
                 action, outcome = "incident_opened", "failed"
+                bump_version(session, timer.case_id)  # the case's waiting timers changed
                 session.add(
                     Incident(
                         case_id=timer.case_id,
