@@ -133,18 +133,21 @@ class TimerFiring:
         ('fired': n, …)."""
         outcomes: Counter[str] = Counter()
         while ids := self.claim_batch(batch):
-            try:
-                together = fire_batch(self, ids)
-            except Exception:  # e.g. the database went away mid-batch: each alone, with retries
-                log.exception("a batch of %d timers failed; firing them one by one", len(ids))
-                together = BatchOutcome(alone=list(ids))
-            results = ["fired"] * len(together.fired) + ["skipped"] * len(together.skipped)
-            results += [self._record_failure(timer_id, error) for timer_id, error in together.failed]
-            results += [self.fire(timer_id) for timer_id in together.alone]
+            results = [self.fire(ids[0])] if len(ids) == 1 else self._fire_together(ids)
             outcomes.update(results)
             if all(result == "skipped" for result in results):
                 break  # due by the table but not yet by SpiffWorkflow's clock check: the next poll
         return outcomes
+
+    def _fire_together(self, ids: list[str]) -> list[str]:
+        try:
+            together = fire_batch(self, ids)
+        except Exception:  # e.g. the database went away mid-batch: each alone, with retries
+            log.exception("a batch of %d timers failed; firing them one by one", len(ids))
+            together = BatchOutcome(alone=list(ids))
+        results = ["fired"] * len(together.fired) + ["skipped"] * len(together.skipped)
+        results += [self._record_failure(timer_id, error) for timer_id, error in together.failed]
+        return results + [self.fire(timer_id) for timer_id in together.alone]
 
     def fire(self, timer_id: str) -> str:
         """Fire a timer this node has claimed: 'fired', 'skipped', 'retry' or 'failed'."""
