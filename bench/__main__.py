@@ -41,7 +41,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20, help="pathways per round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds (the median is reported)")
-    parser.add_argument("--http-cases", type=int, default=400, help="cases worked through the API")
+    parser.add_argument(
+        "--http-cases", type=int, default=400, help="cases worked through the API in each of its 3 rounds"
+    )
     parser.add_argument("--timers", type=int, default=10_000, help="timers in the burst")
     parser.add_argument(
         "--inbox-cases", type=int, default=200_000, help="cases behind the inbox (a quarter on its group)"

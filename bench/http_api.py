@@ -28,16 +28,15 @@ from engine.config import PROJECT_ROOT
 from web.demo_data import PEOPLE, form_payload
 
 CLIENTS = 8
-WORKERS = 5  # 2 × cores + 1 on the 2-core benchmark machine
+WORKERS = int(os.environ.get("BENCH_WORKERS", 5))  # 2 × cores + 1 on the 2-core benchmark machine
+THREADS = int(os.environ.get("BENCH_THREADS", 1))
 POLICE = Actor("bench-fr", frozenset({"first-responder"}), agency="police")
 ANSWERS = {"age_group": "adult", "rg_decision": "positive"}
 STEPS_PER_CASE = 5
 
 
 @dataclass
-class HttpResult:
-    clients: int
-    workers: int
+class HttpRound:
     completions: int
     seconds: float
     latencies_ms: list[float]
@@ -50,6 +49,33 @@ class HttpResult:
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+@dataclass
+class HttpResult:
+    """Rounds of the same load on one running set-up; the report gives their medians (the machine
+    is shared and noisy: one round's tail can be another process's burst)."""
+
+    clients: int
+    workers: int
+    threads: int
+    rounds: list[HttpRound]
+
+    @property
+    def completions(self) -> int:
+        return sum(r.completions for r in self.rounds)
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in self.rounds)
+
+    @property
+    def per_second(self) -> float:
+        return statistics.median(r.per_second for r in self.rounds)
+
+    def percentile(self, p: float) -> float:
+        """The median over the rounds of each round's percentile."""
+        return statistics.median(r.percentile(p) for r in self.rounds)
 
 
 def _free_port() -> int:
@@ -79,6 +105,7 @@ def _prepare(url: str, cases: int, progress) -> tuple[str, list[tuple[str, str]]
 def _serve(url: str, port: int) -> subprocess.Popen:
     env = dict(os.environ, NRM_DATABASE_URL=url, NRM_SECRET_KEY="bench", NRM_INSECURE_COOKIES="1")
     command = [sys.executable, "-c", "from web.cli import main; main()", "serve", "--workers", str(WORKERS)]
+    command += ["--threads", str(THREADS)]
     server = subprocess.Popen(  # noqa: S603 - our own command
         [*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -126,32 +153,40 @@ def _client(port: int, secret: str, work: queue.Queue, latencies: list[float], e
             task = (following[0]["id"], following[0]["form"])
 
 
-def http_completions(url: str, cases: int, progress) -> HttpResult:
-    secret, first_tasks = _prepare(url, cases, progress)
+def http_completions(url: str, cases: int, progress, rounds: int = 3) -> HttpResult:
+    """`rounds` rounds of `cases` cases each, on one server started once."""
+    secret, first_tasks = _prepare(url, cases * rounds, progress)
     port = _free_port()
     server = _serve(url, port)
+    result = HttpResult(CLIENTS, WORKERS, THREADS, [])
     try:
-        work: queue.Queue = queue.Queue()
-        for task in first_tasks:
-            work.put(task)
-        latencies: list[float] = []
-        errors: list[int] = []
-        threads = [
-            threading.Thread(target=_client, args=(port, secret, work, latencies, errors))
-            for _ in range(CLIENTS)
-        ]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        seconds = time.perf_counter() - began
+        for number in range(rounds):
+            done = _round(port, secret, first_tasks[number * cases : (number + 1) * cases])
+            result.rounds.append(done)
+            progress(
+                f"HTTP: round {number + 1}/{rounds}: {done.completions} completions in {done.seconds:.1f} s: "
+                f"{done.per_second:.0f}/s, p50 {done.percentile(50):.0f} ms, "
+                f"p99 {done.percentile(99):.0f} ms, {done.errors} errors"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result = HttpResult(CLIENTS, WORKERS, len(latencies) - len(errors), seconds, latencies, len(errors))
-    progress(
-        f"HTTP: {result.completions} completions in {seconds:.1f} s: {result.per_second:.0f}/s, "
-        f"p50 {statistics.median(latencies):.0f} ms, p99 {result.percentile(99):.0f} ms, {len(errors)} errors"
-    )
     return result
+
+
+def _round(port: int, secret: str, first_tasks: list[tuple[str, str]]) -> HttpRound:
+    work: queue.Queue = queue.Queue()
+    for task in first_tasks:
+        work.put(task)
+    latencies: list[float] = []
+    errors: list[int] = []
+    threads = [
+        threading.Thread(target=_client, args=(port, secret, work, latencies, errors)) for _ in range(CLIENTS)
+    ]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    return HttpRound(len(latencies) - len(errors), seconds, latencies, len(errors))

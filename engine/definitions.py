@@ -94,6 +94,21 @@ def latest_definition_id(session: Session, process_id: str) -> int:
     return row_id
 
 
+def newest_definition_ids(session: Session) -> list[int]:
+    """The newest version of every deployed process (what new cases start on)."""
+    newest = select(DefinitionVersion.process_id, func.max(DefinitionVersion.version).label("version"))
+    newest = newest.group_by(DefinitionVersion.process_id).subquery()
+    return list(
+        session.scalars(
+            select(DefinitionVersion.id).join(
+                newest,
+                (newest.c.process_id == DefinitionVersion.process_id)
+                & (newest.c.version == DefinitionVersion.version),
+            )
+        )
+    )
+
+
 def list_deployments(session: Session) -> list[Deployment]:
     rows = session.scalars(
         select(DefinitionVersion).order_by(DefinitionVersion.process_id, DefinitionVersion.version)

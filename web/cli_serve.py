@@ -20,13 +20,15 @@ SCHEDULER = "from web.cli import main; main()"  # `nrm scheduler`, by this same 
 RESTART_PAUSE = 5.0  # seconds between restarts of a scheduler that keeps dying
 
 
-def _gunicorn(workers: int, host: str, port: int) -> list[str]:
+def _gunicorn(workers: int, threads: int, host: str, port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
         "gunicorn",
         "--workers",
         str(workers),
+        "--threads",  # more than 1: gthread workers, which keep a client's connection open
+        str(threads),
         "--bind",
         f"{host}:{port}",
         "--graceful-timeout",
@@ -44,10 +46,16 @@ def _scheduler(number: int) -> list[str]:
 
 @click.command()
 @click.option("--workers", default=5, show_default=True, help="gunicorn web workers (2 × cores + 1).")
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    help="Threads per worker; above 1 a worker keeps each client's connection open between requests.",
+)
 @click.option("--schedulers", default=1, show_default=True, help="Timer scheduler processes.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(workers: int, schedulers: int, host: str, port: int) -> None:
+def serve(workers: int, threads: int, schedulers: int, host: str, port: int) -> None:
     """Run web workers and schedulers until stopped; the database is migrated and models deployed first."""
     engine = _engine(require_schema=False)
     if engine.db.is_sqlite and workers > 1:
@@ -62,7 +70,7 @@ def serve(workers: int, schedulers: int, host: str, port: int) -> None:
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
-    web = subprocess.Popen(_gunicorn(workers, host, port))  # noqa: S603 - our own commands
+    web = subprocess.Popen(_gunicorn(workers, threads, host, port))  # noqa: S603 - our own commands
     timers = {n: subprocess.Popen(_scheduler(n)) for n in range(1, schedulers + 1)}  # noqa: S603
     click.echo(f"NRM is serving on http://{host}:{port}/ with {workers} workers and {schedulers} schedulers.")
     failed = False
