@@ -48,12 +48,17 @@ from engine.workflow_cache import CachedWorkflow, WorkflowCache
 MAX_ENGINE_ROUNDS = 100
 
 
-def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def current_data(workflow: BpmnWorkflow, active: list | None = None) -> dict[str, Any]:
     """The case data now: what the tasks at the wait states hold (across sub-processes and
-    parallel branches, the most recently changed last), or the final data of a completed case."""
+    parallel branches, the most recently changed last), or the final data of a completed case.
+    `active`: the workflow's ACTIVE tasks, if the caller has just listed them."""
     if workflow.is_completed() or workflow.last_task is None:
         return dict(workflow.last_task.data if workflow.last_task else workflow.data)
-    active = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    if active is None:
+        active = workflow.get_tasks(state=ACTIVE)
     merged: dict[str, Any] = {}
     for task in sorted(active, key=lambda t: t.last_state_change):
         merged.update(task.data)
@@ -171,9 +176,12 @@ class Step:
         """Run to the next wait state (unless told not to: a migration only re-writes the rows);
         change the case object and gather the rows to write."""
         workflow = self.workflow
+        # Every task of the tree is visited to list them: once here, for all that follows.
         if run_engine:
-            self.run(lambda: self._run_to_wait_state(workflow))
-        open_tasks = self._ready_user_tasks(workflow)
+            active = self.run(lambda: self._run_to_wait_state(workflow))
+        else:
+            active = workflow.get_tasks(state=ACTIVE)
+        open_tasks = [t for t in active if t.state == TaskState.READY and t.task_spec.manual]
         timers = self._waiting_timers(workflow)
         case = self.case
         case.updated_at = self.now
@@ -193,7 +201,7 @@ class Step:
         known = self.known or self._read_known()
         self._sync_open_tasks(open_tasks, known.open_tasks)
         self._sync_timers(workflow, timers, known.timers)
-        self._sync_facts(workflow)
+        self._sync_facts(workflow, active)
         self._sync_summary()
         self._write_documents_and_flags()
         case.state = dump_state(workflow)  # last: it drops finished sub-processes' tasks
@@ -209,16 +217,14 @@ class Step:
         )
         return KnownRows(dict(open_tasks.all()), [tuple(row) for row in timers])
 
-    def _run_to_wait_state(self, workflow: BpmnWorkflow) -> None:
+    def _run_to_wait_state(self, workflow: BpmnWorkflow) -> list:
+        """Run until only user tasks are ready; returns the ACTIVE tasks then."""
         for _ in range(MAX_ENGINE_ROUNDS):
             workflow.do_engine_steps()
-            if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
-                return
+            active = workflow.get_tasks(state=ACTIVE)
+            if not any(t.state == TaskState.READY and not t.task_spec.manual for t in active):
+                return active
         raise ScriptError(f"the case did not reach a wait state after {MAX_ENGINE_ROUNDS} rounds (a loop?)")
-
-    @staticmethod
-    def _ready_user_tasks(workflow: BpmnWorkflow) -> list:
-        return [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
 
     @staticmethod
     def _waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime, bool]]:
@@ -325,11 +331,11 @@ class Step:
         self.known_after.timers = [row for row in known if row[0] in waiting]
         self.known_after.timers += [(r["id"], r["element_id"], r["name"], r["due_at"]) for r in rows]
 
-    def _sync_facts(self, workflow: BpmnWorkflow) -> None:
+    def _sync_facts(self, workflow: BpmnWorkflow, active: list) -> None:
         """Reported facts changed by this step (compared with the loaded state: no extra read)."""
         if not self.definition.reported_fields:
             return
-        after = facts_from(current_data(workflow), self.definition.reported_fields)
+        after = facts_from(current_data(workflow, active), self.definition.reported_fields)
         gone, new = self._facts_before - after, after - self._facts_before
         self._facts_changed = bool(gone or new)
         for name, value in gone:
