@@ -173,7 +173,7 @@ class Engine:
                     step.run(partial(step.new_workflow, dict(data or {})))
                     step.finish()
                     view = case_view(session, case, label=(definition.process_id, definition.version))
-                self.workflows.keep(case.id, step.kept())
+                self.workflows.keep(case.id, step.kept(view))
                 return view
             except IntegrityError:
                 if business_key is not None:
@@ -337,8 +337,9 @@ class Engine:
                 fields=sorted(data),
             )
             step.finish()
-            view = case_view(session, case, label=(definition.process_id, definition.version))
-        self.workflows.keep(case.id, step.kept())
+            label = (definition.process_id, definition.version)
+            view = case_view(session, case, label=label, marks=step.marks_after())
+        self.workflows.keep(case.id, step.kept(view))
         return view
 
     @staticmethod

@@ -88,9 +88,14 @@ _CASE_INCIDENTS = (
 
 
 def case_view(
-    session: Session, case: Case, details: bool = True, label: tuple[str, int] | None = None
+    session: Session,
+    case: Case,
+    details: bool = True,
+    label: tuple[str, int] | None = None,
+    marks: tuple[list[FlagView], list[IncidentView]] | None = None,
 ) -> CaseView:
-    """A case as plain data; `label` is its definition's (process id, version) if the caller has it."""
+    """A case as plain data. A step's caller may have `label`, its definition's (process id,
+    version), and `marks`, its open flags and incidents (engine/workflow_cache.py): not read again."""
     process_id, definition_version = label or _definition_label(session, case.definition_id)
     if not details:
         return CaseView(
@@ -124,6 +129,10 @@ def case_view(
             TimerView(t.id, t.element_id, t.name, t.due_at, t.state.value)
             for t in connection.execute(_CASE_TIMERS, this_case)
         ],
-        flags=[FlagView(*f) for f in connection.execute(_CASE_FLAGS, this_case)],
-        incidents=[incident_view(i, key) for i in connection.execute(_CASE_INCIDENTS, this_case)],
+        flags=marks[0] if marks else [FlagView(*f) for f in connection.execute(_CASE_FLAGS, this_case)],
+        incidents=(
+            marks[1]
+            if marks
+            else [incident_view(i, key) for i in connection.execute(_CASE_INCIDENTS, this_case)]
+        ),
     )

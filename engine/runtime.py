@@ -42,7 +42,7 @@ from engine.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.services import ServiceContext
 from engine.step_writes import FACTS, OPEN_TASKS, TIMERS, KnownRows, StepWrites
 from engine.users import lane_group
-from engine.views import Actor
+from engine.views import Actor, CaseView, FlagView
 from engine.workflow_cache import CachedWorkflow, WorkflowCache
 
 MAX_ENGINE_ROUNDS = 100
@@ -100,6 +100,8 @@ class Step:
         self.session = session
         self.known = known  # the case's rows as read before the step (a batch reads them at once)
         self.known_after = KnownRows()  # and as the step leaves them
+        self.marks: tuple[list, list] | None = None  # flags and incidents, if the cache knew them
+        self.raised: list[FlagView] = []  # flags this step raised
         self.writes = StepWrites()
         self.definition = definition
         self.case = case
@@ -142,13 +144,28 @@ class Step:
             return self.load_workflow()
         entry.workflow.script_engine = self.script_engine  # this step's clock, services and documents
         self.workflow, self.known, self._facts_before = entry.workflow, entry.known, entry.facts
+        self.marks = entry.marks
         return self.workflow
 
-    def kept(self) -> CachedWorkflow:
-        """What the cache keeps once this step has committed (the case's new version)."""
+    def kept(self, view: CaseView | None = None) -> CachedWorkflow:
+        """What the cache keeps once this step has committed (the case's new version), with the
+        flags and incidents of the case view read after it, if there is one."""
+        marks = (view.flags, view.incidents) if view is not None else None
         return CachedWorkflow(
-            self.case.version, self.case.definition_id, self.workflow, self.known_after, self._facts_before
+            self.case.version,
+            self.case.definition_id,
+            self.workflow,
+            self.known_after,
+            self._facts_before,
+            marks,
         )
+
+    def marks_after(self) -> tuple[list, list] | None:
+        """The case's flags and incidents after this step, if known without reading them."""
+        if self.marks is None:
+            return None
+        flags, incidents = self.marks
+        return [*flags, *self.raised], incidents
 
     def audit(
         self, action: str, *, task_id: str | None = None, element_id: str | None = None, **detail: Any
@@ -406,6 +423,7 @@ class Step:
             )
         for flag in self.context.flags:
             self._event("case_flagged", None, None, kind=flag.kind)
+            self.raised.append(FlagView(flag.kind, flag.message, self.now))
         self.context.documents.clear()
         self.context.flags.clear()
 

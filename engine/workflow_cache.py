@@ -33,6 +33,10 @@ class CachedWorkflow:
     workflow: Any  # BpmnWorkflow, as stored
     known: KnownRows  # the case's open tasks and waiting timers, as stored
     facts: set[tuple[str, str]]  # the reported facts, as stored
+    # The case's open flags and incidents as the last case view read them (None: not read). Both
+    # change only with the case version: flags are raised by steps, and an incident is opened
+    # and resolved with a version bump.
+    marks: tuple[list, list] | None = None
 
 
 class WorkflowCache:
