@@ -21,6 +21,7 @@ from engine import clock, schema
 from engine.api_tokens import ApiTokens
 from engine.bundle import Bundle, read_bundle
 from engine.case_browser import CaseBrowser
+from engine.case_data import json_shaped
 from engine.case_summary import backfill_summaries
 from engine.config import EngineConfig
 from engine.db import Database
@@ -270,6 +271,7 @@ class Engine:
         with self._audited_refusals(actor), self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
             _require_manager(actor, action, case.id)
+            self.workflows.forget(case.id)  # not needed while suspended, nor ever once cancelled
             if case.status not in allowed:
                 raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")
             step = self._step(session, case, actor)
@@ -327,7 +329,7 @@ class Engine:
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or not task.has_state(TaskState.READY):
                 raise Conflict(f"task {task_id} is not ready in case {key}; reload the case")
-            task.data.update(data)
+            task.data.update(json_shaped(data))  # a copy: the caller's dict is not kept
             step.run(task.run)
             step.audit(
                 "task_completed",

@@ -34,7 +34,7 @@ def retry_incident(db: Database, incident_id: int, actor: Actor) -> str:
         if timer is not None and timer.state is TimerState.FAILED:
             timer.state, timer.attempts = TimerState.WAITING, 0
             timer.next_attempt_at = timer.claimed_by = timer.claimed_until = None
-            bump_version(session, incident.case_id)
+        bump_version(session, incident.case_id)  # its open incidents changed
         session.add(
             AuditEvent(
                 case_id=incident.case_id,

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import case_summary, clock
+from engine.case_data import json_shaped
 from engine.case_facts import facts_from
 from engine.definitions import LoadedDefinition
 from engine.errors import EngineError, SandboxViolation, ScriptError
@@ -125,7 +126,7 @@ class Step:
         spec, subprocess_specs = self.definition.specs
         self.workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=self.script_engine)
         start = self.workflow.get_next_task(state=TaskState.READY)
-        start.data.update(data)
+        start.data.update(json_shaped(data))
         return self.workflow
 
     def load_workflow(self) -> BpmnWorkflow:
@@ -139,7 +140,8 @@ class Step:
     def resume(self, cache: WorkflowCache) -> BpmnWorkflow:
         """The case's workflow: kept in this process since its last step here, if the case has not
         changed since (engine/workflow_cache.py), else restored from the stored state."""
-        entry = cache.take(self.case.id, self.case.version, self.case.definition_id)
+        case = self.case
+        entry = cache.take(case.id, case.version, case.definition_id, bytes(case.state))
         if entry is None:
             return self.load_workflow()
         entry.workflow.script_engine = self.script_engine  # this step's clock, services and documents
@@ -147,13 +149,17 @@ class Step:
         self.marks = entry.marks
         return self.workflow
 
-    def kept(self, view: CaseView | None = None) -> CachedWorkflow:
+    def kept(self, view: CaseView | None = None) -> CachedWorkflow | None:
         """What the cache keeps once this step has committed (the case's new version), with the
-        flags and incidents of the case view read after it, if there is one."""
+        flags and incidents of the case view read after it, if there is one; None once the case
+        has ended (no step follows)."""
+        if self.case.status is not CaseStatus.ACTIVE:
+            return None
         marks = (view.flags, view.incidents) if view is not None else None
         return CachedWorkflow(
             self.case.version,
             self.case.definition_id,
+            self.case.state,
             self.workflow,
             self.known_after,
             self._facts_before,

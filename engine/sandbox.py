@@ -21,6 +21,7 @@ from RestrictedPython.Guards import (
 )
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from engine.case_data import json_shaped
 from engine.errors import SandboxViolation
 
 FORBIDDEN_NAMES = frozenset(
@@ -175,7 +176,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
                 del context[key]
         for key, value in scope.items():
             if key not in hidden and not callable(value):
-                context[key] = value
+                context[key] = json_shaped(value)  # as a restored case would hold it
         return True
 
     def call_service(self, context: dict, **kwargs: Any) -> Any:

@@ -30,6 +30,8 @@ DEFAULT_SIZE = 500  # a restored NRM workflow is about 150 KB of Python objects
 class CachedWorkflow:
     version: int  # the case version the step wrote
     definition_id: int
+    state: bytes  # the state the step wrote: a version number alone could come back with other
+    # content (a database restored from a backup, a failover to a replica that lagged)
     workflow: Any  # BpmnWorkflow, as stored
     known: KnownRows  # the case's open tasks and waiting timers, as stored
     facts: set[tuple[str, str]]  # the reported facts, as stored
@@ -54,19 +56,28 @@ class WorkflowCache:
         value = os.environ.get("NRM_WORKFLOW_CACHE")
         return cls(int(value) if value else None)
 
-    def take(self, case_id: int, version: int, definition_id: int) -> CachedWorkflow | None:
-        """The entry for this exact case version, removed from the cache; None if there is none."""
+    def take(self, case_id: int, version: int, definition_id: int, state: bytes) -> CachedWorkflow | None:
+        """The entry for this exact case version and state, removed from the cache; None if there
+        is none. An entry kept at a newer version than the caller read stays (the caller is late)."""
         with self._lock:
-            entry = self._entries.pop(case_id, None)
-            if entry is None or entry.version != version or entry.definition_id != definition_id:
+            entry = self._entries.get(case_id)
+            if entry is not None and entry.version > version:
+                entry = None
+            elif entry is not None:
+                del self._entries[case_id]
+                if entry.definition_id != definition_id or entry.version != version or entry.state != state:
+                    entry = None
+            if entry is None:
                 self.misses += 1
-                return None
-            self.hits += 1
+            else:
+                self.hits += 1
             return entry
 
-    def keep(self, case_id: int, entry: CachedWorkflow) -> None:
-        """Keep a committed step's workflow; the least recently used entry goes when full."""
-        if self.size <= 0:
+    def keep(self, case_id: int, entry: CachedWorkflow | None) -> None:
+        """Keep a committed step's workflow (None: the case ended, forget it); the least recently
+        used entry goes when the cache is full."""
+        if entry is None or self.size <= 0:
+            self.forget(case_id)
             return
         with self._lock:
             self._entries[case_id] = entry

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import UTC, datetime, timedelta
 from random import Random
 
@@ -101,6 +102,38 @@ def test_a_step_that_fails_keeps_nothing_and_the_next_attempt_restores_the_store
     assert actions.count("timer_fired") == 1 and actions.count("timer_failed") == 1
 
 
+def test_script_results_are_shaped_as_stored_so_kept_and_restored_cases_decide_alike(
+    engine, moving_clock, tmp_path
+):
+    bundle = tmp_path / "mini"
+    shutil.copytree(MINI, bundle)
+    diagram = bundle / "mini.bpmn"
+    text = diagram.read_text()
+    text = text.replace(
+        "<bpmn:script>greeting = 'hello ' + name</bpmn:script>",
+        "<bpmn:script>greeting = 'hello ' + name\npair = (1, 2)\nby_number = {1: 'x'}</bpmn:script>",
+    )
+    diagram.write_text(
+        text.replace(
+            "ok == True</bpmn:conditionExpression>",
+            "ok == True and pair == [1, 2]</bpmn:conditionExpression>",
+        )
+    )
+    engine.deploy(bundle)
+
+    def outcome(cache_size: int) -> tuple:
+        engine.workflows = engine.timer_firing.workflows = WorkflowCache(cache_size)
+        case = engine.start_case("mini_process")
+        case = engine.complete_task(case.open_tasks[0].id, {"name": "Ann", "team": "a"})
+        moving_clock.move(timedelta(days=2, seconds=1))
+        engine.fire_due_timers()
+        case = engine.complete_task(engine.case(case.key).open_tasks[0].id, {"ok": True})
+        return case.outcome, engine.case_data(case.key)["by_number"]
+
+    assert outcome(500) == outcome(0) == ("Confirmed", {"1": "x"})
+    assert engine.workflows.hits == 0  # the second run had no cache
+
+
 def test_retrying_an_incident_changes_the_case_version(engine, moving_clock):
     engine.deploy(MINI.parent / "flaky_timer")
     FLAKY_FAILURES["left"] = 10
@@ -121,16 +154,19 @@ def test_the_cache_holds_at_most_its_size_dropping_the_least_recently_used():
     cache = WorkflowCache(2)
 
     def entry(version: int) -> CachedWorkflow:
-        return CachedWorkflow(version, 1, object(), KnownRows(), set())
+        return CachedWorkflow(version, 1, b"state", object(), KnownRows(), set())
 
     cache.keep(1, entry(5))
     cache.keep(2, entry(5))
     cache.keep(1, entry(6))  # case 1 used again: case 2 is now the oldest
     cache.keep(3, entry(5))
-    assert len(cache) == 2 and cache.take(2, 5, 1) is None
-    assert cache.take(1, 5, 1) is None  # a version the case no longer has: dropped, not returned
-    assert cache.take(1, 6, 1) is None  # ... so it is gone
-    assert cache.take(3, 5, 2) is None  # another definition version (a migrated case)
+    assert len(cache) == 2 and cache.take(2, 5, 1, b"state") is None
+    assert cache.take(1, 5, 1, b"state") is None  # read before the entry was kept: it stays
+    assert cache.take(1, 6, 1, b"other") is None  # same version, other content: dropped
+    assert 1 not in cache
+    assert cache.take(3, 5, 2, b"state") is None  # another definition version (a migrated case)
+    cache.keep(3, entry(5))
+    assert cache.take(3, 5, 1, b"state").version == 5 and 3 not in cache
     off = WorkflowCache(0)
     off.keep(1, entry(1))
     assert len(off) == 0
