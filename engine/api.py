@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -73,6 +73,12 @@ from engine.views import (
 )
 from engine.workflow_cache import WorkflowCache
 
+_CASE_COLUMNS = [column.key for column in Case.__table__.columns]
+_TASK_AND_CASE = (
+    select(OpenTask.__table__, *(column.label(f"case__{column.key}") for column in Case.__table__.columns))
+    .join(Case.__table__, Case.__table__.c.id == OpenTask.__table__.c.case_id)
+    .where(OpenTask.__table__.c.id == bindparam("task_id"))
+)
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
@@ -408,13 +414,14 @@ class Engine:
         definition = self.definitions.get(session, case.definition_id)
         return Step(session, definition, case, actor, self.config.bank_holiday_region)
 
-    def _open_task(self, session: Session, task_id: str) -> tuple[OpenTask, Case]:
-        """An open task and its case, read together."""
-        found = session.execute(
-            select(OpenTask, Case).join(Case, Case.id == OpenTask.case_id).where(OpenTask.id == task_id)
-        ).first()
+    def _open_task(self, session: Session, task_id: str) -> tuple[Row, Case]:
+        """An open task and its case, read together in one statement without the ORM (a completion
+        runs it every time). The case comes detached: a step writes it with one version-checked
+        UPDATE (Step.finish)."""
+        found = session.connection().execute(_TASK_AND_CASE, {"task_id": task_id}).first()
         if found is not None:
-            return found[0], found[1]
+            values = found._mapping
+            return found, Case(**{column: values[f"case__{column}"] for column in _CASE_COLUMNS})
         completed_by = _completed_by(session, task_id)
         if completed_by is not None:
             raise TaskAlreadyCompleted(
@@ -423,7 +430,7 @@ class Engine:
         raise TaskNotFound(f"no open task {task_id}; list open tasks with `nrm tasks`")
 
     @staticmethod
-    def _authorize(row: OpenTask, agency: str | None, actor: Actor, action: str) -> None:
+    def _authorize(row: Row | OpenTask, agency: str | None, actor: Actor, action: str) -> None:
         """Only members of the task's group (or its assignee) may see or complete it."""
         if actor.may_work_on(row.candidate_group, agency) or row.assignee == actor.username:
             return

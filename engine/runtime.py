@@ -20,8 +20,9 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine import case_summary, clock
 from engine.case_data import json_shaped
@@ -41,7 +42,15 @@ from engine.models import (
 from engine.script_engine import NrmScriptEngine
 from engine.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.services import ServiceContext
-from engine.step_writes import FACTS, OPEN_TASKS, TIMERS, KnownRows, StepWrites
+from engine.step_writes import (
+    CASE_UPDATE_IF_UNCHANGED,
+    FACTS,
+    OPEN_TASKS,
+    TIMERS,
+    KnownRows,
+    StepWrites,
+    case_values,
+)
 from engine.users import lane_group
 from engine.views import Actor, CaseView, FlagView
 from engine.workflow_cache import CachedWorkflow, WorkflowCache
@@ -189,10 +198,15 @@ class Step:
             raise _script_error(error) from error
 
     def finish(self, run_engine: bool = True) -> None:
-        """Run to the next wait state and write everything, checking the case version."""
+        """Run to the next wait state and write everything, checking the case version first."""
         self.advance(run_engine)
-        self.session.add(self.case)
-        self.session.flush()  # the version check happens here, before anything else is written
+        if inspect(self.case).persistent:  # a case row the session holds: the ORM writes it
+            self.session.flush()
+        else:  # read without the ORM (a completion): one UPDATE, the same version check
+            written = self._sql(CASE_UPDATE_IF_UNCHANGED, case_values(self.case)).rowcount
+            if written != 1:
+                raise StaleDataError(f"case {self.case.business_key} was changed since it was read")
+            self.case.version += 1
         self.writes.execute(self.session.connection())
 
     def advance(self, run_engine: bool = True) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
+from engine.case_data import json_shaped
 from engine.errors import EngineError
 from engine.sandbox import SandboxEnvironment
 from engine.services import ServiceContext, call_service
@@ -23,7 +24,8 @@ class NrmScriptEngine(PythonScriptEngine):
         self.context = context
 
     def evaluate(self, task, expression: str, external_context: dict | None = None) -> Any:
-        return super().evaluate(task, expression, self._helpers() | (external_context or {}))
+        # Shaped as stored: a decision table's outputs go into the case data from here.
+        return json_shaped(super().evaluate(task, expression, self._helpers() | (external_context or {})))
 
     def execute(self, task, script: str, external_context: dict | None = None) -> Any:
         return super().execute(task, script, self._helpers() | (external_context or {}))

@@ -11,8 +11,18 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, insert, update
 
 from engine.case_summary import with_fact_set_ids
-from engine.models import AuditEvent, CaseDocumentRow, CaseFact, CaseFlagRow, CaseSummary, OpenTask, Timer
+from engine.models import (
+    AuditEvent,
+    Case,
+    CaseDocumentRow,
+    CaseFact,
+    CaseFlagRow,
+    CaseSummary,
+    OpenTask,
+    Timer,
+)
 
+CASES: Table = Case.__table__
 OPEN_TASKS: Table = OpenTask.__table__
 TIMERS: Table = Timer.__table__
 FACTS: Table = CaseFact.__table__
@@ -126,3 +136,38 @@ class StepWrites:
                 .values({column: bindparam("b_days")}),
                 rows,
             )
+
+
+# What a step changes in its case row, for cases written without the ORM (a batch of timers, a
+# completion): the version goes up by one, as the ORM's version column would make it.
+CASE_UPDATE = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("b_id"))
+    .values(
+        version=CASES.c.version + 1,
+        state=bindparam("b_state"),
+        serializer_version=bindparam("b_serializer_version"),
+        updated_at=bindparam("b_updated_at"),
+        current_step=bindparam("b_current_step"),
+        status=bindparam("b_status"),
+        ended_at=bindparam("b_ended_at"),
+        outcome=bindparam("b_outcome"),
+    )
+)
+# ... and for one case, only if nobody wrote it since it was read (the optimistic lock).
+CASE_UPDATE_IF_UNCHANGED = CASE_UPDATE.where(CASES.c.version == bindparam("b_version"))
+
+
+def case_values(case: Any) -> dict[str, Any]:
+    """The parameters of CASE_UPDATE (and CASE_UPDATE_IF_UNCHANGED) for a changed case."""
+    return {
+        "b_id": case.id,
+        "b_version": case.version,
+        "b_state": case.state,
+        "b_serializer_version": case.serializer_version,
+        "b_updated_at": case.updated_at,
+        "b_current_step": case.current_step,
+        "b_status": case.status,
+        "b_ended_at": case.ended_at,
+        "b_outcome": case.outcome,
+    }

@@ -15,14 +15,13 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import select, update
 
 from engine.models import Case, CaseStatus, OpenTask, Timer, TimerState
 from engine.runtime import Step
-from engine.step_writes import TIMERS, KnownRows, StepWrites
+from engine.step_writes import CASE_UPDATE, CASES, TIMERS, KnownRows, StepWrites, case_values
 
 log = logging.getLogger(__name__)
-CASES: Table = Case.__table__
 
 
 @dataclass
@@ -123,7 +122,7 @@ def _write(firing, steps: list[tuple[Step, list[str]]], released: list[str], out
                 outcome.alone.extend(ids)  # changed meanwhile: fired alone, it looks again
                 continue
             writes.merge(step.writes)
-            cases.append(_case_values(step.case))
+            cases.append(case_values(step.case))
             written.append(step)
             for timer_id in ids:
                 if timer_id in step.fired_timers:
@@ -132,41 +131,12 @@ def _write(firing, steps: list[tuple[Step, list[str]]], released: list[str], out
                     released.append(timer_id)
                     outcome.skipped.append(timer_id)
         if cases:
-            connection.execute(_CASE_UPDATE, cases)
+            connection.execute(CASE_UPDATE, cases)
             writes.execute(connection)
         if released:  # give the lease back
             connection.execute(
                 update(TIMERS).where(TIMERS.c.id.in_(released)).values(claimed_by=None, claimed_until=None)
             )
     for step in written:  # committed: keep their workflows for the cases' next steps
-        step.case.version += 1  # as _CASE_UPDATE set it
+        step.case.version += 1  # as CASE_UPDATE set it
         firing.workflows.keep(step.case.id, step.kept())
-
-
-_CASE_UPDATE = (
-    update(CASES)
-    .where(CASES.c.id == bindparam("b_id"))
-    .values(
-        version=CASES.c.version + 1,
-        state=bindparam("b_state"),
-        serializer_version=bindparam("b_serializer_version"),
-        updated_at=bindparam("b_updated_at"),
-        current_step=bindparam("b_current_step"),
-        status=bindparam("b_status"),
-        ended_at=bindparam("b_ended_at"),
-        outcome=bindparam("b_outcome"),
-    )
-)
-
-
-def _case_values(case: Case) -> dict:
-    return {
-        "b_id": case.id,
-        "b_state": case.state,
-        "b_serializer_version": case.serializer_version,
-        "b_updated_at": case.updated_at,
-        "b_current_step": case.current_step,
-        "b_status": case.status,
-        "b_ended_at": case.ended_at,
-        "b_outcome": case.outcome,
-    }
