@@ -43,7 +43,12 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # On PostgreSQL a read needs no transaction of its own: under READ COMMITTED each statement
+        # sees a fresh snapshot either way, and BEGIN and ROLLBACK would be two more round trips
+        # on every read (a token check, a case view). SQLite keeps its read transaction, which
+        # does give one snapshot for all of a read's statements.
+        reads = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read = sessionmaker(reads, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
