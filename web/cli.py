@@ -269,8 +269,8 @@ def demo(days: int, per_day: float, more: bool) -> None:
 
 
 def _serve_timers(engine: Engine, node: str | None, banner: str) -> None:
-    """Run a timer scheduler until SIGINT or SIGTERM, reporting what it fires."""
-    timers = engine.scheduler(node)
+    """Run a timer scheduler (that fires timers only) until SIGINT or SIGTERM, reporting what it fires."""
+    timers = engine.scheduler(node, keep_workflows=False)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
