@@ -45,7 +45,7 @@ from engine.errors import (
     TaskNotFound,
 )
 from engine.facts_backfill import backfill_facts
-from engine.forms import validate_form_data
+from engine.forms import declared_fields, validate_form_data
 from engine.inbox import TaskFilter, task_page
 from engine.incidents import list_incidents, retry_incident
 from engine.model_checks import check_bundle
@@ -356,8 +356,7 @@ class Engine:
         if schema_json is None:
             raise FormValidationError(form or "(none)", [FieldError("(form)", "the task's form is missing")])
         validate_form_data(form, schema_json, data)
-        declared = set(json.loads(schema_json).get("properties", {}))
-        unknown = sorted(set(data) - declared)
+        unknown = sorted(set(data) - declared_fields(schema_json))
         if unknown:
             raise FormValidationError(form, [FieldError(k, "is not a field of this form") for k in unknown])
 

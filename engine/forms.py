@@ -34,6 +34,12 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@lru_cache(maxsize=256)
+def declared_fields(schema_json: str) -> frozenset[str]:
+    """The fields a form declares (its schema's top-level properties)."""
+    return frozenset(json.loads(schema_json).get("properties", {}))
+
+
 def _field_of(error) -> str:
     path = [str(p) for p in error.absolute_path]
     if error.validator == "required":

@@ -137,6 +137,8 @@ class TimerFiring:
             outcomes.update(results)
             if all(result == "skipped" for result in results):
                 break  # due by the table but not yet by SpiffWorkflow's clock check: the next poll
+            if len(ids) < batch and not self.due_before(clock.now(), limit=1):
+                break  # all that was due is fired, and nothing fell due since: no empty claim
         return outcomes
 
     def _fire_together(self, ids: list[str]) -> list[str]:
