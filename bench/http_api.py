@@ -5,7 +5,8 @@ are referred in bulk beforehand through the engine. Then 8 client threads, each 
 keep-alive connection, take cases from a shared queue and complete their tasks one after another
 through `POST /api/v1/tasks/<id>/complete`, as an agency's system would: choose the referral form,
 consent, the referral form, the reasonable grounds decision, and support arranged. Each request
-is timed at the client; throughput is completions over the wall time of the whole run.
+is timed at the client; throughput is a round's completions over its wall time, and the report
+gives the medians of three rounds on one server.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from engine import clock
 from engine.db import Database
 from engine.errors import EngineError, NotFound
 from engine.models import ApiToken, AuditEvent, User
-from engine.users import UserView
+from engine.users import UserView, user_view
 
 TOKEN_PREFIX = "nrm_"
 # Every API request runs this: plain columns, built once (no ORM objects to load).
@@ -90,7 +90,7 @@ class ApiTokens:
             found = session.connection().execute(_TOKEN_USER, {"token_hash": _digest(secret)}).first()
         if found is None or found.revoked_at is not None or not found.active:
             raise TokenRefused("the token is unknown or revoked; ask an admin for a new one")
-        view = UserView(found.username, found.display_name, frozenset(found.groups or ()), found.agency, True)
+        view = user_view(found)
         token_id, last_used = found.id, found.last_used_at
         now = clock.now()
         if last_used is None or (now - last_used).total_seconds() > 60:

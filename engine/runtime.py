@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import inspect, select, update
+from sqlalchemy import inspect, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,9 +29,6 @@ from engine.errors import EngineError, SandboxViolation, ScriptError
 from engine.models import (
     Case,
     CaseStatus,
-    OpenTask,
-    Timer,
-    TimerState,
 )
 from engine.script_engine import NrmScriptEngine
 from engine.serialization import SERIALIZER_VERSION, dump_state, load_state
@@ -42,6 +39,7 @@ from engine.step_writes import (
     KnownRows,
     StepWrites,
     case_values,
+    known_rows,
 )
 from engine.views import Actor, CaseView, FlagView
 from engine.workflow_cache import CachedWorkflow, WorkflowCache
@@ -209,7 +207,7 @@ class Step(StepRows):
             case.ended_at = self.now
             case.outcome = self._outcome(workflow)
             self._event("case_completed", None, None, outcome=case.outcome)
-        known = self.known or self._read_known()
+        known = self.known or known_rows(self.session.connection(), [case.id])[case.id]
         self._sync_open_tasks(open_tasks, known.open_tasks)
         self._sync_timers(workflow, timers, known.timers)
         self._sync_facts(workflow, active)
@@ -217,16 +215,6 @@ class Step(StepRows):
         self._write_documents_and_flags()
         case.state = dump_state(workflow)  # last: it drops finished sub-processes' tasks
         case.serializer_version = SERIALIZER_VERSION
-
-    def _read_known(self) -> KnownRows:
-        case_id = self.case.id
-        open_tasks = self._sql(select(OpenTask.id, OpenTask.due_at).where(OpenTask.case_id == case_id))
-        timers = self._sql(
-            select(Timer.id, Timer.element_id, Timer.name, Timer.due_at).where(
-                Timer.case_id == case_id, Timer.state == TimerState.WAITING
-            )
-        )
-        return KnownRows(dict(open_tasks.all()), [tuple(row) for row in timers])
 
     def _run_to_wait_state(self, workflow: BpmnWorkflow) -> list:
         """Run until only user tasks are ready; returns the ACTIVE tasks then."""

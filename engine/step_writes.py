@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from engine.case_summary import with_fact_set_ids
 from engine.models import (
@@ -20,6 +20,7 @@ from engine.models import (
     CaseSummary,
     OpenTask,
     Timer,
+    TimerState,
 )
 
 CASES: Table = Case.__table__
@@ -44,6 +45,28 @@ class KnownRows:
 
     open_tasks: dict[str, datetime | None] = field(default_factory=dict)  # id -> due
     timers: list[tuple[str, str, str, datetime]] = field(default_factory=list)  # id, element, name, due
+
+
+def known_rows(connection: Connection, case_ids: list[int]) -> dict[int, KnownRows]:
+    """The open tasks and waiting timers of each case, as stored."""
+    known = {case_id: KnownRows() for case_id in case_ids}
+    for case_id, task_id, due_at in connection.execute(
+        select(OPEN_TASKS.c.case_id, OPEN_TASKS.c.id, OPEN_TASKS.c.due_at).where(
+            OPEN_TASKS.c.case_id.in_(case_ids)
+        )
+    ):
+        known[case_id].open_tasks[task_id] = due_at
+    # By case alone, the state checked here: a case has a few timers, while a condition on the
+    # state let PostgreSQL, on statistics from before a burst, scan every waiting timer instead.
+    timers = TIMERS.c
+    for case_id, state, *timer in connection.execute(
+        select(timers.case_id, timers.state, timers.id, timers.element_id, timers.name, timers.due_at).where(
+            timers.case_id.in_(case_ids)
+        )
+    ):
+        if state is TimerState.WAITING:
+            known[case_id].timers.append(tuple(timer))
+    return known
 
 
 @dataclass

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
-from engine.models import Case, CaseStatus, OpenTask, Timer, TimerState
+from engine.models import Case, CaseStatus, Timer, TimerState
 from engine.runtime import Step
-from engine.step_writes import CASE_UPDATE, CASES, TIMERS, KnownRows, StepWrites, case_values
+from engine.step_writes import CASE_UPDATE, CASES, TIMERS, StepWrites, case_values, known_rows
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def _advance(
             by_case[case_id].append(timer_id)
         outcome.skipped.extend(set(timer_ids) - {row[0] for row in rows})
         cases = session.scalars(select(Case).where(Case.id.in_(by_case))).all()
-        known = _known_rows(session, list(by_case))
+        known = known_rows(session.connection(), list(by_case))
         definitions = {c.definition_id: firing.definitions.get(session, c.definition_id) for c in cases}
         session.expunge_all()  # the cases change below; nothing of that may reach this session
     steps = []
@@ -83,24 +83,6 @@ def _advance(
             continue
         steps.append((step, ids))
     return steps, released
-
-
-def _known_rows(session, case_ids: list[int]) -> dict[int, KnownRows]:
-    known = {case_id: KnownRows() for case_id in case_ids}
-    for case_id, task_id, due_at in session.execute(
-        select(OpenTask.case_id, OpenTask.id, OpenTask.due_at).where(OpenTask.case_id.in_(case_ids))
-    ):
-        known[case_id].open_tasks[task_id] = due_at
-    # By case alone, the state checked here: a case has a few timers, while a condition on the
-    # state let PostgreSQL, on statistics from before a burst, scan every waiting timer instead.
-    for case_id, state, *timer in session.execute(
-        select(Timer.case_id, Timer.state, Timer.id, Timer.element_id, Timer.name, Timer.due_at).where(
-            Timer.case_id.in_(case_ids)
-        )
-    ):
-        if state is TimerState.WAITING:
-            known[case_id].timers.append(tuple(timer))
-    return known
 
 
 def _write(firing, steps: list[tuple[Step, list[str]]], released: list[str], outcome: BatchOutcome) -> None:
