@@ -31,13 +31,46 @@ def check_form_schema(content: bytes) -> dict:
 
 @lru_cache(maxsize=256)
 def _validator(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    schema = choices_as_enums(json.loads(schema_json))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+CHOICE_KEYS = frozenset({"const", "title", "description"})
+
+
+def choices_as_enums(node: Any) -> Any:
+    """The schema to validate with: each list of labelled choices (`oneOf: [{const, title}, …]`,
+    distinct text values) becomes `enum` of its values, which accepts exactly the same values.
+    jsonschema checks `oneOf` by validating every branch and building an error object for each
+    branch that fails: 1.9 ms for the adult referral form's 6 lists (200 nationalities), against
+    0.14 ms for the enums (docs/performance.md)."""
+    if isinstance(node, list):
+        return [choices_as_enums(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: choices_as_enums(value) for key, value in node.items()}
+    branches = out.get("oneOf")
+    if isinstance(branches, list) and branches and "enum" not in out:
+        values = [b.get("const") for b in branches if isinstance(b, dict) and set(b) <= CHOICE_KEYS]
+        labelled = len(values) == len(branches) and all(isinstance(v, str) for v in values)
+        if labelled and len(set(values)) == len(values):  # a repeated value matches two branches
+            del out["oneOf"]
+            out["enum"] = values
+    return out
 
 
 @lru_cache(maxsize=256)
 def declared_fields(schema_json: str) -> frozenset[str]:
     """The fields a form declares (its schema's top-level properties)."""
     return frozenset(json.loads(schema_json).get("properties", {}))
+
+
+def _message(error) -> str:
+    """jsonschema's message, but a value outside a long list of choices is not answered with the
+    whole list (the nationalities are 200)."""
+    if error.validator == "enum" and len(error.validator_value) > 10:
+        return f"{error.instance!r} is not one of the {len(error.validator_value)} choices of this field"
+    return error.message
 
 
 def _field_of(error) -> str:
@@ -56,4 +89,4 @@ def validate_form_data(form: str, schema_json: str, data: Any) -> None:
         raise FormValidationError(form, [FieldError("(form)", "form data must be a JSON object")])
     errors = sorted(_validator(schema_json).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        raise FormValidationError(form, [FieldError(_field_of(e), e.message) for e in errors])
+        raise FormValidationError(form, [FieldError(_field_of(e), _message(e)) for e in errors])
