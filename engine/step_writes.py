@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, null, select, union_all, update
 
 from engine.case_summary import with_fact_set_ids
 from engine.models import (
@@ -47,25 +47,31 @@ class KnownRows:
     timers: list[tuple[str, str, str, datetime]] = field(default_factory=list)  # id, element, name, due
 
 
+# One statement (a round trip on PostgreSQL) for both: timers first, their state typed; an open
+# task's row has no state. By case alone, the timer's state checked in Python: a case has a few
+# timers, while a condition on the state let PostgreSQL, on statistics from before a burst, scan
+# every waiting timer instead.
+_KNOWN_CASES = bindparam("case_ids", expanding=True)
+_KNOWN_ROWS = union_all(
+    select(
+        TIMERS.c.case_id, TIMERS.c.state, TIMERS.c.id, TIMERS.c.element_id, TIMERS.c.name, TIMERS.c.due_at
+    ).where(TIMERS.c.case_id.in_(_KNOWN_CASES)),
+    select(OPEN_TASKS.c.case_id, null(), OPEN_TASKS.c.id, null(), null(), OPEN_TASKS.c.due_at).where(
+        OPEN_TASKS.c.case_id.in_(_KNOWN_CASES)
+    ),
+)
+
+
 def known_rows(connection: Connection, case_ids: list[int]) -> dict[int, KnownRows]:
     """The open tasks and waiting timers of each case, as stored."""
     known = {case_id: KnownRows() for case_id in case_ids}
-    for case_id, task_id, due_at in connection.execute(
-        select(OPEN_TASKS.c.case_id, OPEN_TASKS.c.id, OPEN_TASKS.c.due_at).where(
-            OPEN_TASKS.c.case_id.in_(case_ids)
-        )
+    for case_id, state, row_id, element_id, name, due_at in connection.execute(
+        _KNOWN_ROWS, {"case_ids": case_ids}
     ):
-        known[case_id].open_tasks[task_id] = due_at
-    # By case alone, the state checked here: a case has a few timers, while a condition on the
-    # state let PostgreSQL, on statistics from before a burst, scan every waiting timer instead.
-    timers = TIMERS.c
-    for case_id, state, *timer in connection.execute(
-        select(timers.case_id, timers.state, timers.id, timers.element_id, timers.name, timers.due_at).where(
-            timers.case_id.in_(case_ids)
-        )
-    ):
-        if state is TimerState.WAITING:
-            known[case_id].timers.append(tuple(timer))
+        if state is None:
+            known[case_id].open_tasks[row_id] = due_at
+        elif state is TimerState.WAITING:
+            known[case_id].timers.append((row_id, element_id, name, due_at))
     return known
 
 
