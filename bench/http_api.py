@@ -26,10 +26,11 @@ from random import Random
 
 from engine import Actor, Engine, EngineConfig
 from engine.config import PROJECT_ROOT
+from web.cli_serve import default_workers
 from web.demo_data import PEOPLE, form_payload
 
 CLIENTS = 8
-WORKERS = int(os.environ.get("BENCH_WORKERS", 5))  # 2 × cores + 1 on the 2-core benchmark machine
+WORKERS = int(os.environ.get("BENCH_WORKERS", default_workers()))  # as `nrm serve` starts them
 THREADS = int(os.environ.get("BENCH_THREADS", 1))
 POLICE = Actor("bench-fr", frozenset({"first-responder"}), agency="police")
 ANSWERS = {"age_group": "adult", "rg_decision": "positive"}

@@ -4,6 +4,7 @@ dies (gunicorn restarts its own workers), and stops them all on Ctrl-C or SIGTER
 
 from __future__ import annotations
 
+import os
 import secrets
 import signal
 import socket
@@ -18,6 +19,13 @@ from web.cli_support import _engine, _initialise
 
 SCHEDULER = "from web.cli import main; main()"  # `nrm scheduler`, by this same Python
 RESTART_PAUSE = 5.0  # seconds between restarts of a scheduler that keeps dying
+
+
+def default_workers() -> int:
+    """cores + 1: a completion is mostly Python, and the database and the schedulers share the
+    machine; on 2 cores 3 workers served more completions with a shorter tail than 5 (2 × cores
+    + 1), and each worker's kept workflows are hit more often (docs/deployment.md)."""
+    return (os.cpu_count() or 1) + 1
 
 
 def _gunicorn(workers: int, threads: int, host: str, port: int) -> list[str]:
@@ -45,7 +53,9 @@ def _scheduler(number: int) -> list[str]:
 
 
 @click.command()
-@click.option("--workers", default=5, show_default=True, help="gunicorn web workers (2 × cores + 1).")
+@click.option(
+    "--workers", default=default_workers, show_default="cores + 1", type=int, help="gunicorn web workers."
+)
 @click.option(
     "--threads",
     default=1,
