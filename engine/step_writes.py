@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, insert, null, select, union_all, update
 
 from engine.case_summary import with_fact_set_ids
+from engine.db import pipelined
 from engine.models import (
     AuditEvent,
     Case,
@@ -114,31 +115,35 @@ class StepWrites:
             self.summary_decided[column].extend(rows)
 
     def execute(self, connection: Connection) -> None:
-        """Write everything gathered (removals, then changes, then new rows) and start afresh."""
-        if self.closed_open_tasks:
-            connection.execute(delete(OPEN_TASKS).where(OPEN_TASKS.c.id.in_(self.closed_open_tasks)))
-        if self.ended_timers:
-            connection.execute(
-                update(TIMERS)
-                .where(TIMERS.c.id == bindparam("b_id"))
-                .values(state=bindparam("b_state"), fired_at=bindparam("b_fired_at")),
-                self.ended_timers,
-            )
-        if self.removed_facts:
-            connection.execute(
-                delete(FACTS).where(
-                    FACTS.c.case_id == bindparam("b_case"),
-                    FACTS.c.name == bindparam("b_name"),
-                    FACTS.c.value == bindparam("b_value"),
-                ),
-                self.removed_facts,
-            )
+        """Write everything gathered (removals, then changes, then new rows) and start afresh. The
+        fact set ids are read first; the writes then go in one pipeline on PostgreSQL (db.pipelined)."""
         if self.inserts.get(SUMMARIES):  # new cases: their facts keys become fact set ids
             self.inserts[SUMMARIES] = with_fact_set_ids(connection, self.inserts[SUMMARIES], "fact_set_id")
-        for table in INSERT_ORDER:
-            if self.inserts.get(table):
-                connection.execute(insert(table), self.inserts[table])
-        self._update_summaries(connection)
+        summary_updates = self._summary_updates(connection)
+        with pipelined(connection):
+            if self.closed_open_tasks:
+                connection.execute(delete(OPEN_TASKS).where(OPEN_TASKS.c.id.in_(self.closed_open_tasks)))
+            if self.ended_timers:
+                connection.execute(
+                    update(TIMERS)
+                    .where(TIMERS.c.id == bindparam("b_id"))
+                    .values(state=bindparam("b_state"), fired_at=bindparam("b_fired_at")),
+                    self.ended_timers,
+                )
+            if self.removed_facts:
+                connection.execute(
+                    delete(FACTS).where(
+                        FACTS.c.case_id == bindparam("b_case"),
+                        FACTS.c.name == bindparam("b_name"),
+                        FACTS.c.value == bindparam("b_value"),
+                    ),
+                    self.removed_facts,
+                )
+            for table in INSERT_ORDER:
+                if self.inserts.get(table):
+                    connection.execute(insert(table).inline(), self.inserts[table])  # no RETURNING
+            for statement, rows in summary_updates:
+                connection.execute(statement, rows)
         self.inserts.clear()
         self.closed_open_tasks.clear()
         self.ended_timers.clear()
@@ -146,25 +151,30 @@ class StepWrites:
         self.summary_values.clear()
         self.summary_decided.clear()
 
-    def _update_summaries(self, connection: Connection) -> None:
-        """One UPDATE for each set of columns changed together (usually one per step)."""
+    def _summary_updates(self, connection: Connection) -> list[tuple[Any, list[dict[str, Any]]]]:
+        """One UPDATE for each set of columns changed together (usually one per step), with the
+        fact set ids read already."""
         this_case = SUMMARIES.c.case_id == bindparam("b_case")
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for case_id, values in self.summary_values.items():
             row = {"b_case": case_id, **{f"b_{column}": value for column, value in values.items()}}
             by_columns[tuple(sorted(values))].append(row)
+        updates = []
         for columns, rows in by_columns.items():
             if "fact_set_id" in columns:
                 rows = with_fact_set_ids(connection, rows, "b_fact_set_id")
             values = {column: bindparam(f"b_{column}") for column in columns}
-            connection.execute(update(SUMMARIES).where(this_case).values(values), rows)
+            updates.append((update(SUMMARIES).where(this_case).values(values), rows))
         for column, rows in self.summary_decided.items():
-            connection.execute(
-                update(SUMMARIES)
-                .where(this_case, SUMMARIES.c[column].is_(None))
-                .values({column: bindparam("b_days")}),
-                rows,
+            updates.append(
+                (
+                    update(SUMMARIES)
+                    .where(this_case, SUMMARIES.c[column].is_(None))
+                    .values({column: bindparam("b_days")}),
+                    rows,
+                )
             )
+        return updates
 
 
 # What a step changes in its case row, for cases written without the ORM (a batch of timers, a
