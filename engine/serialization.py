@@ -4,11 +4,12 @@ SpiffWorkflow's workflow converter writes the whole spec into every serializatio
 16 KB small workflow). `InstanceStateConverter` leaves it out and takes the spec, restored once
 per definition version, when the state is read back.
 
-A finished sub-process is not kept either: once its call activity has completed, its data is in
-the parent and nothing runs in it again, so `prune_finished` drops its task tree and keeps only
-the ids of the elements it completed (the case page still draws them as done). What is stored is
-that state as JSON, compressed with zlib: at most 3.5 KB at any wait state of the NRM
-pathway, where the whole tree reached 53 KB (docs/benchmarks.md §5).
+A finished sub-process is not kept either: once its call activity has completed (its data is
+in the parent) or was cancelled (an interrupting boundary event), nothing runs in it again, so
+`prune_finished` drops its task tree and keeps only the ids of the elements it completed (the
+case page still draws them as done). What is stored is that state as JSON, compressed with
+zlib: at most 3.5 KB at any wait state of the NRM pathway, where the whole tree reached 53 KB
+(docs/benchmarks.md §5).
 """
 
 from __future__ import annotations
@@ -55,19 +56,23 @@ class InstanceStateConverter(BpmnWorkflowConverter):
         return workflow
 
 
+CALLER_DONE = TaskState.COMPLETED | TaskState.CANCELLED
+
+
 def finished_elements(workflow: BpmnWorkflow) -> dict[str, set[str]]:
     """Element ids completed in sub-processes that `prune_finished` dropped, by process id."""
     return getattr(workflow, "finished_elements", {})
 
 
 def prune_finished(workflow: BpmnWorkflow) -> None:
-    """Drop each sub-process whose call activity has completed, remembering what it completed."""
+    """Drop each sub-process whose call activity has completed or was cancelled (an interrupting
+    boundary event, a cancelled case), remembering what it completed."""
     finished = workflow.finished_elements = finished_elements(workflow)
     for task_id, sub in list(workflow.subprocesses.items()):
         if task_id not in workflow.subprocesses or not sub.completed:
             continue  # dropped with its parent already, or still running
         caller = workflow.get_task_from_id(task_id)
-        if not caller.has_state(TaskState.COMPLETED):
+        if not caller.has_state(CALLER_DONE):  # completed, or cancelled by an interrupting event
             continue
         for dropped in [sub, *(s for s in workflow.subprocesses.values() if _inside(s, sub))]:
             done = finished.setdefault(dropped.spec.name, set())

@@ -3,6 +3,9 @@ ids of what it completed, so the case page still draws it as done."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
 from sqlalchemy import select
 
 from engine.diagram_state import element_states
@@ -59,3 +62,26 @@ def test_the_state_stays_under_4_kb_at_every_wait_state_of_the_pathway(drive):
     assert states["nrm_reflection_recovery"]["reflection_period_over"] == "completed"
     assert case.data()["dl_decision"] == "granted"  # the final data survives the pruning
     assert max([*sizes, size]) < STATE_LIMIT, sizes
+
+
+INTERRUPTED_CALL = Path(__file__).resolve().parents[1] / "fixtures" / "interrupted_call"
+
+
+def test_a_sub_process_cancelled_by_an_interrupting_boundary_event_is_dropped(engine, moving_clock):
+    """Its call activity is cancelled, never completed: nothing runs in it again, so it goes too
+    (each such cancellation used to stay in the state for good)."""
+    engine.deploy(INTERRUPTED_CALL)
+    case = engine.start_case("interrupted_call")
+    assert [t.element_id for t in case.open_tasks] == ["send_reply"]
+    moving_clock.set(moving_clock.now() + timedelta(days=1, minutes=1))
+    assert engine.fire_due_timers() == 1
+    case = engine.case(case.key)
+    assert [t.element_id for t in case.open_tasks] == ["chase_reply"]
+    with engine.db.reading() as session:
+        stored = session.scalar(select(Case.state).where(Case.business_key == case.key))
+    state = state_dict(stored)
+    assert state["subprocesses"] == {}
+    assert "send_reply" not in state["finished"].get("reply_process", [])  # cancelled, not done
+    after = engine.complete_task(case.open_tasks[0].id, {"reply": "chased by phone"})
+    assert after.status == "completed"
+    assert after.outcome == "Chased"
