@@ -1,8 +1,9 @@
 """What changed between two versions of a bundle: elements added, removed and changed, by id.
 
-An element is compared with what it says itself (its attributes, text and the children that
-carry no id of their own, such as a condition or a timer definition); a child with an id is an
-element of its own. The diagram's layout (BPMNDI) is reported once per file, not per shape.
+An element (the root `definitions` too) is compared with what it says itself (its attributes,
+text and the children that carry no id of their own, such as a condition or a timer definition);
+a child with an id is an element of its own. The diagram's layout (BPMNDI) is reported once per
+file, not per shape.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ def _own(node: etree._Element) -> tuple:
     return (node.tag, attributes, (node.text or "").strip(), children)
 
 
+def _root_own(root: etree._Element) -> tuple:
+    """The root's own content: its attributes and namespace declarations (its children with ids
+    are elements of their own, compared one by one)."""
+    return (root.tag, tuple(sorted(root.attrib.items())), tuple(sorted((root.nsmap or {}).items(), key=str)))
+
+
 def _elements(root: etree._Element) -> tuple[dict[str, etree._Element], tuple]:
     elements, layout = {}, []
     for node in root.iter():
@@ -76,8 +83,11 @@ def diff_bundles(old: dict[str, bytes], new: dict[str, bytes]) -> list[ElementCh
         if path.endswith(".json"):
             changes.append(ElementChange(path, None, "changed", "form"))
             continue
-        before, old_layout = _elements(parse_untrusted_xml(old[path], path))
-        after, new_layout = _elements(parse_untrusted_xml(new[path], path))
+        old_root, new_root = parse_untrusted_xml(old[path], path), parse_untrusted_xml(new[path], path)
+        if _root_own(old_root) != _root_own(new_root):  # e.g. its target namespace or exporter
+            changes.append(ElementChange(path, new_root.get("id"), "changed", _describe(new_root)))
+        before, old_layout = _elements(old_root)
+        after, new_layout = _elements(new_root)
         for element_id, node in after.items():
             if element_id not in before:
                 changes.append(ElementChange(path, element_id, "added", _describe(node)))
