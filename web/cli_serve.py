@@ -15,6 +15,7 @@ import time
 
 import click
 
+from web.child_process import wrapped
 from web.cli_support import _engine, _initialise
 
 SCHEDULER = "from web.cli import main; main()"  # `nrm scheduler`, by this same Python
@@ -80,8 +81,9 @@ def serve(workers: int, threads: int, schedulers: int, host: str, port: int) -> 
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
-    web = subprocess.Popen(_gunicorn(workers, threads, host, port))  # noqa: S603 - our own commands
-    timers = {n: subprocess.Popen(_scheduler(n)) for n in range(1, schedulers + 1)}  # noqa: S603
+    # Each child stops if this process dies, even by SIGKILL (web/child_process.py).
+    web = subprocess.Popen(wrapped(_gunicorn(workers, threads, host, port)))  # noqa: S603 - our own commands
+    timers = {n: subprocess.Popen(wrapped(_scheduler(n))) for n in range(1, schedulers + 1)}  # noqa: S603
     click.echo(f"NRM is serving on http://{host}:{port}/ with {workers} workers and {schedulers} schedulers.")
     failed = False
     restarts = dict.fromkeys(timers, 0.0)  # when each scheduler was last started again
@@ -94,7 +96,7 @@ def serve(workers: int, threads: int, schedulers: int, host: str, port: int) -> 
             for number, process in timers.items():
                 if process.poll() is not None and time.monotonic() - restarts[number] > RESTART_PAUSE:
                     click.echo(f"Scheduler {number} stopped (exit {process.returncode}); starting it again.")
-                    timers[number] = subprocess.Popen(_scheduler(number))  # noqa: S603
+                    timers[number] = subprocess.Popen(wrapped(_scheduler(number)))  # noqa: S603
                     restarts[number] = time.monotonic()
     finally:
         for process in [web, *timers.values()]:
