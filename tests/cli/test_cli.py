@@ -98,7 +98,7 @@ def _free_port() -> int:
     "command", [["run", "--no-demo", "--port", "PORT"], ["scheduler", "--node", "cli-test"]]
 )
 def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
-    env = dict(os.environ, NRM_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    env = dict(os.environ, NRM_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}", PYTHONFAULTHANDLER="1")
     if command[0] == "scheduler":
         subprocess.run(
             [sys.executable, "-m", "web.cli", "init"], env=env, cwd=ROOT, check=True, capture_output=True
@@ -119,7 +119,12 @@ def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
         assert line, f"{command[0]} ended early: {banner}"
         banner += line
     process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=60)
+    try:
+        output, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # say where it hangs: faulthandler prints every thread on SIGABRT
+        process.send_signal(signal.SIGABRT)
+        output, _ = process.communicate(timeout=30)
+        pytest.fail(f"{command[0]} did not stop within 60 s of Ctrl-C:\n{banner}{output}")
     assert process.returncode == 0, banner + output
     assert "Stopped: 0 timers fired." in output
     if command[0] == "run":
