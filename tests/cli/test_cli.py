@@ -94,6 +94,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+# `nrm …` as a terminal starts it, with Ctrl-C (SIGINT) delivered: a test run started in the
+# background by a non-interactive shell has SIGINT ignored, and its children would inherit that.
+WITH_CTRL_C = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'web.cli', *sys.argv[1:]])"
+)
+
+
 @pytest.mark.parametrize(
     "command", [["run", "--no-demo", "--port", "PORT"], ["scheduler", "--node", "cli-test"]]
 )
@@ -106,7 +114,7 @@ def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
     port = str(_free_port())
     command = [port if part == "PORT" else part for part in command]
     process = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", *command],
+        [sys.executable, "-c", WITH_CTRL_C, *command],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
