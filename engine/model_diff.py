@@ -44,9 +44,11 @@ def _own(node: etree._Element) -> tuple:
 
 
 def _root_own(root: etree._Element) -> tuple:
-    """The root's own content: its attributes and namespace declarations (its children with ids
-    are elements of their own, compared one by one)."""
-    return (root.tag, tuple(sorted(root.attrib.items())), tuple(sorted((root.nsmap or {}).items(), key=str)))
+    """The root's own content: its attributes, namespace declarations and the children without an
+    id (an import, extension elements); its children with ids are compared one by one."""
+    inline = tuple(_own(child) for child in root if isinstance(child.tag, str) and not child.get("id"))
+    namespaces = tuple(sorted((root.nsmap or {}).items(), key=str))
+    return (root.tag, tuple(sorted(root.attrib.items())), namespaces, inline)
 
 
 def _elements(root: etree._Element) -> tuple[dict[str, etree._Element], tuple]:

@@ -26,7 +26,8 @@ def default_workers() -> int:
     """cores + 1: a completion is mostly Python, and the database and the schedulers share the
     machine; on 2 cores 3 workers served more completions with a shorter tail than 5 (2 × cores
     + 1), and each worker's kept workflows are hit more often (docs/deployment.md)."""
-    return (os.cpu_count() or 1) + 1
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return len(usable) + 1  # the cores this process may run on, not every core of the host
 
 
 def _gunicorn(workers: int, threads: int, host: str, port: int) -> list[str]:

@@ -87,3 +87,26 @@ def test_a_value_outside_a_long_list_is_named_without_the_list():
     assert error.message.startswith("'Atlantis' is not one of the ")
     assert error.message.endswith(" choices of this field")
     assert len(error.message) < 80
+
+
+def test_data_that_looks_like_choices_is_not_touched():
+    looks_alike = {"oneOf": [{"const": "a"}, {"const": "b"}]}
+    schema = {
+        "type": "object",
+        "properties": {
+            "x": {"const": looks_alike},
+            "y": {"enum": [looks_alike]},
+            "z": {"default": looks_alike},
+        },
+    }
+    assert choices_as_enums(schema) == schema
+    assert _verdicts(choices_as_enums(schema), {"x": looks_alike, "y": looks_alike}) == []
+
+
+def test_a_schema_that_refers_into_a_choice_list_is_left_as_it_is():
+    schema = {
+        "type": "object",
+        "properties": {"x": {"oneOf": CHOICES}, "y": {"$ref": "#/properties/x/oneOf/0"}},
+    }
+    assert choices_as_enums(schema) == schema
+    assert _verdicts(choices_as_enums(schema), {"x": "yes", "y": "yes"}) == []

@@ -35,3 +35,13 @@ def test_the_same_content_written_differently_is_no_change():
     }
     assert new != old
     assert diff_bundles(old, new) == []
+
+
+def test_a_change_to_a_root_child_without_an_id_is_named():
+    def with_import(location: str) -> dict[str, bytes]:
+        text = _file()["p.bpmn"].decode()
+        element = f'<bpmn:import importType="http://www.w3.org/2001/XMLSchema" location="{location}" />'
+        return {"p.bpmn": text.replace("  <bpmn:process", f"  {element}\n  <bpmn:process").encode()}
+
+    changes = diff_bundles(with_import("a.xsd"), with_import("b.xsd"))
+    assert [(c.element_id, c.kind) for c in changes] == [("defs", "changed")]
