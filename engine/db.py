@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 # Writes on SQLite take the write lock at BEGIN (BEGIN IMMEDIATE): two writers then queue instead
 # of failing with SQLITE_BUSY_SNAPSHOT halfway through a step.
 WRITE_OPTION = "nrm_write"
+PIPELINED = "nrm_pipelined"  # Connection.info key while a step's writes are pipelined
 
 
 def make_engine(url: str) -> Engine:
@@ -34,8 +35,11 @@ def make_engine(url: str) -> Engine:
             immediate = connection.get_execution_options().get(WRITE_OPTION)
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+        event.listen(engine, "before_cursor_execute", _no_reads_in_pipeline)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _no_reads_in_pipeline)
+    return engine
 
 
 @contextmanager
@@ -45,16 +49,26 @@ def pipelined(connection: Connection) -> Iterator[None]:
     instead of one each. Only for statements whose results nobody reads: inside, SQLAlchemy sees
     no rows and a row count of -1. An error surfaces at the end of the block, as SQLAlchemy's own
     exception (an IntegrityError is still an IntegrityError), and the transaction rolls back."""
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    import psycopg  # only PostgreSQL needs it
-
+    connection.info[PIPELINED] = True  # a read inside is refused (_no_reads_in_pipeline), on SQLite too
     try:
-        with connection.connection.driver_connection.pipeline():
+        if connection.dialect.name != "postgresql":
             yield
-    except psycopg.Error as error:
-        raise DBAPIError.instance(None, None, error, psycopg.Error, dialect=connection.dialect) from error
+            return
+        import psycopg  # only PostgreSQL needs it
+
+        try:
+            with connection.connection.driver_connection.pipeline():
+                yield
+        except psycopg.Error as error:
+            raise DBAPIError.instance(None, None, error, psycopg.Error, dialect=connection.dialect) from error
+    finally:
+        connection.info.pop(PIPELINED, None)
+
+
+def _no_reads_in_pipeline(connection, _cursor, statement, _parameters, context, _executemany) -> None:
+    """Inside `pipelined`, a read would silently see no rows: refuse it."""
+    if connection.info.get(PIPELINED) and not (context.isinsert or context.isupdate or context.isdelete):
+        raise RuntimeError(f"only writes may run inside pipelined(): {statement.split()[0]} …")
 
 
 class Database:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from engine.db import pipelined
 from engine.models import AuditEvent, OpenTask
 from engine.step_writes import OPEN_TASKS, StepWrites
 
@@ -69,3 +70,13 @@ def test_rows_of_every_kind_are_written_in_one_go(mini):
     assert names == ["Moved"]
     assert sorted(actions) == ["a0", "a1", "a2"]
     assert case.key
+
+
+def test_a_read_inside_the_pipeline_is_refused_not_silently_empty(mini):
+    mini.start_case("mini_process")
+    with pytest.raises(RuntimeError, match="only writes"), mini.db.writing() as session:
+        connection = session.connection()
+        with pipelined(connection):
+            connection.execute(select(func.count()).select_from(OpenTask))
+    with mini.db.writing() as session:  # the connection is usable again, and reads are allowed
+        assert session.connection().execute(select(func.count()).select_from(OpenTask)).scalar() == 1
