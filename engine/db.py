@@ -35,9 +35,8 @@ def make_engine(url: str) -> Engine:
             immediate = connection.get_execution_options().get(WRITE_OPTION)
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-        event.listen(engine, "before_cursor_execute", _no_reads_in_pipeline)
-        return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
     event.listen(engine, "before_cursor_execute", _no_reads_in_pipeline)
     return engine
 

@@ -76,6 +76,19 @@ def known_rows(connection: Connection, case_ids: list[int]) -> dict[int, KnownRo
     return known
 
 
+# A step's statements that do not depend on what it changed, built once (they run on every step).
+_END_TIMER = (
+    update(TIMERS)
+    .where(TIMERS.c.id == bindparam("b_id"))
+    .values(state=bindparam("b_state"), fired_at=bindparam("b_fired_at"))
+)
+_REMOVE_FACT = delete(FACTS).where(
+    FACTS.c.case_id == bindparam("b_case"),
+    FACTS.c.name == bindparam("b_name"),
+    FACTS.c.value == bindparam("b_value"),
+)
+
+
 @dataclass
 class StepWrites:
     inserts: dict[Table, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
@@ -124,21 +137,9 @@ class StepWrites:
             if self.closed_open_tasks:
                 connection.execute(delete(OPEN_TASKS).where(OPEN_TASKS.c.id.in_(self.closed_open_tasks)))
             if self.ended_timers:
-                connection.execute(
-                    update(TIMERS)
-                    .where(TIMERS.c.id == bindparam("b_id"))
-                    .values(state=bindparam("b_state"), fired_at=bindparam("b_fired_at")),
-                    self.ended_timers,
-                )
+                connection.execute(_END_TIMER, self.ended_timers)
             if self.removed_facts:
-                connection.execute(
-                    delete(FACTS).where(
-                        FACTS.c.case_id == bindparam("b_case"),
-                        FACTS.c.name == bindparam("b_name"),
-                        FACTS.c.value == bindparam("b_value"),
-                    ),
-                    self.removed_facts,
-                )
+                connection.execute(_REMOVE_FACT, self.removed_facts)
             for table in INSERT_ORDER:
                 if self.inserts.get(table):
                     connection.execute(insert(table).inline(), self.inserts[table])  # no RETURNING
@@ -178,20 +179,12 @@ class StepWrites:
 
 
 # What a step changes in its case row, for cases written without the ORM (a batch of timers, a
-# completion): the version goes up by one, as the ORM's version column would make it.
+# completion): these columns, and the version up by one, as the ORM's version column would make it.
+STEP_COLUMNS = ("state", "serializer_version", "updated_at", "current_step", "status", "ended_at", "outcome")
 CASE_UPDATE = (
     update(CASES)
     .where(CASES.c.id == bindparam("b_id"))
-    .values(
-        version=CASES.c.version + 1,
-        state=bindparam("b_state"),
-        serializer_version=bindparam("b_serializer_version"),
-        updated_at=bindparam("b_updated_at"),
-        current_step=bindparam("b_current_step"),
-        status=bindparam("b_status"),
-        ended_at=bindparam("b_ended_at"),
-        outcome=bindparam("b_outcome"),
-    )
+    .values(version=CASES.c.version + 1, **{name: bindparam(f"b_{name}") for name in STEP_COLUMNS})
 )
 # ... and for one case, only if nobody wrote it since it was read (the optimistic lock).
 CASE_UPDATE_IF_UNCHANGED = CASE_UPDATE.where(CASES.c.version == bindparam("b_version"))
@@ -199,14 +192,6 @@ CASE_UPDATE_IF_UNCHANGED = CASE_UPDATE.where(CASES.c.version == bindparam("b_ver
 
 def case_values(case: Any) -> dict[str, Any]:
     """The parameters of CASE_UPDATE (and CASE_UPDATE_IF_UNCHANGED) for a changed case."""
-    return {
-        "b_id": case.id,
-        "b_version": case.version,
-        "b_state": case.state,
-        "b_serializer_version": case.serializer_version,
-        "b_updated_at": case.updated_at,
-        "b_current_step": case.current_step,
-        "b_status": case.status,
-        "b_ended_at": case.ended_at,
-        "b_outcome": case.outcome,
+    return {"b_id": case.id, "b_version": case.version} | {
+        f"b_{name}": getattr(case, name) for name in STEP_COLUMNS
     }

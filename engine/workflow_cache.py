@@ -61,16 +61,14 @@ class WorkflowCache:
         is none. An entry kept at a newer version than the caller read stays (the caller is late)."""
         with self._lock:
             entry = self._entries.get(case_id)
-            if entry is not None and entry.version > version:
-                entry = None
-            elif entry is not None:
-                del self._entries[case_id]
-                if entry.definition_id != definition_id or entry.version != version or entry.state != state:
-                    entry = None
-            if entry is None:
+            if entry is None or entry.version > version:
                 self.misses += 1
-            else:
-                self.hits += 1
+                return None
+            del self._entries[case_id]  # older than the caller's version, or the one it read
+            if (entry.version, entry.definition_id, entry.state) != (version, definition_id, state):
+                self.misses += 1
+                return None
+            self.hits += 1
             return entry
 
     def keep(self, case_id: int, entry: CachedWorkflow | None) -> None:

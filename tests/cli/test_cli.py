@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 
@@ -14,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import MINI, ROOT
+from tests.processes import free_port
 from web.cli import main
 
 
@@ -88,12 +88,6 @@ def test_validate_reports_each_finding_with_its_element(nrm_cli, tmp_path):
     assert "not deployable" in output
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # `nrm …` as a terminal starts it, with Ctrl-C (SIGINT) delivered: a test run started in the
 # background by a non-interactive shell has SIGINT ignored, and its children would inherit that.
 WITH_CTRL_C = (
@@ -111,7 +105,7 @@ def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
         subprocess.run(
             [sys.executable, "-m", "web.cli", "init"], env=env, cwd=ROOT, check=True, capture_output=True
         )
-    port = str(_free_port())
+    port = str(free_port())
     command = [port if part == "PORT" else part for part in command]
     process = subprocess.Popen(
         [sys.executable, "-c", WITH_CTRL_C, *command],

@@ -7,11 +7,10 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import _free_port
+from tests import processes
 from tests.conftest import ROOT
 from tests.timers.conftest import eventually
 
@@ -20,32 +19,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _children(pid: int) -> list[int]:
-    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
-    return [int(p) for p in found.stdout.split()]
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in ("Z", "X")
-
-
-def _command(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except FileNotFoundError:
-        return ""
-
-
 def test_killing_nrm_serve_stops_its_web_workers_and_schedulers(tmp_path):
     env = dict(os.environ, NRM_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}", NRM_SECRET_KEY="t")
     command = [sys.executable, "-m", "web.cli", "serve", "--workers", "1", "--schedulers", "1"]
     serve = subprocess.Popen(
-        [*command, "--port", str(_free_port())],
+        [*command, "--port", str(processes.free_port())],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -56,20 +34,20 @@ def test_killing_nrm_serve_stops_its_web_workers_and_schedulers(tmp_path):
     try:
 
         def all_started() -> bool:
-            children = _children(serve.pid)
-            gunicorn = [p for p in children if "gunicorn" in _command(p)]
-            schedulers = [p for p in children if "scheduler" in _command(p)]
-            workers = _children(gunicorn[0]) if gunicorn else []
+            children = processes.children(serve.pid)
+            gunicorn = [p for p in children if "gunicorn" in processes.command(p)]
+            schedulers = [p for p in children if "scheduler" in processes.command(p)]
+            workers = processes.children(gunicorn[0]) if gunicorn else []
             started[:] = [*gunicorn, *schedulers, *workers]
             return len(gunicorn) == 1 and len(schedulers) == 1 and len(workers) == 1
 
         assert eventually(all_started, timeout=90), "nrm serve did not start all"
         serve.kill()  # SIGKILL: nrm serve gets no chance to stop them itself
         serve.wait(timeout=10)
-        assert eventually(lambda: not any(_running(p) for p in started), timeout=30), [
-            _command(p) for p in started if _running(p)
+        assert eventually(lambda: not any(processes.running(p) for p in started), timeout=30), [
+            processes.command(p) for p in started if processes.running(p)
         ]
     finally:
         for pid in [serve.pid, *started]:
-            if _running(pid):
+            if processes.running(pid):
                 os.kill(pid, signal.SIGKILL)

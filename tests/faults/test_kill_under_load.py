@@ -10,7 +10,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ from engine import Actor, Clock, Engine, EngineConfig, MovableClock, clock
 from engine.models import AuditEvent, Case, OpenTask, Timer, TimerState
 from engine.runtime import Step
 from engine.views import SYSTEM
+from tests import processes
 from tests.conftest import BUNDLE, DATABASES, ROOT
 from tests.timers.conftest import FIXTURES, eventually
 from web.demo_data import PEOPLE, form_payload
@@ -61,21 +61,6 @@ def loaded(database_url):
     yield engine, secret, [(t.id, t.form) for t in first]
     engine.db.dispose()
     clock.use(previous)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _command(pid: int) -> str:
-    return open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
-
-
-def _children(pid: int) -> list[int]:
-    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
-    return [int(p) for p in found.stdout.split()]
 
 
 class Client(threading.Thread):
@@ -176,11 +161,12 @@ def test_killing_a_web_worker_and_a_scheduler_under_load_loses_and_repeats_nothi
     loaded, database_url, tmp_path
 ):
     engine, secret, first = loaded
-    port = _free_port()
+    port = processes.free_port()
     serve = _serve(database_url, port, (tmp_path / "serve.log").open("w"))
     log: list[tuple[str, str]] = []
     try:
-        assert eventually(lambda: len(_children(serve.pid)) >= 3, timeout=60), "nrm serve did not start"
+        started = eventually(lambda: len(processes.children(serve.pid)) >= 3, timeout=60)
+        assert started, "nrm serve did not start"
 
         def answers() -> bool:
             try:
@@ -195,15 +181,15 @@ def test_killing_a_web_worker_and_a_scheduler_under_load_loses_and_repeats_nothi
         clients = [Client(port, secret, list(first[n::CLIENTS]), log, lock) for n in range(CLIENTS)]
         for client in clients:
             client.start()
-        children = _children(serve.pid)
-        gunicorn = next(pid for pid in children if "gunicorn" in _command(pid))
-        schedulers = [pid for pid in children if "scheduler" in _command(pid)]
+        children = processes.children(serve.pid)
+        gunicorn = next(pid for pid in children if "gunicorn" in processes.command(pid))
+        schedulers = [pid for pid in children if "scheduler" in processes.command(pid)]
         fired = lambda: _count(engine, "timer_fired")  # noqa: E731
         assert eventually(lambda: fired() >= 30, timeout=120), fired()
         os.kill(schedulers[0], signal.SIGKILL)  # a scheduler, mid-burst
         killed_at = fired()
         assert eventually(lambda: sum(1 for kind, _ in log if kind == "acknowledged") >= 40, timeout=120)
-        for worker in _children(gunicorn):  # every web worker at once, so some request is cut off
+        for worker in processes.children(gunicorn):  # every web worker at once, so some request is cut off
             os.kill(worker, signal.SIGKILL)
         for client in clients:
             client.join(timeout=300)
