@@ -109,4 +109,16 @@ class ServiceTaskError(EngineError):
 
 
 class ScriptError(EngineError):
-    """An expression or script failed while the case was running."""
+    """An expression or script failed while the case was running (`element_id`: where, if known)."""
+
+    def __init__(self, message: str, element_id: str | None = None):
+        super().__init__(message)
+        self.element_id = element_id
+
+
+class CodeBudgetExceeded(ScriptError):
+    """Diagram code used more processor time or memory than its budget, and was stopped."""
+
+
+class ValueNotStorable(ScriptError):
+    """Diagram code stored a value a case cannot hold (not JSON: bytes, sets, complex numbers...)."""

@@ -1,145 +1,26 @@
-"""The sandbox for every expression, script and DMN cell in a diagram.
+"""The sandbox every expression, script and DMN cell in a diagram runs in.
 
-SpiffWorkflow's default environment is plain `eval`/`exec` (`import os` works). Here code is
-compiled by RestrictedPython (no names or attributes starting with `_`) after our own AST check
-(no imports, no dangerous builtins), and runs with a small set of builtins and guards.
+Code is compiled under the sandbox's rules (engine/sandbox_rules.py). Code that is cheap by
+construction (engine/code_cost.py: nearly all of it) runs here, in the worker; anything else
+runs in a child process within a budget of processor time and memory
+(engine/sandbox_runner.py). Either way, what code stores must be something a case can hold.
 """
 
 from __future__ import annotations
 
-import ast
-from functools import lru_cache
+import time
+from datetime import UTC, datetime
 from typing import Any
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from engine.case_data import json_shaped
-from engine.errors import SandboxViolation
+from engine.case_data import storable
+from engine.code_cost import HELPERS, runs_inline
+from engine.errors import CodeBudgetExceeded, SandboxViolation
+from engine.sandbox_rules import SAFE_GLOBALS, compile_sandboxed, sandbox_globals
+from engine.sandbox_runner import bounded_runner
 
-FORBIDDEN_NAMES = frozenset(
-    {
-        "open",
-        "exec",
-        "eval",
-        "compile",
-        "globals",
-        "locals",
-        "vars",
-        "getattr",
-        "setattr",
-        "delattr",
-        "input",
-        "breakpoint",
-        "memoryview",
-        "type",
-        "help",
-        "exit",
-        "quit",
-        "dir",
-        "object",
-        "super",
-        "classmethod",
-        "staticmethod",
-        "property",
-    }
-)
-
-# The largest exponent a constant power may use: `10 ** 10 ** 10` would hang the worker.
-MAX_CONSTANT_EXPONENT = 10_000
-
-
-def _inplace(op: str, left: Any, right: Any) -> Any:
-    operators = {
-        "+=": lambda a, b: a + b,
-        "-=": lambda a, b: a - b,
-        "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b,
-        "//=": lambda a, b: a // b,
-        "%=": lambda a, b: a % b,
-    }
-    if op not in operators:
-        raise SandboxViolation(f"operator {op} is not allowed in diagram scripts")
-    return operators[op](left, right)
-
-
-_BUILTINS: dict[str, Any] = dict(safe_builtins)
-for _name in ("id", "hash"):
-    _BUILTINS.pop(_name, None)
-_BUILTINS.update(
-    {
-        "list": list,
-        "dict": dict,
-        "set": set,
-        "min": min,
-        "max": max,
-        "sum": sum,
-        "any": any,
-        "all": all,
-        "enumerate": enumerate,
-        "reversed": reversed,
-        "map": map,
-        "filter": filter,
-    }
-)
-
-SAFE_GLOBALS: dict[str, Any] = {
-    "__builtins__": _BUILTINS,
-    "_getattr_": safer_getattr,
-    "_getitem_": default_guarded_getitem,
-    "_getiter_": default_guarded_getiter,
-    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-    "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
-    "_inplacevar_": _inplace,
-}
-
-
-def _check_tree(tree: ast.AST) -> list[str]:
-    problems = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            problems.append("imports are not allowed")
-        elif isinstance(node, ast.Name) and (node.id in FORBIDDEN_NAMES or node.id.startswith("_")):
-            problems.append(f"'{node.id}' is not allowed")
-        elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            problems.append(f"attribute '{node.attr}' is not allowed")
-        elif isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            problems.append("defining functions or classes is not allowed")
-        elif (
-            isinstance(node, ast.BinOp)
-            and isinstance(node.op, ast.Pow)
-            and not (
-                isinstance(node.right, ast.Constant)
-                and isinstance(node.right.value, int)
-                and abs(node.right.value) <= MAX_CONSTANT_EXPONENT
-            )
-        ):
-            problems.append(f"'**' needs a constant exponent of at most {MAX_CONSTANT_EXPONENT}")
-    return problems
-
-
-@lru_cache(maxsize=4096)
-def compile_sandboxed(source: str, mode: str = "eval") -> Any:
-    """Compile an expression (`eval`) or script (`exec`); SandboxViolation says what is refused."""
-    try:
-        tree = ast.parse(source, mode=mode)
-    except SyntaxError as error:
-        raise SandboxViolation(f"{source!r} is not valid Python: {error.msg}") from None
-    problems = _check_tree(tree)
-    if not problems:
-        compiled = compile_restricted_eval(source) if mode == "eval" else compile_restricted_exec(source)
-        problems = list(compiled.errors)
-    if problems:
-        raise SandboxViolation(f"{source!r} is refused by the sandbox: " + "; ".join(dict.fromkeys(problems)))
-    return compiled.code
+STEP_BUDGET_USED = "the step had used up its time budget before this code could run"
 
 
 def check_expression(source: str) -> None:
@@ -152,32 +33,68 @@ def check_script(source: str) -> None:
     compile_sandboxed(source, "exec")
 
 
-def _globals(context: dict, external_context: dict | None) -> dict:
-    scope = dict(SAFE_GLOBALS)
-    scope.update(external_context or {})
-    scope.update(context)
-    return scope
-
-
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
-    """SpiffWorkflow script environment that evaluates only sandboxed code."""
+    """SpiffWorkflow script environment that evaluates only sandboxed code, within its budget.
+
+    `now` and `region` are the step's clock and bank holiday region (for the helpers, when code
+    runs in the bounded runner); `deadline` (time.monotonic) is when the step's own budget ends."""
+
+    def __init__(
+        self, now: datetime | None = None, region: str = "england-and-wales", deadline: float | None = None
+    ):
+        super().__init__()
+        self.now = now
+        self.region = region
+        self.deadline = deadline
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        code = compile_sandboxed(expression.strip(), "eval")
-        return eval(code, _globals(context, external_context))  # noqa: S307 - restricted code object
+        source = expression.strip()
+        code = compile_sandboxed(source, "eval")
+        if runs_inline(source, "eval"):
+            value = eval(code, sandbox_globals(context, external_context))  # noqa: S307 - restricted code
+            return storable(value, "its value")  # a decision's output, for one, goes into the case
+        return self._bounded("eval", source, context, external_context)["value"]
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
         code = compile_sandboxed(script, "exec")
-        scope = _globals(dict(context), external_context)
+        if not runs_inline(script, "exec"):
+            changed = self._bounded("exec", script, context, external_context)["context"]
+            for key in [k for k in context if k not in changed]:
+                del context[key]
+            context.update(changed)
+            return True
+        scope = sandbox_globals(dict(context), external_context)
         exec(code, scope)  # noqa: S102 - restricted code object
         hidden = set(SAFE_GLOBALS) | set(external_context or {})
-        for key in list(context):
-            if key not in scope:
-                del context[key]
-        for key, value in scope.items():
-            if key not in hidden and not callable(value):
-                context[key] = json_shaped(value)  # as a restored case would hold it
+        changed = {  # all checked before any is written: a refused value changes nothing
+            key: storable(value, key)  # as a restored case would hold it
+            for key, value in scope.items()
+            if key not in hidden and not callable(value)
+        }
+        for key in [k for k in context if k not in scope]:
+            del context[key]
+        context.update(changed)
         return True
+
+    def _bounded(self, mode: str, source: str, context: dict, external_context: dict | None) -> dict:
+        external = {}
+        for name, value in (external_context or {}).items():
+            if name in HELPERS:
+                continue  # the runner has its own, on this step's clock
+            if callable(value):
+                raise SandboxViolation(f"{name} cannot be passed to code that runs in the bounded runner")
+            external[name] = storable(value, name)
+        request = {
+            "mode": mode,
+            "source": source,
+            "context": {name: storable(value, name) for name, value in context.items()},
+            "external": external,
+            "now": (self.now or datetime.now(UTC)).isoformat(),
+            "region": self.region,
+        }
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise CodeBudgetExceeded(STEP_BUDGET_USED)
+        return bounded_runner().run(request, self.deadline)
 
     def call_service(self, context: dict, **kwargs: Any) -> Any:
         raise NotImplementedError("service tasks are called by the NRM script engine")

@@ -8,24 +8,36 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
-from engine.case_data import json_shaped
-from engine.errors import EngineError
+from engine.errors import EngineError, ScriptError
 from engine.sandbox import SandboxEnvironment
 from engine.services import ServiceContext, call_service
+from engine.step_budget import check_instance_count
 from engine.working_days import working_day_deadline
+
+EVALUATING = "Error evaluating expression "  # how SpiffWorkflow starts its message
 
 
 class NrmScriptEngine(PythonScriptEngine):
     """One per step: it carries the step's ServiceContext (clock, case, documents, flags)."""
 
-    def __init__(self, context: ServiceContext):
-        super().__init__(environment=SandboxEnvironment())
+    def __init__(self, context: ServiceContext, deadline: float | None = None):
+        super().__init__(environment=SandboxEnvironment(context.now, context.bank_holiday_region, deadline))
         self.context = context
 
     def evaluate(self, task, expression: str, external_context: dict | None = None) -> Any:
-        # Shaped as stored: a decision table's outputs go into the case data from here.
-        return json_shaped(super().evaluate(task, expression, self._helpers() | (external_context or {})))
+        # Shaped as stored by the sandbox: a decision table's outputs go into the case data from here.
+        value = super().evaluate(task, expression, self._helpers() | (external_context or {}))
+        if not (isinstance(task.task_spec, MultiInstanceTask) and expression == task.task_spec.cardinality):
+            return value
+        try:
+            check_instance_count(value)  # SpiffWorkflow makes that many tasks at once
+            return value
+        except ScriptError as refused:
+            raise WorkflowTaskException(
+                f"{EVALUATING}{expression.strip()!r}", task=task, exception=refused
+            ) from refused
 
     def execute(self, task, script: str, external_context: dict | None = None) -> Any:
         return super().execute(task, script, self._helpers() | (external_context or {}))

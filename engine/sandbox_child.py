@@ -1,0 +1,172 @@
+"""The lean process in which diagram code that could take long runs, within its budget.
+
+Started by engine/sandbox_runner.py as `python -I engine/sandbox_child.py MEMORY_BYTES`. It loads
+only the sandbox's rules (no SpiffWorkflow, no database, no case but the one it is given), caps
+its own address space at what it has plus the memory budget, and answers one request at a time
+on its standard input and output: a 4-byte length, then a JSON document, each way.
+
+Processor time is limited per request by a profiling timer whose signal stops Python code; a
+single long operation in C (a huge power, a huge repetition) does not see the signal until it
+returns, so the parent also waits only so long and then kills this process. A limit on the
+process's processor time stops it even if its parent has gone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import struct
+import sys
+import types
+from pathlib import Path
+from typing import Any, BinaryIO
+
+HEADER = struct.Struct(">I")
+MAX_REPLY_BYTES = 1024 * 1024  # what code may give back: the values it produced, as JSON
+MAX_MESSAGE_CHARACTERS = 500
+
+
+def write_frame(stream: BinaryIO, document: dict) -> None:
+    """One message: its length, then the document as JSON."""
+    body = json.dumps(document, separators=(",", ":"), allow_nan=False).encode()
+    stream.write(HEADER.pack(len(body)) + body)
+    stream.flush()
+
+
+def read_frame(stream: BinaryIO) -> dict | None:
+    """The next message, or None at the end of the input."""
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    return json.loads(stream.read(size))
+
+
+class _OverTime(BaseException):
+    """Raised by the profiling timer's signal: the request's processor time is used up."""
+
+
+def _on_timer(_signum: int, _frame: Any) -> None:
+    raise _OverTime
+
+
+def _described(error: BaseException) -> str:
+    try:
+        text = f"{type(error).__name__}: {error}"
+    except BaseException:  # an exception whose text cannot be made
+        text = type(error).__name__
+    return text if len(text) <= MAX_MESSAGE_CHARACTERS else text[: MAX_MESSAGE_CHARACTERS - 3] + "..."
+
+
+def _helpers(request: dict) -> dict[str, Any]:
+    """The diagrams' helper functions (engine/script_engine.py), on the step's clock."""
+    from datetime import UTC, datetime
+
+    def working_days(n: int, region: str | None = None) -> str:
+        from engine.working_days import working_day_deadline  # loads `holidays` only if used
+
+        now = datetime.fromisoformat(request["now"])
+        return working_day_deadline(now, n, region or request["region"]).astimezone(UTC).isoformat()
+
+    return {"working_days": working_days}
+
+
+def run(request: dict) -> dict:
+    """Run one piece of code on its data; the reply says what it gave or why it stopped."""
+    from engine.case_data import storable
+    from engine.errors import SandboxViolation, ValueNotStorable
+    from engine.sandbox_rules import SAFE_GLOBALS, compile_sandboxed, sandbox_globals
+
+    mode, source = request["mode"], request["source"]
+    try:
+        code = compile_sandboxed(source, mode)
+    except SandboxViolation as refused:
+        return {"ok": False, "error": "refused", "message": str(refused)}
+    external = request["external"] | _helpers(request)
+    scope = sandbox_globals(request["context"], external)
+    signal.setitimer(signal.ITIMER_PROF, request["cpu_seconds"])
+    try:
+        if mode == "eval":
+            reply = {"ok": True, "value": storable(eval(code, scope), "the expression's value")}  # noqa: S307
+        else:
+            exec(code, scope)  # noqa: S102 - restricted code, in this process only
+            hidden = set(SAFE_GLOBALS) | set(external)
+            reply = {
+                "ok": True,
+                "context": {
+                    name: storable(value, name)
+                    for name, value in scope.items()
+                    if name not in hidden and not callable(value)
+                },
+            }
+    except _OverTime:
+        return {"ok": False, "error": "time"}
+    except MemoryError:
+        return {"ok": False, "error": "memory"}
+    except ValueNotStorable as unstorable:
+        return {"ok": False, "error": "unstorable", "message": str(unstorable)}
+    except BaseException as error:  # whatever the code raised, this process goes on
+        return {"ok": False, "error": "failed", "message": _described(error)}
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+    return reply
+
+
+def _answer(request: dict) -> dict:
+    try:
+        reply = run(request)
+        size = len(json.dumps(reply, separators=(",", ":")))
+    except _OverTime:  # the timer fired while the reply was being made
+        return {"ok": False, "error": "time"}
+    except MemoryError:
+        return {"ok": False, "error": "memory"}
+    if size > MAX_REPLY_BYTES:
+        return {"ok": False, "error": "size", "message": f"{size:,} bytes"}
+    return reply
+
+
+def _bootstrap() -> None:
+    """The engine's pure modules, without engine/__init__.py (which loads SpiffWorkflow and the
+    database): a bare package object whose path is the engine folder."""
+    package = types.ModuleType("engine")
+    package.__path__ = [str(Path(__file__).resolve().parent)]
+    sys.modules["engine"] = package
+
+
+def _vm_size() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def main() -> None:
+    memory_bytes = int(sys.argv[1])
+    _bootstrap()
+    requests = os.fdopen(os.dup(0), "rb")
+    replies = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # nothing the code does can write into the replies or a log
+        os.dup2(null, fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent; it decides
+    signal.signal(signal.SIGPROF, _on_timer)
+    import engine.case_data
+    import engine.sandbox_rules  # noqa: F401 - loaded before the memory cap
+
+    resource.setrlimit(resource.RLIMIT_AS, (_vm_size() + memory_bytes, resource.RLIM_INFINITY))
+    write_frame(replies, {"ready": True})
+    while (request := read_frame(requests)) is not None:
+        # A backstop if the parent is gone: the kernel stops a process over its processor time.
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        spent = int(used.ru_utime + used.ru_stime)
+        resource.setrlimit(
+            resource.RLIMIT_CPU, (spent + int(request["cpu_seconds"]) + 5, resource.RLIM_INFINITY)
+        )
+        write_frame(replies, _answer(request))
+
+
+if __name__ == "__main__":
+    main()
