@@ -30,9 +30,10 @@ from engine.models import (
     Case,
     CaseStatus,
 )
-from engine.script_engine import NrmScriptEngine
+from engine.script_engine import EVALUATING, NrmScriptEngine
 from engine.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.services import ServiceContext
+from engine.step_budget import StepBudget, where
 from engine.step_rows import ACTIVE, StepRows, current_data
 from engine.step_writes import (
     CASE_UPDATE_IF_UNCHANGED,
@@ -55,16 +56,18 @@ def bump_version(session: Session, case_id: int) -> None:
 
 def _script_error(error: Exception) -> EngineError:
     cause = error.__cause__ or error.__context__  # SpiffWorkflow raises its error inside `except`
-    where = ""
-    task = getattr(error, "task", None)
-    if task is not None:
-        where = f" at {task.task_spec.bpmn_id} ({task.task_spec.bpmn_name or 'unnamed'})"
+    at, element_id = where(getattr(error, "task", None))
     if isinstance(cause, SandboxViolation):
-        return SandboxViolation(f"{cause}{where}")
+        return SandboxViolation(f"{cause}{at}")
+    if isinstance(cause, ScriptError):  # stopped over its budget, or stored what a case cannot hold
+        first = str(error).splitlines()[0]
+        code = first.removeprefix(EVALUATING) if first.startswith(EVALUATING) else None
+        what = f"The expression {code}" if code else "The code"
+        return type(cause)(f"{what}{at}: {cause}", element_id)
     message = str(error).splitlines()[0].rstrip(". ")
     if cause is not None and str(cause) not in message:
         message += f": {type(cause).__name__}: {cause}"
-    return ScriptError(f"{message}{where}")
+    return ScriptError(f"{message}{at}", element_id)
 
 
 class Step(StepRows):
@@ -92,7 +95,8 @@ class Step(StepRows):
         self.context = ServiceContext(
             now=self.now, case_key=case.business_key, data={}, bank_holiday_region=bank_holiday_region
         )
-        self.script_engine = NrmScriptEngine(self.context)
+        self.budget = StepBudget()
+        self.script_engine = NrmScriptEngine(self.context, self.budget.deadline)
         self.workflow: BpmnWorkflow | None = None
         self.fired_timers: set[str] = set()  # timers this step fired (for the scheduler)
         self._facts_before: set[tuple[str, str]] = set()  # reported facts as the step found them
@@ -163,11 +167,18 @@ class Step(StepRows):
         self._event(action, task_id, element_id, **detail)
 
     def run(self, action) -> Any:
-        """Run `action()` on the workflow, translating engine errors into ours."""
+        """Run `action()` on the workflow, translating SpiffWorkflow's errors, and anything else a
+        diagram can make it raise, into ours (never a traceback for a person)."""
         try:
             return action()
         except (WorkflowTaskException, WorkflowException) as error:
             raise _script_error(error) from error
+        except EngineError:
+            raise
+        except Exception as error:  # e.g. a multi-instance count that is not a number
+            at, element_id = where(self.budget.last_task)
+            message = f"The case could not run{at}: {type(error).__name__}: {error}"
+            raise ScriptError(message, element_id) from error
 
     def finish(self, run_engine: bool = True) -> None:
         """Run to the next wait state and write everything, checking the case version first."""
@@ -219,7 +230,7 @@ class Step(StepRows):
     def _run_to_wait_state(self, workflow: BpmnWorkflow) -> list:
         """Run until only user tasks are ready; returns the ACTIVE tasks then."""
         for _ in range(MAX_ENGINE_ROUNDS):
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(self.budget.starting, self.budget.spent)
             active = workflow.get_tasks(state=ACTIVE)
             if not any(t.state == TaskState.READY and not t.task_spec.manual for t in active):
                 return active
