@@ -1,4 +1,5 @@
-"""Incidents: what a case could not do on its own (a timer that failed every retry), for managers."""
+"""Incidents: what a case could not do on its own, for managers: a timer that failed every retry,
+or a step whose diagram code failed or went over its budget when a person completed a task."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.db import Database
-from engine.errors import NotFound
+from engine.errors import NotFound, ScriptError
 from engine.models import AuditEvent, Case, Incident, Timer, TimerState
 from engine.queries import incident_view
 from engine.runtime import bump_version
@@ -47,3 +48,46 @@ def retry_incident(db: Database, incident_id: int, actor: Actor) -> str:
             )
         )
         return session.get(Case, incident.case_id).business_key
+
+
+def open_step_incident(
+    db: Database, case_id: int, error: ScriptError, actor: Actor, task_id: str | None
+) -> None:
+    """Record that a step of the case failed in its diagram's code (the step itself was rolled
+    back): one open incident per case and element, its attempts counted, and an audit row."""
+    now = clock.now()
+    message = str(error)[:2000]
+    with db.writing() as session:
+        incident = session.scalar(
+            select(Incident).where(
+                Incident.case_id == case_id,
+                Incident.kind == "script",
+                Incident.element_id == error.element_id,
+                Incident.resolved_at.is_(None),
+            )
+        )
+        if incident is None:
+            incident = Incident(
+                case_id=case_id,
+                element_id=error.element_id,
+                kind="script",
+                message=message,
+                attempts=1,
+                created_at=now,
+            )
+            session.add(incident)
+        else:
+            incident.attempts += 1
+            incident.message = message
+        bump_version(session, case_id)  # its open incidents changed
+        session.add(
+            AuditEvent(
+                case_id=case_id,
+                at=now,
+                actor=actor.username,
+                action="incident_opened",
+                task_id=task_id,
+                element_id=error.element_id,
+                detail={"error": message},
+            )
+        )

@@ -80,10 +80,14 @@ class TimerScheduler:
         log.info("scheduler %s started", self.node)
 
     def stop(self, wait: bool = True) -> None:
-        """Stop polling and firing (jobs under way finish when `wait`); stopping twice is fine."""
+        """Stop polling and firing: no new timer is started, the one under way finishes (when
+        `wait`), and the claims on timers not fired are given back. Stopping twice is fine."""
         if not self._apscheduler.running:
             return
+        self.firing.stopping.set()
         self._apscheduler.shutdown(wait=wait)
+        if wait:
+            self.firing.release()
         log.info("scheduler %s stopped", self.node)
 
     def poll(self) -> int:

@@ -25,11 +25,13 @@ from engine.errors import (
     FieldError,
     Forbidden,
     FormValidationError,
+    ScriptError,
     TaskAlreadyCompleted,
     TaskNotFound,
 )
 from engine.forms import declared_fields, validate_form_data
 from engine.inbox import TaskFilter, task_page
+from engine.incidents import open_step_incident
 from engine.models import AuditEvent, Case, CaseStatus, OpenTask
 from engine.queries import case_view, task_view
 from engine.views import SYSTEM, Actor, CaseView, FormView, TaskView
@@ -71,8 +73,16 @@ class TaskWork:
             )
 
     def complete_task(self, task_id: str, data: dict[str, Any], actor: Actor = SYSTEM) -> CaseView:
-        """Validate `data` against the task's form, complete it and run the case to its next wait state."""
-        with self._audited_refusals(actor), self._guarded_write(task_id), self.db.writing() as session:
+        """Validate `data` against the task's form, complete it and run the case to its next wait state.
+
+        If the diagram's code fails or goes over its budget, nothing of the step is written, the
+        case gets an incident for managers, and the ScriptError says what failed where."""
+        with (
+            self._incident_on_failure(actor, task_id) as failing,
+            self._audited_refusals(actor),
+            self._guarded_write(task_id),
+            self.db.writing() as session,
+        ):
             row, case = self._open_task(session, task_id)
             key = case.business_key
             self._authorize(row, case.agency, actor, "task_completed")
@@ -80,6 +90,7 @@ class TaskWork:
                 raise CaseNotActive(f"case {key} is {case.status.value}; resume it before completing tasks")
             definition = self.definitions.get(session, case.definition_id)
             self._validate(definition.forms, row.form, data)
+            failing["case_id"] = case.id
             step = self._step(session, case, actor)
             workflow = step.resume(self.workflows)
             task = workflow.get_task_from_id(UUID(task_id))
@@ -109,6 +120,18 @@ class TaskWork:
         unknown = sorted(set(data) - declared_fields(schema_json))
         if unknown:
             raise FormValidationError(form, [FieldError(k, "is not a field of this form") for k in unknown])
+
+    @contextmanager
+    def _incident_on_failure(self, actor: Actor, task_id: str) -> Iterator[dict[str, int]]:
+        """A ScriptError from the step (rolled back by then) opens an incident on the case the
+        body names in the dict it is given (`failing["case_id"]`), then goes on up."""
+        failing: dict[str, int] = {}
+        try:
+            yield failing
+        except ScriptError as failed:
+            if "case_id" in failing:
+                open_step_incident(self.db, failing["case_id"], failed, actor, task_id)
+            raise
 
     @contextmanager
     def _guarded_write(self, task_id: str | None = None) -> Iterator[None]:

@@ -62,7 +62,7 @@ def _advance(
     steps = []
     for case in cases:
         ids = by_case[case.id]
-        if case.status is not CaseStatus.ACTIVE:
+        if case.status is not CaseStatus.ACTIVE or firing.stopping.is_set():  # stopping: not started
             released.extend(ids)
             outcome.skipped.extend(ids)
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from engine import clock
 from engine.config import EngineConfig
 from engine.db import Database
 from engine.definitions import DefinitionCache
+from engine.errors import CodeBudgetExceeded, EngineError, SandboxViolation, ValueNotStorable
 from engine.models import AuditEvent, Case, CaseStatus, Incident, Timer, TimerState
 from engine.runtime import Step, bump_version
 from engine.timer_batch import BatchOutcome, fire_batch
@@ -66,6 +68,7 @@ class TimerFiring:
         self.config = config
         self.node = node or node_name()
         self.actor = Actor(f"scheduler@{self.node}", is_superuser=True)
+        self.stopping = threading.Event()  # set when the scheduler stops: no new timer is started
 
     def due_before(
         self, moment: datetime, limit: int = 10_000, after: datetime | None = None
@@ -132,7 +135,7 @@ class TimerFiring:
         """Claim and fire due timers, a batch at a time, until none is left; returns the outcomes
         ('fired': n, …)."""
         outcomes: Counter[str] = Counter()
-        while ids := self.claim_batch(batch):
+        while not self.stopping.is_set() and (ids := self.claim_batch(batch)):
             results = [self.fire(ids[0])] if len(ids) == 1 else self._fire_together(ids)
             outcomes.update(results)
             if all(result == "skipped" for result in results):
@@ -153,6 +156,8 @@ class TimerFiring:
 
     def fire(self, timer_id: str) -> str:
         """Fire a timer this node has claimed: 'fired', 'skipped', 'retry' or 'failed'."""
+        if self.stopping.is_set():
+            return "skipped"  # its claim is given back when the scheduler stops
         for _ in range(CONFLICT_RETRIES):
             try:
                 return self._fire_once(timer_id)
@@ -161,7 +166,22 @@ class TimerFiring:
             except Exception as error:  # any failure of the step: retry later, then an incident
                 log.warning("timer %s failed: %s", timer_id, error)
                 return self._record_failure(timer_id, error)
+            except BaseException:  # stopped (Ctrl-C in `nrm fire-timers`): the timer is free again
+                self.release([timer_id])
+                raise
         return self._record_failure(timer_id, RuntimeError("the case kept changing while the timer fired"))
+
+    def release(self, timer_ids: list[str] | None = None) -> int:
+        """Give back this node's claims (on `timer_ids`, or all of them: the scheduler is stopping)
+        on timers that have not fired; returns how many."""
+        condition = (Timer.claimed_by == self.node) & (Timer.state == TimerState.WAITING)
+        if timer_ids is not None:
+            condition &= Timer.id.in_(timer_ids)
+        with self.db.writing() as session:
+            released = session.execute(
+                update(Timer).where(condition).values(claimed_by=None, claimed_until=None)
+            )
+            return released.rowcount
 
     def _fire_once(self, timer_id: str) -> str:
         with self.db.writing() as session:
@@ -189,7 +209,13 @@ class TimerFiring:
         return "fired" if timer_id in step.fired_timers else "skipped"
 
     def _record_failure(self, timer_id: str, error: Exception) -> str:
-        message = f"{type(error).__name__}: {error}"[:2000]
+        """A failed firing: retried with back-off, and an incident after the last attempt, or at
+        once when retrying cannot help (the diagram's code went over its budget, stored what a
+        case cannot hold, or was refused by the sandbox: it would do the same again)."""
+        message = (str(error) if isinstance(error, EngineError) else f"{type(error).__name__}: {error}")[
+            :2000
+        ]
+        permanent = isinstance(error, CodeBudgetExceeded | ValueNotStorable | SandboxViolation)
         now = clock.now()
         with self.db.writing() as session:
             timer = session.get(Timer, timer_id)
@@ -198,7 +224,7 @@ class TimerFiring:
             timer.claimed_by = timer.claimed_until = None
             timer.last_error = message
             detail = {"name": timer.name, "attempts": timer.attempts, "error": message}
-            if timer.attempts < self.config.timer_max_attempts:
+            if timer.attempts < self.config.timer_max_attempts and not permanent:
                 delay = self.config.timer_backoff_seconds * 2 ** (timer.attempts - 1)
                 timer.next_attempt_at = now + timedelta(seconds=delay)
                 action, outcome = "timer_failed", "retry"
@@ -211,7 +237,7 @@ class TimerFiring:
                     Incident(
                         case_id=timer.case_id,
                         timer_id=timer.id,
-                        element_id=timer.element_id,
+                        element_id=getattr(error, "element_id", None) or timer.element_id,
                         kind="timer",
                         message=message,
                         attempts=timer.attempts,

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine import Engine
+from engine import Engine, SandboxViolation, ScriptError
 from web.api import api
 from web.api.problems import ApiProblem, problem_response
 from web.assets import assets
@@ -77,6 +77,18 @@ def _error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, handler)
+
+    @app.errorhandler(ScriptError)
+    @app.errorhandler(SandboxViolation)
+    def model_failed(_error):
+        """The process model's code failed or went over its budget (nothing was saved; a case that
+        exists has an incident for managers). Pages that keep a form's answers handle it first."""
+        return render_template(
+            "errors/error.html",
+            title="The case could not move on",
+            text="The process model failed at this step and nothing was saved. A manager has been told; "
+            "try again once they say it is fixed.",
+        ), 422
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

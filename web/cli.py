@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +19,11 @@ from web.cli_serve import serve
 from web.cli_support import _actor, _engine, _fail, _initialise
 from web.cli_tokens import tokens
 from web.demo import DEMO_DAYS, DEMO_OWNER, DEMO_PASSWORD, DEMO_RATE, POLICY_EXAMPLE, add_demo_users, run_demo
+
+if TYPE_CHECKING:
+    from engine.scheduler import TimerScheduler
+
+STOP_SECONDS = 8  # SIGTERM or Ctrl-C to exit: at most this, and a second or two to close
 
 
 @click.group()
@@ -281,7 +289,21 @@ def _serve_timers(engine: Engine, node: str | None, banner: str) -> None:
         if timers.outcomes != reported:
             reported = dict(timers.outcomes)
             click.echo(", ".join(f"{count} {outcome}" for outcome, count in reported.items()))
-    timers.stop()
+    _stop_soon(timers)
+
+
+def _stop_soon(timers: TimerScheduler) -> None:
+    """Stop the scheduler: the step under way may finish, for at most STOP_SECONDS (its diagram
+    code has a budget, but a step may hold several pieces of it). If it has not finished by
+    then, the process leaves at once: its transaction is rolled back by the database, as after a
+    crash, and its claim on the timer runs out (docs/operations.md)."""
+    stopper = threading.Thread(target=timers.stop, name="nrm-scheduler-stop", daemon=True)
+    stopper.start()
+    stopper.join(STOP_SECONDS)
+    if stopper.is_alive():
+        click.echo(f"The timer under way did not finish within {STOP_SECONDS} s; stopping without it.")
+        sys.stdout.flush()
+        os._exit(0)  # the scheduler's worker threads would otherwise be waited for at exit
     click.echo(f"Stopped: {timers.outcomes['fired']} timers fired.")
 
 
@@ -312,6 +334,7 @@ def run(with_demo: bool, host: str, port: int) -> None:
             _add_demo(engine, DEMO_DAYS, DEMO_RATE)
     app = create_app(engine)
     timers = engine.scheduler()
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as Ctrl-C does: the scheduler stops first
     try:
         timers.start()
         shown_host = "localhost" if host == "127.0.0.1" else host
@@ -319,11 +342,14 @@ def run(with_demo: bool, host: str, port: int) -> None:
             f"NRM is running: open http://{shown_host}:{port}/ (timers fire as they fall due). Ctrl-C stops."
         )
         app.run(host=host, port=port, threaded=True, use_reloader=False)
-    except KeyboardInterrupt:  # Ctrl-C is how it stops
+    except KeyboardInterrupt:  # Ctrl-C (or SIGTERM) is how it stops
         pass
     finally:
-        timers.stop()
-        click.echo(f"Stopped: {timers.outcomes['fired']} timers fired.")
+        _stop_soon(timers)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()

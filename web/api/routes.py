@@ -17,6 +17,8 @@ from engine import (
     Forbidden,
     FormValidationError,
     NotFound,
+    SandboxViolation,
+    ScriptError,
     TaskAlreadyCompleted,
     TaskFilter,
     TokenRefused,
@@ -76,6 +78,13 @@ def _engine_call(call):
         raise ApiProblem(403, "Forbidden", f"{refused}; ask an admin if your system needs this") from None
     except NotFound as missing:
         raise ApiProblem(404, "Not found", str(missing)) from None
+    except (ScriptError, SandboxViolation):  # the process model failed: managers have an incident
+        raise ApiProblem(
+            422,
+            "The case could not move on",
+            "The process model failed at the step after this one. Nothing was saved; a manager has been "
+            "told (the case has an incident). Try again once it is fixed.",
+        ) from None
 
 
 @api.get("/openapi.json")

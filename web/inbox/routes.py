@@ -13,6 +13,8 @@ from engine import (
     Forbidden,
     FormValidationError,
     NotFound,
+    SandboxViolation,
+    ScriptError,
     TaskAlreadyCompleted,
     TaskFilter,
     clock,
@@ -82,6 +84,7 @@ def task(task_id: str):
     errors: dict[str, str] = {}
     values: dict = {}
     status = 200
+    failed = False
     if request.method == "POST":
         data = parse_submission(schema, request.form)
         values = values_for(data)
@@ -96,6 +99,8 @@ def task(task_id: str):
             return redirect(url_for("inbox.tasks")), 303
         except Forbidden:
             abort(403)
+        except (ScriptError, SandboxViolation):  # the model's fault: an incident is open for managers
+            failed, status = True, 422
         else:
             flash(f"{form.task.name}: done")
             following = [t for t in case.open_tasks if actor().may_work_in(t.candidate_group)]
@@ -113,6 +118,7 @@ def task(task_id: str):
         date_fields=date_field_names(fields),
         values=values,
         errors=errors,
+        failed=failed,
         now=clock.now(),
         members=members,
         members_items=[
