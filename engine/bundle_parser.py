@@ -11,6 +11,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.bundle import Bundle
 from engine.case_facts import reported_fields_of
+from engine.code_trial import CodeTrials
 from engine.errors import DeploymentError, Finding, SandboxViolation, UnsafeXml
 from engine.expressions import NS, bpmn_expressions, dmn_expressions
 from engine.forms import check_form_schema
@@ -48,6 +49,7 @@ def _check_dmn_entry(source: str) -> None:
 
 def _check_code(roots: dict[str, etree._Element], dmn: set[str]) -> list[Finding]:
     findings = []
+    trials = CodeTrials()
     for path, root in roots.items():
         expressions = dmn_expressions(root) if path in dmn else bpmn_expressions(root)
         for expression in expressions:
@@ -62,6 +64,13 @@ def _check_code(roots: dict[str, etree._Element], dmn: set[str]) -> list[Finding
                     check_expression(expression.source)
             except SandboxViolation as error:
                 findings.append(Finding(path, expression.element_id, f"{expression.what}: {error}"))
+                continue
+            mode = "exec" if expression.mode == "exec" else "eval"  # a decision cell that is an expression
+            problem = trials.problem(expression.source if mode == "exec" else expression.source.strip(), mode)
+            if problem:
+                shown = expression.source.strip()
+                shown = repr(shown if len(shown) <= 80 else shown[:77] + "...")
+                findings.append(Finding(path, expression.element_id, f"{expression.what} {shown} {problem}"))
     return findings
 
 

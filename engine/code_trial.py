@@ -1,0 +1,61 @@
+"""Trying, before deploy, the diagram code that reads no case data: it does the same every time.
+
+`pow(9, 9**9)` in a gateway condition, `x = b'abc'` in a script or `sum(range(10**15))` in a
+decision cell would go over their budget or fail for every case; such code is run once here, in
+the sandbox under its usual budget, and refused with a finding. Code that reads case data cannot
+be judged before it has the data: its budget stops it at run time. The trials of one bundle
+share a time of their own, so a bundle full of slow code cannot hold up a check.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from engine.case_data import storable
+from engine.code_cost import reads_case_data
+from engine.errors import CodeBudgetExceeded, EngineError, SandboxViolation, ValueNotStorable
+from engine.sandbox import SandboxEnvironment
+from engine.working_days import working_day_deadline
+
+TRIALS_SECONDS = 10.0  # for all the trials of one bundle
+REGION = "england-and-wales"  # a trial only needs the helpers to give a value of the right form
+
+
+def _working_days(n: int, region: str | None = None) -> str:
+    return working_day_deadline(datetime.now(UTC), n, region or REGION).astimezone(UTC).isoformat()
+
+
+class CodeTrials:
+    """The trials of one bundle's code, within their shared time."""
+
+    def __init__(self, seconds: float = TRIALS_SECONDS):
+        self.deadline = time.monotonic() + seconds
+        self.sandbox = SandboxEnvironment(datetime.now(UTC), REGION, self.deadline)
+
+    def problem(self, source: str, mode: str) -> str | None:
+        """Why `source` (already compiled by the sandbox) cannot be deployed, or None."""
+        try:
+            if reads_case_data(source, mode) or time.monotonic() >= self.deadline:
+                return None  # checked when it runs, within its budget
+        except SandboxViolation:
+            return None  # not code of its own (a decision cell such as `> 5`), or reported already
+        helpers = {"working_days": _working_days}
+        try:
+            if mode == "exec":
+                self.sandbox.execute(source, {}, helpers)
+            else:
+                storable(self.sandbox.evaluate(source, {}, helpers), "its value")
+        except CodeBudgetExceeded as over:
+            return (
+                None if time.monotonic() >= self.deadline else f"goes over its budget for every case: {over}"
+            )
+        except ValueNotStorable as unstorable:
+            return f"stores what a case cannot hold: {unstorable}"
+        except SandboxViolation:
+            return None  # reported by the sandbox check already
+        except EngineError as failed:
+            return f"fails for every case: {failed}"
+        except Exception as failed:  # what the code raised, running here (it is cheap)
+            return f"fails for every case: {type(failed).__name__}: {failed}"
+        return None
