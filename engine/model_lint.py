@@ -23,11 +23,6 @@ def lint_bundle(diagrams: dict[str, bytes]) -> list[Finding]:
     """bpmnlint's findings for each diagram: its `error` rules are errors, `warn` rules warnings."""
     if not diagrams:
         return []
-    node = shutil.which("node")
-    if node is None or not (PROJECT_ROOT / "node_modules" / "bpmnlint").is_dir():
-        return [
-            Finding("bundle", None, "bpmnlint was not run: install Node.js and run `make setup`", "warning")
-        ]
     texts, refused = {}, []
     for path, content in diagrams.items():
         try:
@@ -36,6 +31,11 @@ def lint_bundle(diagrams: dict[str, bytes]) -> list[Finding]:
             refused.append(Finding(path, None, str(error).removeprefix(f"{path}: ")))
     if refused:
         return refused
+    node = shutil.which("node")
+    if node is None or not (PROJECT_ROOT / "node_modules" / "bpmnlint").is_dir():
+        return [
+            Finding("bundle", None, "bpmnlint was not run: install Node.js and run `make setup`", "warning")
+        ]
     payload = json.dumps(texts)
     try:
         done = subprocess.run(  # noqa: S603 - fixed program and script; the XML goes in on stdin
