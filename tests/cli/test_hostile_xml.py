@@ -7,10 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from engine import Engine, EngineConfig
+from engine.xml_guard import SAVE_AS_UTF8
 from tests.hostile_xml import MATRIX, diagram, mini_files
 from web.cli import main
-
-SAVE_AS_UTF8 = "save the file as UTF-8 without a DOCTYPE and upload it again"
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,8 @@ from engine.model_checks import _schema_findings, check_bundle
 from engine.model_lint import lint_bundle
 from engine.models import DefinitionVersion
 from engine.services import load_service_modules
-from engine.xml_guard import parse_untrusted_xml, xml_text
+from engine.xml_guard import SAVE_AS_UTF8, parse_untrusted_xml, xml_text
 from tests.hostile_xml import ENCODINGS, MARKER, MATRIX, diagram, mini_files
-
-SAVE_AS_UTF8 = "save the file as UTF-8 without a DOCTYPE and upload it again"
 
 
 @pytest.fixture(scope="module")
