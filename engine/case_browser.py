@@ -25,7 +25,7 @@ from engine.runtime import Step, current_data
 from engine.statistics import Figure, figures
 from engine.task_claims import record_refusal
 from engine.views import Actor, CaseRow
-from engine.xml_guard import parse_untrusted_xml
+from engine.xml_guard import parse_untrusted_xml, xml_text
 
 STATISTICS_SECONDS = 300
 OPTIONS_SECONDS = 60
@@ -232,7 +232,7 @@ def _diagrams(session: Session, definition_id: int) -> dict[str, str]:
     )
     diagrams = {}
     for file in files:
-        text = file.content.decode()
+        text = xml_text(file.content, file.path)
         for process_id in _process_ids(text):
             diagrams[process_id] = text
     return diagrams

@@ -66,23 +66,30 @@ def check_file(path: str, content: bytes | str) -> str:
             f"{path!r}: a draft holds .bpmn and .dmn files and forms/*.json; "
             "use letters, digits, '.', '_' and '-' in the name"
         )
-    raw = content.encode() if isinstance(content, str) else content
+    try:
+        raw = content.encode() if isinstance(content, str) else content
+    except UnicodeEncodeError:  # a JSON string may hold a lone surrogate, which is not text
+        raise DraftFileRefused(f"{path}: not UTF-8 text; save it as UTF-8 and upload it again") from None
     if len(raw) > MAX_FILE_BYTES:
         raise DraftFileRefused(f"{path}: {len(raw)} bytes is larger than the {MAX_FILE_BYTES} byte limit")
+    if not path.endswith(".json"):
+        try:
+            parse_untrusted_xml(raw, path)  # the one check for XML: encoding, DOCTYPE, entities
+        except UnsafeXml as error:
+            raise DraftFileRefused(str(error)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise DraftFileRefused(f"{path}: not UTF-8 text; save it as UTF-8 and upload it again") from None
+    if "\0" in text:  # valid UTF-8, but no text file has them: UTF-16 or UTF-32 without a BOM
+        raise DraftFileRefused(
+            f"{path}: has NUL bytes, so it is not UTF-8 text; save it as UTF-8 and upload it again"
+        )
     if path.endswith(".json"):
         try:
             json.loads(text)
         except (ValueError, RecursionError) as error:
             raise DraftFileRefused(f"{path}: not valid JSON ({error}); fix it and save again") from None
-    else:
-        try:
-            parse_untrusted_xml(raw, path)
-        except UnsafeXml as error:
-            raise DraftFileRefused(str(error)) from None
     return text
 
 

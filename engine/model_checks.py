@@ -24,7 +24,7 @@ from engine.model_lint import lint_bundle
 from engine.sandbox import SandboxEnvironment
 from engine.users import WORKING_GROUPS, lane_group
 from engine.working_days import working_day_deadline
-from engine.xml_guard import parse_untrusted_xml
+from engine.xml_guard import SAVE_AS_UTF8, parse_untrusted_xml
 
 # Namespaces a diagram may use: BPMN and its diagram interchange, XML Schema instance, ours.
 KNOWN_NAMESPACES = frozenset(
@@ -73,8 +73,11 @@ def _element_at(root: etree._Element, line: int) -> str | None:
 def _schema_findings(path: str, root: etree._Element) -> list[Finding]:
     global _SCHEMA
     _SCHEMA = _SCHEMA or _xsd()
-    if _SCHEMA.validate(root):
-        return []
+    try:
+        if _SCHEMA.validate(root):
+            return []
+    except etree.LxmlError as error:  # libxml2 gives up on some trees ("Internal error ...")
+        return [Finding(path, None, f"cannot be checked against BPMN 2.0 ({error}); {SAVE_AS_UTF8}")]
     findings = []
     for error in list(_SCHEMA.error_log)[:20]:
         message = re.sub(r"\{[^}]*\}", "", error.message)  # namespaces make the message unreadable

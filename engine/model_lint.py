@@ -12,7 +12,8 @@ import shutil
 import subprocess
 
 from engine.config import PROJECT_ROOT
-from engine.errors import Finding
+from engine.errors import Finding, UnsafeXml
+from engine.xml_guard import xml_text
 
 RUNNER = PROJECT_ROOT / "engine" / "lint" / "bpmnlint.cjs"
 TIMEOUT_SECONDS = 10  # well inside a web worker's own timeout (gunicorn: 120 s in `nrm serve`)
@@ -22,12 +23,20 @@ def lint_bundle(diagrams: dict[str, bytes]) -> list[Finding]:
     """bpmnlint's findings for each diagram: its `error` rules are errors, `warn` rules warnings."""
     if not diagrams:
         return []
+    texts, refused = {}, []
+    for path, content in diagrams.items():
+        try:
+            texts[path] = xml_text(content, path)  # what the engine parses, as Node will read it
+        except UnsafeXml as error:
+            refused.append(Finding(path, None, str(error).removeprefix(f"{path}: ")))
+    if refused:
+        return refused
     node = shutil.which("node")
     if node is None or not (PROJECT_ROOT / "node_modules" / "bpmnlint").is_dir():
         return [
             Finding("bundle", None, "bpmnlint was not run: install Node.js and run `make setup`", "warning")
         ]
-    payload = json.dumps({path: content.decode("utf-8", "replace") for path, content in diagrams.items()})
+    payload = json.dumps(texts)
     try:
         done = subprocess.run(  # noqa: S603 - fixed program and script; the XML goes in on stdin
             [node, str(RUNNER)],

@@ -58,7 +58,7 @@ def test_malformed_bpmn_is_refused(engine, tmp_path):
 def test_bpmn_that_is_not_xml_is_refused(engine, tmp_path):
     folder = _bundle(tmp_path)
     (folder / "mini.bpmn").write_bytes(b"\x89PNG\r\n\x1a\n not xml at all")
-    assert "not well-formed" in str(_refused(engine, folder))
+    assert "not UTF-8 text" in str(_refused(engine, folder))
 
 
 @pytest.mark.parametrize(
