@@ -47,7 +47,9 @@ def _check_dmn_entry(source: str) -> None:
         check_expression(f"dmninputexpr {source}")
 
 
-def _check_code(roots: dict[str, etree._Element], dmn: set[str]) -> list[Finding]:
+def check_code(roots: dict[str, etree._Element], dmn: set[str]) -> list[Finding]:
+    """Every expression, script and decision cell: the sandbox's rules, and a trial of code that
+    reads no case data (engine/code_trial.py)."""
     findings = []
     trials = CodeTrials()
     for path, root in roots.items():
@@ -182,7 +184,7 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
         raise DeploymentError(findings)  # nothing else is safe to look at
     forms, form_findings = _check_forms({p: r for p, r in roots.items() if p not in dmn_paths}, bundle)
     findings += form_findings
-    findings += _check_code(roots, dmn_paths)
+    findings += check_code(roots, dmn_paths)
     findings += _check_services({p: r for p, r in roots.items() if p not in dmn_paths})
     findings += _check_ids({p: r for p, r in roots.items() if p not in dmn_paths})
     if findings:

@@ -16,6 +16,7 @@ DMN_NAMESPACES = (
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
 )
 EXPRESSION_PROPERTIES = ("dueDate", "candidateGroup")
+CODE_HOLDERS = ("conditionExpression", "timeDate", "timeDuration", "timeCycle")
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,11 @@ class Expression:
 
 
 def _owner_id(node: etree._Element) -> str:
+    """The diagram element the code belongs to: not its expression or event definition, whose
+    ids the editor cannot highlight."""
     while node is not None:
-        if node.get("id") and etree.QName(node).localname not in (
-            "conditionExpression",
-            "timeDate",
-            "timeDuration",
-            "timeCycle",
-        ):
+        name = etree.QName(node).localname
+        if node.get("id") and name not in CODE_HOLDERS and not name.endswith("EventDefinition"):
             return node.get("id")
         node = node.getparent()
     return "?"

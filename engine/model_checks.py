@@ -17,11 +17,12 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine import clock
 from engine.bundle import BUNDLE_SUFFIXES, MAX_FILE_BYTES, Bundle
-from engine.bundle_parser import ParsedBundle, parse_bundle
-from engine.errors import DeploymentError, Finding, UnsafeXml
+from engine.bundle_parser import ParsedBundle, check_code, parse_bundle
+from engine.errors import DeploymentError, Finding, SandboxViolation, UnsafeXml
 from engine.expressions import BPMN, NS, SPIFF
 from engine.model_lint import lint_bundle
 from engine.sandbox import SandboxEnvironment
+from engine.sandbox_rules import parse_code
 from engine.users import WORKING_GROUPS, lane_group
 from engine.working_days import working_day_deadline
 from engine.xml_guard import SAVE_AS_UTF8, parse_untrusted_xml
@@ -167,8 +168,8 @@ def _called_processes(roots: dict[str, etree._Element]) -> list[Finding]:
 
 def _free_names(source: str) -> set[str]:
     try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError:
+        tree = parse_code(source.strip(), "eval")
+    except SandboxViolation:  # reported by the code check
         return set()
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
@@ -177,9 +178,9 @@ def _plain(source: str) -> bool:
     """A text, or working_days() of constants: what may be evaluated at deploy. Anything else (an
     expression that could build a huge value in the web worker) waits until the timer is reached."""
     try:
-        tree = ast.parse(source, mode="eval").body
-    except SyntaxError:
-        return True  # evaluated, so the report says what is wrong with it
+        tree = parse_code(source, "eval").body
+    except SandboxViolation:
+        return False  # the code check reports what is wrong with it
     if isinstance(tree, ast.Constant):
         return True
     return (
@@ -284,5 +285,7 @@ def review_bundle(bundle: Bundle, *, lint: bool = True) -> tuple[list[Finding], 
             parsed = parse_bundle(bundle)
         except DeploymentError as error:
             findings += error.findings
+    else:  # not parsed, but the code is worth reporting in the same report
+        findings += check_code(roots, {p for p in roots if p.endswith(".dmn")})
     unique = {(f.file, f.element_id, f.message, f.severity): f for f in findings}
     return sorted(unique.values(), key=lambda f: f.severity != "error"), parsed
