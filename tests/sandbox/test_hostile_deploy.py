@@ -1,0 +1,51 @@
+"""The whole hostile corpus in every place diagram code can sit: each piece is refused before
+deploy with a finding on its element, within the checks' time, and nothing is deployed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import DeploymentError
+from engine.models import DefinitionVersion
+from tests.conftest import DATABASES
+from tests.sandbox.corpus import EXPRESSIONS, SCRIPTS
+from tests.sandbox.places import PLACES, bundle
+
+SCRIPT_PLACES = ("script", "preScript", "postScript")
+REASONS = (
+    "refused by the sandbox",
+    "is not valid Python",
+    "characters long",
+    "goes over its budget",
+    "stores what a case cannot hold",
+    "fails for every case",
+)
+# What is tested is the checks, not the database.
+pytestmark = pytest.mark.parametrize("database_url", [DATABASES[0]], indirect=True)
+
+
+def _codes(place: str) -> list[str]:
+    return SCRIPTS if place in SCRIPT_PLACES else EXPRESSIONS
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_every_hostile_piece_is_refused_before_deploy(engine, place):
+    codes = _codes(place)
+    started = time.monotonic()
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy(bundle(place, codes))
+    assert time.monotonic() - started < 60
+    by_element = {}
+    for finding in refused.value.findings:
+        by_element.setdefault(finding.element_id, []).append(finding.message)
+    for index, code in enumerate(codes):
+        element = f"decision_code_{index}" if place.startswith("dmn") else f"code_{index}"
+        messages = by_element.get(element, []) + by_element.get(f"rule_code_{index}", [])
+        messages += by_element.get(f"expression_code_{index}", []) + by_element.get(f"code_{index}_yes", [])
+        messages += by_element.get(f"code_{index}_value", [])
+        assert any(reason in m for m in messages for reason in REASONS), (code, messages)
+    with engine.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(DefinitionVersion)) == 0
