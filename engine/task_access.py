@@ -78,6 +78,6 @@ def closed_task(session: Session, task_id: str, actor: Actor, action: str) -> En
     completed_by = next((row.actor for row in rows if row.action == COMPLETE), None)
     if completed_by is not None:
         return TaskAlreadyCompleted(
-            f"{completed_by} completed this task already; nothing was changed.", completed_by
+            f"This task was completed already by {completed_by}; nothing was changed.", completed_by
         )
     return TaskNotFound("This task is closed: its case moved on without it. Go back to your tasks.")

@@ -117,7 +117,8 @@ class TaskWork:
                 completed_by = self._completed_by(task_id)
                 if completed_by is not None:
                     raise TaskAlreadyCompleted(
-                        f"{completed_by} completed this task already; nothing was changed.", completed_by
+                        f"This task was completed already by {completed_by}; nothing was changed.",
+                        completed_by,
                     ) from None
             raise Conflict(
                 "the case was changed by someone else at the same time; reload it and try again"
