@@ -23,17 +23,16 @@ from engine.errors import (
     CaseNotActive,
     Conflict,
     FieldError,
-    Forbidden,
     FormValidationError,
     ScriptError,
     TaskAlreadyCompleted,
-    TaskNotFound,
 )
 from engine.forms import declared_fields, validate_form_data
 from engine.inbox import TaskFilter, task_page
 from engine.incidents import open_step_incident
 from engine.models import AuditEvent, Case, CaseStatus, OpenTask
 from engine.queries import case_view, task_view
+from engine.task_access import COMPLETE, VIEW, closed_task, require
 from engine.views import SYSTEM, Actor, CaseView, FormView, TaskView
 
 _CASE_COLUMNS = [column.key for column in Case.__table__.columns]
@@ -65,8 +64,7 @@ class TaskWork:
     def task_form(self, task_id: str, actor: Actor = SYSTEM) -> FormView:
         """A task with its form's JSON Schema."""
         with self._audited_refusals(actor), self.db.reading() as session:
-            row, case = self._open_task(session, task_id)
-            self._authorize(row, case.agency, actor, "task_viewed")
+            row, case = self._open_task(session, task_id, actor, VIEW)
             definition = self.definitions.get(session, case.definition_id)
             return FormView(
                 task_view(row, case.business_key), json.loads(definition.forms.get(row.form or "", "{}"))
@@ -83,11 +81,10 @@ class TaskWork:
             self._guarded_write(task_id),
             self.db.writing() as session,
         ):
-            row, case = self._open_task(session, task_id)
+            row, case = self._open_task(session, task_id, actor, COMPLETE)
             key = case.business_key
-            self._authorize(row, case.agency, actor, "task_completed")
             if case.status is not CaseStatus.ACTIVE:
-                raise CaseNotActive(f"case {key} is {case.status.value}; resume it before completing tasks")
+                raise CaseNotActive(f"Case {key} is {case.status.value}; a manager must resume it first")
             definition = self.definitions.get(session, case.definition_id)
             self._validate(definition.forms, row.form, data)
             failing["case_id"] = case.id
@@ -95,7 +92,7 @@ class TaskWork:
             workflow = step.resume(self.workflows)
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or not task.has_state(TaskState.READY):
-                raise Conflict(f"task {task_id} is not ready in case {key}; reload the case")
+                raise Conflict(f"This task is no longer ready in case {key}; reload the case")
             task.data.update(json_shaped(data))  # a copy: the caller's dict is not kept
             step.run(task.run)
             step.audit(
@@ -143,7 +140,8 @@ class TaskWork:
                 completed_by = self._completed_by(task_id)
                 if completed_by is not None:
                     raise TaskAlreadyCompleted(
-                        f"task {task_id} was completed by {completed_by}", completed_by
+                        f"This task was completed already by {completed_by}; nothing was changed.",
+                        completed_by,
                     ) from None
             raise Conflict(
                 "the case was changed by someone else at the same time; reload it and try again"
@@ -153,31 +151,17 @@ class TaskWork:
         with self.db.reading() as session:
             return _completed_by(session, task_id)
 
-    def _open_task(self, session: Session, task_id: str) -> tuple[Row, Case]:
+    def _open_task(self, session: Session, task_id: str, actor: Actor, action: str) -> tuple[Row, Case]:
         """An open task and its case, read together in one statement without the ORM (a completion
-        runs it every time). The case comes detached: a step writes it with one version-checked
-        UPDATE (Step.finish)."""
+        runs it every time), once `actor` may do `action` to it (engine/task_access.py). The case
+        comes detached: a step writes it with one version-checked UPDATE (Step.finish)."""
         found = session.connection().execute(_TASK_AND_CASE, {"task_id": task_id}).first()
-        if found is not None:
-            values = found._mapping
-            return found, Case(**{column: values[f"case__{column}"] for column in _CASE_COLUMNS})
-        completed_by = _completed_by(session, task_id)
-        if completed_by is not None:
-            raise TaskAlreadyCompleted(
-                f"task {task_id} was completed already by {completed_by}", completed_by
-            )
-        raise TaskNotFound(f"no open task {task_id}; list open tasks with `nrm tasks`")
-
-    @staticmethod
-    def _authorize(row: Row | OpenTask, agency: str | None, actor: Actor, action: str) -> None:
-        """Only members of the task's group (or its assignee) may see or complete it."""
-        if actor.may_work_on(row.candidate_group, agency) or row.assignee == actor.username:
-            return
-        raise Forbidden(
-            f"{actor.username} is not in group {row.candidate_group} for task {row.id}",
-            action=action,
-            target=(row.case_id, row.id, row.element_id),
-        )
+        if found is None:
+            raise closed_task(session, task_id, actor, action)
+        values = found._mapping
+        case = Case(**{column: values[f"case__{column}"] for column in _CASE_COLUMNS})
+        require(actor, action, found.candidate_group, case.agency, (case.id, found.id, found.element_id))
+        return found, case
 
 
 def _completed_by(session: Session, task_id: str) -> str | None:

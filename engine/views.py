@@ -18,14 +18,12 @@ class Actor:
     is_superuser: bool = False
     agency: str | None = None  # a first responder's agency: they see only its referrals
 
-    def may_work_in(self, group: str) -> bool:
-        return self.is_superuser or group in self.groups
-
     def may_work_on(self, group: str, case_agency: str | None) -> bool:
-        """A task of `group` on a case referred by `case_agency`: first responders keep to their own."""
+        """A task of `group` on a case referred by `case_agency`: first responders keep to their own
+        agency's referrals (one without an agency, to referrals without one, as in the inbox)."""
         if self.is_superuser:
             return True
-        if group == FIRST_RESPONDER and self.agency is not None:
+        if group == FIRST_RESPONDER:
             return group in self.groups and case_agency == self.agency
         return group in self.groups
 

@@ -64,7 +64,8 @@ class CaseDriver:
         assert element_id in tasks, f"{element_id} is not open; open: {sorted(tasks)}"
         task = tasks[element_id]
         data = form_payload(task.form, self.person, self.rng, **overrides)
-        actor = Actor(f"user-{task.candidate_group}", frozenset({task.candidate_group}))
+        # of the referring agency: first responders work only on their own agency's referrals
+        actor = Actor(f"user-{task.candidate_group}", frozenset({task.candidate_group}), agency="police")
         return self._with_engine(lambda e: e.complete_task(task.id, data, actor))
 
     def move(self, delta: timedelta) -> int:

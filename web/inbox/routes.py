@@ -103,13 +103,15 @@ def task(task_id: str):
             failed, status = True, 422
         else:
             flash(f"{form.task.name}: done")
-            following = [t for t in case.open_tasks if actor().may_work_in(t.candidate_group)]
+            following = [t for t in case.open_tasks if actor().may_work_on(t.candidate_group, case.agency)]
             if following:
                 return redirect(url_for("inbox.task", task_id=following[0].id)), 303
             return redirect(url_for("inbox.home")), 303
     case = engine().case(form.task.case_key)
     fields = fields_for(schema)
-    members = engine().users.members(form.task.candidate_group) if _is_manager() else []
+    group = form.task.candidate_group
+    members = engine().users.members(group) if _is_manager() else []
+    members = [m for m in members if m.actor.may_work_on(group, case.agency)]  # whom the engine accepts
     return render_template(
         "inbox/task.html",
         form=form,
@@ -121,6 +123,7 @@ def task(task_id: str):
         failed=failed,
         now=clock.now(),
         members=members,
+        may_work=actor().may_work_on(group, case.agency),  # a manager may see a task of another team
         members_items=[
             {"value": m.username, "text": m.display_name, "selected": m.username == form.task.assignee}
             for m in members
