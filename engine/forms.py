@@ -87,9 +87,13 @@ def declared_fields(schema_json: str) -> frozenset[str]:
 
 def _message(error) -> str:
     """jsonschema's message, but a value outside a long list of choices is not answered with the
-    whole list (the nationalities are 200)."""
+    whole list (the nationalities are 200), nor a long value with itself."""
+    quoted = repr(error.instance)
+    value = quoted if len(quoted) <= 80 else "the value"
     if error.validator == "enum" and len(error.validator_value) > 10:
-        return f"{error.instance!r} is not one of the {len(error.validator_value)} choices of this field"
+        return f"{value} is not one of the {len(error.validator_value)} choices of this field"
+    if error.message.startswith(quoted):
+        return value + error.message[len(quoted) :]
     return error.message
 
 
