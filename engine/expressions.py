@@ -16,6 +16,7 @@ DMN_NAMESPACES = (
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
 )
 EXPRESSION_PROPERTIES = ("dueDate", "candidateGroup")
+EXPRESSION_PARTS = ("conditionExpression", "timeDate", "timeDuration", "timeCycle")  # not drawn
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,11 @@ class Expression:
 
 
 def _owner_id(node: etree._Element) -> str:
+    """The id of the diagram element the code belongs to: not a part of it, nor a SpiffWorkflow
+    extension (a service operator or parameter has an id of its own, but the task is what is drawn)."""
     while node is not None:
-        if node.get("id") and etree.QName(node).localname not in (
-            "conditionExpression",
-            "timeDate",
-            "timeDuration",
-            "timeCycle",
-        ):
+        name = etree.QName(node)
+        if node.get("id") and name.namespace != SPIFF and name.localname not in EXPRESSION_PARTS:
             return node.get("id")
         node = node.getparent()
     return "?"
@@ -58,7 +57,7 @@ def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
             yield Expression(_owner_id(node), (node.text or "").strip(), "eval", f"timer {tag}")
     for node in root.iterfind(".//spiffworkflow:parameter", NS):
         if node.get("value") is not None:
-            yield Expression(_owner_id(node), node.get("value"), "eval", f"parameter {node.get('id')}")
+            yield Expression(_owner_id(node), node.get("value"), "eval", f"parameter '{node.get('id')}'")
     for node in root.iterfind(".//spiffworkflow:property", NS):
         if node.get("name") in EXPRESSION_PROPERTIES:
             yield Expression(_owner_id(node), node.get("value", ""), "eval", f"property {node.get('name')}")

@@ -116,6 +116,21 @@ CASES = {
         _changed("nrm_pathway.bpmn", ('calledElement="nrm_adult_referral"', 'calledElement="nrm_nowhere"')),
         ("nrm_pathway.bpmn", "refer_adult", "calls process 'nrm_nowhere', which no .bpmn file"),
     ),
+    "a service parameter that tries to escape the sandbox": (
+        _changed(
+            "assisted_voluntary_return.bpmn",
+            ("value=\"'arranged'\"", 'value="().__class__.__bases__"'),
+        ),
+        (
+            "assisted_voluntary_return.bpmn",
+            "produce_avr_letters",
+            "parameter 'outcome': '().__class__.__bases__' is refused by the sandbox",
+        ),
+    ),
+    "an empty service parameter": (
+        _changed("assisted_voluntary_return.bpmn", ("value=\"'arranged'\"", 'value=""')),
+        ("assisted_voluntary_return.bpmn", "produce_avr_letters", "empty parameter 'outcome'"),
+    ),
     "an element id that is also a service parameter's": (
         _changed(REFLECTION, ('"arrange_support"', '"days"'), (">arrange_support<", ">days<")),
         (REFLECTION, "days", "also the id of a service operator or parameter"),
