@@ -145,6 +145,20 @@ def _check_forms(roots: dict[str, etree._Element], bundle: Bundle) -> tuple[dict
     return forms, findings
 
 
+def _no_main_process(roots: dict[str, etree._Element], called: set, executable: set[str]) -> Finding:
+    """Why no process can run first. SpiffWorkflow runs only processes marked executable (its
+    `get_process_ids` lists no others), and models from other tools often mark none."""
+    processes = {p.get("id"): path for path, root in roots.items() for p in root.iterfind("bpmn:process", NS)}
+    where = next(iter(roots), "bundle")
+    if not processes:
+        return Finding(where, None, "no process: the diagrams hold no bpmn:process element")
+    idle = sorted(p for p in processes if p not in executable and p not in called)
+    if idle:
+        message = 'no process is marked executable: set isExecutable="true" on the main process'
+        return Finding(processes[idle[0]], idle[0] if len(idle) == 1 else None, message)
+    return Finding(where, None, "no main process: every process is called by another's call activity")
+
+
 def _main_process(
     roots: dict[str, etree._Element], parser: SpiffBpmnParser
 ) -> tuple[str | None, list[Finding]]:
@@ -157,7 +171,7 @@ def _main_process(
         return main[0], []
     where = next(iter(roots), "bundle")
     if not main:
-        return None, [Finding(where, None, "no main process: every process is called by another")]
+        return None, [_no_main_process(roots, called, set(executable))]
     return None, [
         Finding(
             where,

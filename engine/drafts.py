@@ -22,6 +22,7 @@ from engine.bundle import MAX_FILE_BYTES, Bundle
 from engine.db import Database
 from engine.definitions import deploy
 from engine.errors import Conflict, DeploymentError, EngineError, Finding, Forbidden, NotFound, UnsafeXml
+from engine.json_input import JsonRefused, read_json
 from engine.model_checks import check_bundle
 from engine.models import AuditEvent, DefinitionVersion, ModelDraft
 from engine.views import Actor, Deployment
@@ -87,9 +88,9 @@ def check_file(path: str, content: bytes | str) -> str:
         )
     if path.endswith(".json"):
         try:
-            json.loads(text)
-        except (ValueError, RecursionError) as error:
-            raise DraftFileRefused(f"{path}: not valid JSON ({error}); fix it and save again") from None
+            read_json(text)
+        except JsonRefused as error:
+            raise DraftFileRefused(f"{path}: {error}; fix it and save again") from None
     return text
 
 

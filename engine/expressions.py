@@ -16,7 +16,7 @@ DMN_NAMESPACES = (
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
 )
 EXPRESSION_PROPERTIES = ("dueDate", "candidateGroup")
-CODE_HOLDERS = ("conditionExpression", "timeDate", "timeDuration", "timeCycle")
+EXPRESSION_PARTS = ("conditionExpression", "timeDate", "timeDuration", "timeCycle")  # not drawn
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,17 @@ class Expression:
 
 
 def _owner_id(node: etree._Element) -> str:
-    """The diagram element the code belongs to: not its expression or event definition, whose
-    ids the editor cannot highlight."""
+    """The id of the diagram element the code belongs to: not a part of it (an expression, an
+    event definition), nor a SpiffWorkflow extension (a service operator or parameter has an id
+    of its own, but the task is what is drawn)."""
     while node is not None:
-        name = etree.QName(node).localname
-        if node.get("id") and name not in CODE_HOLDERS and not name.endswith("EventDefinition"):
+        name = etree.QName(node)
+        if (
+            node.get("id")
+            and name.namespace != SPIFF
+            and name.localname not in EXPRESSION_PARTS
+            and not name.localname.endswith("EventDefinition")
+        ):
             return node.get("id")
         node = node.getparent()
     return "?"
@@ -57,7 +63,7 @@ def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
             yield Expression(_owner_id(node), (node.text or "").strip(), "eval", f"timer {tag}")
     for node in root.iterfind(".//spiffworkflow:parameter", NS):
         if node.get("value") is not None:
-            yield Expression(_owner_id(node), node.get("value"), "eval", f"parameter {node.get('id')}")
+            yield Expression(_owner_id(node), node.get("value"), "eval", f"parameter '{node.get('id')}'")
     for node in root.iterfind(".//spiffworkflow:property", NS):
         if node.get("name") in EXPRESSION_PROPERTIES:
             yield Expression(_owner_id(node), node.get("value", ""), "eval", f"property {node.get('name')}")

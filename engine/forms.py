@@ -10,14 +10,12 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from engine.errors import FieldError, FormValidationError
+from engine.json_input import JsonRefused, check_depth, read_json
 
 
 def check_form_schema(content: bytes) -> dict:
     """Parse and check a form file; raises ValueError saying what is wrong."""
-    try:
-        schema = json.loads(content)
-    except ValueError as error:
-        raise ValueError(f"not valid JSON: {error}") from None
+    schema = read_json(content)  # JsonRefused, a ValueError, says what is wrong
     if not isinstance(schema, dict):
         raise ValueError("a form must be a JSON object (a JSON Schema)")
     try:
@@ -87,9 +85,13 @@ def declared_fields(schema_json: str) -> frozenset[str]:
 
 def _message(error) -> str:
     """jsonschema's message, but a value outside a long list of choices is not answered with the
-    whole list (the nationalities are 200)."""
+    whole list (the nationalities are 200), nor a long value with itself."""
+    quoted = repr(error.instance)
+    value = quoted if len(quoted) <= 80 else "the value"
     if error.validator == "enum" and len(error.validator_value) > 10:
-        return f"{error.instance!r} is not one of the {len(error.validator_value)} choices of this field"
+        return f"{value} is not one of the {len(error.validator_value)} choices of this field"
+    if error.message.startswith(quoted):
+        return value + error.message[len(quoted) :]
     return error.message
 
 
@@ -107,6 +109,10 @@ def validate_form_data(form: str, schema_json: str, data: Any) -> None:
     """Raise FormValidationError naming every failing field; nothing else happens."""
     if not isinstance(data, dict):
         raise FormValidationError(form, [FieldError("(form)", "form data must be a JSON object")])
+    try:
+        check_depth(data)  # before jsonschema, json_shaped and the serializer recurse into it
+    except JsonRefused as refused:
+        raise FormValidationError(form, [FieldError("(form)", str(refused))]) from None
     errors = sorted(_validator(schema_json).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise FormValidationError(form, [FieldError(_field_of(e), _message(e)) for e in errors])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -14,6 +13,7 @@ import click
 
 from engine import GROUPS, Actor, Engine, EngineError
 from engine.bundle import read_bundle
+from engine.json_input import JsonRefused, read_json
 from web import create_app
 from web.cli_serve import serve
 from web.cli_support import _actor, _engine, _fail, _initialise
@@ -93,9 +93,12 @@ def _read_data(path: Path | None) -> dict:
     if path is None:
         return {}
     try:
-        return json.loads(path.read_text())
-    except ValueError as error:
-        raise click.BadParameter(f"{path} is not valid JSON: {error}") from None
+        data = read_json(path.read_bytes())
+    except JsonRefused as error:
+        raise click.BadParameter(f"{path}: {error}") from None
+    if not isinstance(data, dict):
+        raise click.BadParameter(f"{path}: the form data must be a JSON object")
+    return data
 
 
 @main.command()

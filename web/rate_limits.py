@@ -20,6 +20,9 @@ def init_rate_limits(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("NRM_RATELIMIT_STORAGE_URI", "memory://"))
     app.config.setdefault("SIGN_IN_LIMIT", os.environ.get("NRM_SIGN_IN_LIMIT", SIGN_IN_LIMIT))
     limiter = Limiter(get_remote_address, app=app)
+    # The limit below holds the limiter weakly, and Flask-Limiter keeps it in app.extensions only
+    # when enabled: with RATELIMIT_ENABLED=False it was collected and signing in failed.
+    app.extensions["nrm_sign_in_limiter"] = limiter
     sign_in = app.view_functions["auth.sign_in"]
     app.view_functions["auth.sign_in"] = limiter.limit(
         lambda: app.config["SIGN_IN_LIMIT"],

@@ -45,6 +45,13 @@ def test_init_start_tasks_complete_status(nrm_cli, tmp_path):
     bad.write_text(json.dumps({"age_group": "elderly"}))
     refused = nrm_cli("complete", task_id, "--data", str(bad), ok=False)
     assert "age_group" in refused and "first_responder_agency" in refused
+    for text, words in (
+        ("[" * 5_000, "nested too deep"),
+        ("[]", "must be a JSON object"),
+        ("{,", "not valid JSON"),
+    ):
+        bad.write_text(text)
+        assert words in nrm_cli("complete", task_id, "--data", str(bad), ok=False)
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"first_responder_agency": "police", "age_group": "adult"}))
     assert "Ask for the adult's consent" in nrm_cli("complete", task_id, "--data", str(good))

@@ -106,6 +106,17 @@ def test_form_data_with_fields_the_form_does_not_have_is_refused(mini):
         mini.complete_task(case.open_tasks[0].id, {"name": "A", "team": "a", "is_superuser": True})
 
 
+def test_form_data_nested_too_deep_is_refused_before_anything_walks_it(mini):
+    case = mini.start_case("mini_process")
+    before = _counts(mini)
+    deep: list = []
+    for _ in range(5_000):  # deeper than jsonschema, json_shaped or the serializer could follow
+        deep = [deep]
+    with pytest.raises(FormValidationError, match="nested too deep: at most 32 levels"):
+        mini.complete_task(case.open_tasks[0].id, {"name": deep, "team": "a"})
+    assert _counts(mini) == before
+
+
 def test_a_user_outside_the_tasks_group_is_refused_and_the_refusal_audited(mini):
     case = mini.start_case("mini_process")
     audit, open_tasks, version = _counts(mini)

@@ -116,6 +116,21 @@ CASES = {
         _changed("nrm_pathway.bpmn", ('calledElement="nrm_adult_referral"', 'calledElement="nrm_nowhere"')),
         ("nrm_pathway.bpmn", "refer_adult", "calls process 'nrm_nowhere', which no .bpmn file"),
     ),
+    "a service parameter that tries to escape the sandbox": (
+        _changed(
+            "assisted_voluntary_return.bpmn",
+            ("value=\"'arranged'\"", 'value="().__class__.__bases__"'),
+        ),
+        (
+            "assisted_voluntary_return.bpmn",
+            "produce_avr_letters",
+            "parameter 'outcome': '().__class__.__bases__' is refused by the sandbox",
+        ),
+    ),
+    "an empty service parameter": (
+        _changed("assisted_voluntary_return.bpmn", ("value=\"'arranged'\"", 'value=""')),
+        ("assisted_voluntary_return.bpmn", "produce_avr_letters", "empty parameter 'outcome'"),
+    ),
     "an element id that is also a service parameter's": (
         _changed(REFLECTION, ('"arrange_support"', '"days"'), (">arrange_support<", ">days<")),
         (REFLECTION, "days", "also the id of a service operator or parameter"),
@@ -183,6 +198,44 @@ OTHER_MAIN = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_several_main_processes_are_refused():
     findings = check_bundle(_changed(REFLECTION, extra={"other.bpmn": OTHER_MAIN}))
     assert any("more than one main process" in f.message for f in findings), findings
+
+
+PATHWAY = 'id="nrm_pathway" name="National Referral Mechanism pathway" isExecutable='
+NOT_RUN = 'no process is marked executable: set isExecutable="true" on the main process'
+IDLE = OTHER_MAIN.replace(b'isExecutable="true"', b'isExecutable="false"')
+EMPTY = (
+    b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x"/>'
+)
+
+
+@pytest.mark.parametrize(
+    "bundle, file, element_id",
+    [
+        (
+            _changed("nrm_pathway.bpmn", (PATHWAY + '"true"', PATHWAY + '"false"')),
+            "nrm_pathway.bpmn",
+            "nrm_pathway",
+        ),
+        (Bundle({"other.bpmn": IDLE}), "other.bpmn", "other_main"),
+        (
+            Bundle({"a.bpmn": IDLE.replace(b"other", b"a"), "b.bpmn": IDLE.replace(b"other", b"b")}),
+            "a.bpmn",
+            None,
+        ),
+    ],
+)
+def test_a_bundle_with_no_executable_main_process_is_told_to_mark_one(bundle, file, element_id):
+    _finding(bundle, file, element_id, NOT_RUN)
+
+
+def test_a_bundle_whose_processes_are_all_called_or_absent_is_told_so():
+    calls_back = _changed(
+        "reasonable_grounds.bpmn", ('calledElement="nrm_negative_decision"', 'calledElement="nrm_pathway"')
+    )
+    _finding(calls_back, "adult_referral.bpmn", None, "every process is called by another's call activity")
+    _finding(
+        Bundle({"empty.bpmn": EMPTY}), "empty.bpmn", None, "no process: the diagrams hold no bpmn:process"
+    )
 
 
 @pytest.mark.parametrize(

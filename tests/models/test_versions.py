@@ -163,9 +163,8 @@ def test_a_case_whose_open_task_has_a_changed_form_stays(drive, nrm):
     case = drive("NG")
     case.refer("adult")
     form = '"additionalProperties": false'
-    nrm.deploy(
-        _version_with(**{"forms/reasonable-grounds-decision__json": (form, form + ', "title": "New"')}), OWNER
-    )
+    changed = (form, form + ', "$comment": "New"')
+    nrm.deploy(_version_with(**{"forms/reasonable-grounds-decision__json": changed}), OWNER)
     with pytest.raises(MigrationRefused, match="reasonable-grounds-decision.json"):
         nrm.versions.migrate_case(case.key, _versions(nrm)[2], OWNER)
 

@@ -89,6 +89,17 @@ def test_a_value_outside_a_long_list_is_named_without_the_list():
     assert len(error.message) < 80
 
 
+def test_a_long_value_is_not_quoted_back_in_the_message():
+    schema = (FORMS_DIR / "adult-referral-form.json").read_text()
+    data = form_payload("adult-referral-form.json", PEOPLE[0], Random(3))
+    for field, value in (("nationality", ["NG"] * 100_000), ("family_name", {"a": "b" * 100})):
+        with pytest.raises(FormValidationError) as refused:
+            validate_form_data("adult-referral-form.json", schema, data | {field: value})
+        for error in refused.value.errors:
+            assert error.field == field and error.message.startswith("the value is not ")
+        assert len(str(refused.value)) < 200
+
+
 def test_data_that_looks_like_choices_is_not_touched():
     looks_alike = {"oneOf": [{"const": "a"}, {"const": "b"}]}
     schema = {

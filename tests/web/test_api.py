@@ -103,6 +103,61 @@ def test_invalid_answers_get_422_naming_each_field_and_change_nothing(nrm, polic
     assert police.get("/tasks?per_page=1000").status_code == 400
 
 
+def _lists(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ("[" * 100_000, "nested too deep"),
+        ('{"data": {"age_group": ' + _lists(1_000) + "}}", "nested too deep"),
+        ('{"data": ' + '{"a":' * 2_000 + "1" + "}" * 2_000 + "}", "nested too deep"),
+        ('{"data": {"age_group": "adult", "x": ' + _lists(40) + "}}", "nested too deep"),
+        ('{"data": {"age_group": "adult"}, "username": ' + _lists(60) + "}", "nested too deep"),
+        (b'{"data": {"age_group": "adult\xff"}}', "not UTF-8 text"),
+        ('{"data": {"age_group": "\\udc00"}, "username": "\\udc00"}', "half a character"),
+        ('{"data": {"age_group": NaN}, "username": Infinity}', "is not a JSON number"),
+        ('{"data": {"age_group": 1e400}, "username": 1e400}', "too large"),
+        ('{"data": {"age_group": "adult"}, "data": {}, "username": "a", "username": "b"}', "appears twice"),
+        ('{"data": {"age_group": "adult"}', "not valid JSON"),
+    ],
+)
+def test_hostile_bodies_get_400_saying_what_is_wrong_and_change_nothing(app, nrm, police, raw, words):
+    task = police.post("/referrals").get_json()["open_tasks"][0]
+    before = nrm.case(task["case_key"])
+    manager = api_client(app, nrm, "manager")
+    for client, action in ((police, "complete"), (manager, "assign")):
+        response = client.client.post(
+            f"/api/v1/tasks/{task['id']}/{action}",
+            data=raw,
+            headers=client.headers,
+            content_type="application/json",
+        )
+        assert response.status_code == 400, response.get_data(as_text=True)[:300]
+        assert response.mimetype == "application/problem+json"
+        assert words in response.get_json()["detail"]
+    assert nrm.case(task["case_key"]) == before
+
+
+def test_bodies_of_another_type_or_too_large_are_refused_and_flat_arrays_validated(nrm, police):
+    task = police.post("/referrals").get_json()["open_tasks"][0]
+    before = nrm.case(task["case_key"])
+    url = f"/api/v1/tasks/{task['id']}/complete"
+    body = '{"data": {"age_group": "adult"}}'
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        sent = police.client.post(url, data=body, headers=police.headers, content_type=content_type)
+        assert sent.status_code == 400 and "Content-Type: application/json" in sent.get_json()["detail"]
+    huge = '{"data": {"age_group": [' + "1," * 600_000 + "1]}}"
+    sent = police.client.post(url, data=huge, headers=police.headers, content_type="application/json")
+    assert sent.status_code == 413 and sent.mimetype == "application/problem+json"
+    flat = '{"data": {"age_group": [' + "1," * 200_000 + "1]}}"
+    sent = police.client.post(url, data=flat, headers=police.headers, content_type="application/json")
+    assert sent.status_code == 422 and len(sent.data) < 2_000
+    assert {"field": "age_group", "message": "the value is not of type 'string'"} in sent.get_json()["errors"]
+    assert nrm.case(task["case_key"]) == before
+
+
 def test_completing_twice_is_409_naming_who_completed_it(nrm, police):
     task = police.post("/referrals").get_json()["open_tasks"][0]
     _complete(police, task, age_group="adult")

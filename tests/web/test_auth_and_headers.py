@@ -103,3 +103,21 @@ def test_failed_sign_ins_from_one_address_are_limited_across_accounts(nrm):
     assert refused.status_code == 429
     assert "Too many failed sign-ins" in refused.get_data(as_text=True)
     assert visitor.get("/sign-in").status_code == 200  # the page itself still shows
+
+
+def test_sign_in_works_with_rate_limiting_switched_off(nrm):
+    from tests.web.api_client import demo_user
+    from tests.web.conftest import Browser
+    from web import create_app
+
+    settings = {"RATELIMIT_ENABLED": False, "SIGN_IN_LIMIT": "1 per 10 minutes"}
+    app = create_app(nrm, {"TESTING": True, "SECRET_KEY": "no-limit", **settings})
+    demo_user(nrm, "ca-ukba")
+    visitor = Browser(app)
+    assert visitor.get("/sign-in").status_code == 200
+    for _ in range(4):
+        failed = visitor.post("/sign-in", {"username": "nobody", "password": "not a password"})
+        assert failed.status_code == 400  # never 429: nothing is limited
+        assert "Enter a correct username and password" in failed.get_data(as_text=True)
+    assert visitor.sign_in("ca-ukba").status_code == 302
+    assert visitor.get("/tasks").status_code == 200

@@ -112,6 +112,8 @@ def test_a_stale_save_is_refused_and_changes_nothing(browser, nrm):
         ("huge.bpmn", b"<a>" + b" " * (6 * 1024 * 1024) + b"</a>", "larger than the 5242880 byte limit"),
         ("evil.exe", b"MZ", "a draft holds .bpmn and .dmn files"),
         ("form.json", b"{not json", "not valid JSON"),
+        ("deep.json", b"[" * 40 + b"]" * 40, "the JSON is nested too deep: at most 32 levels"),
+        ("twice.json", b'{"type": "object", "type": "string"}', "the key &#34;type&#34; appears twice"),
         ("latin1.bpmn", "<a>caf\xe9</a>".encode("latin-1"), "not UTF-8 text"),
     ],
 )
@@ -276,11 +278,34 @@ def test_json_nested_too_deep_is_a_clear_refusal_not_a_server_error(browser, nrm
     deep = "[" * 100_000 + "]" * 100_000
     files = dict(editor["files"], **{"forms/deep.json": deep})
     refused = _json(owner, editor["urls"]["save"], {"files": files, "version": editor["version"]})
-    assert refused.status_code == 400 and "forms/deep.json: not valid JSON" in refused.get_json()["error"]
+    assert refused.status_code == 400
+    assert "forms/deep.json: the JSON is nested too deep: at most 32 levels" in refused.get_json()["error"]
     headers = {
         "Referer": "https://localhost/",
         "X-CSRFToken": owner.token,
         "Content-Type": "application/json",
     }
-    raw = owner.client.post(editor["urls"]["save"], data=deep, base_url="https://localhost", headers=headers)
-    assert raw.status_code == 400
+    for body in (deep, '{"files": {}, "version": 1, "x": ' + "[" * 40 + "]" * 40 + "}", '{"version": NaN}'):
+        raw = owner.client.post(
+            editor["urls"]["save"], data=body, base_url="https://localhost", headers=headers
+        )
+        assert raw.status_code == 400 and "JSON" in raw.get_json()["error"]
+    schema: dict = {"type": "string"}
+    for _ in range(20):  # 41 levels of objects: a schema jsonschema could still check, but too deep
+        schema = {"type": "object", "properties": {"a": schema}}
+    preview = _json(owner, editor["urls"]["preview_form"], {"schema": {"type": "object"}})
+    assert preview.status_code == 200
+    preview = owner.client.post(
+        editor["urls"]["preview_form"],
+        data=json.dumps({"schema": schema}),
+        base_url="https://localhost",
+        headers=headers,
+    )
+    assert preview.status_code == 400 and "nested too deep" in preview.get_json()["error"]
+    deep_form = dict(editor["files"], **{"forms/deep.json": json.dumps(schema)})
+    refused = _json(owner, editor["urls"]["save"], {"files": deep_form, "version": editor["version"]})
+    assert (
+        refused.status_code == 400
+        and "forms/deep.json: the JSON is nested too deep" in refused.get_json()["error"]
+    )
+    assert _editor(owner, draft_id)["files"] == editor["files"]

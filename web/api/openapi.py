@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.json_input import MAX_DEPTH
+
 NULLABLE_TIME = {"type": "string", "format": "date-time", "nullable": True}
 TIME = {"type": "string", "format": "date-time"}
 NULLABLE_TEXT = {"type": "string", "nullable": True}
@@ -81,7 +83,7 @@ PROBLEM = {
 }
 
 REFUSALS = {
-    "400": "The query or body is malformed (the detail names what)",
+    "400": f"The query or body is malformed or nested over {MAX_DEPTH} levels deep (the detail names what)",
     "401": "No token, or an unknown or revoked one",
     "403": "The token's user may not do this (recorded in the audit trail)",
     "404": "No such case or open task for this user",

@@ -23,6 +23,7 @@ from engine import (
     TaskFilter,
     TokenRefused,
 )
+from engine.json_input import JsonRefused, read_json
 from web.api.openapi import openapi_document
 from web.api.problems import ApiProblem, problem_response
 from web.api.serialize import case_json, task_json
@@ -177,7 +178,11 @@ def release_task(task_id: str):
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    """The request's JSON object; 400 if it is not one (engine.json_input says what is refused)."""
+    try:
+        body = read_json(request.get_data()) if request.is_json else None
+    except JsonRefused as refused:
+        raise ApiProblem(400, "Bad request body", str(refused)) from None
     if not isinstance(body, dict):
         raise ApiProblem(400, "Bad request body", "send a JSON object with Content-Type: application/json")
     return body

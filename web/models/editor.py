@@ -18,6 +18,7 @@ from engine import (
     may_edit_models,
 )
 from engine.forms import check_form_schema
+from engine.json_input import JsonRefused, read_json
 from engine.users import WORKING_GROUPS
 from web.engine_access import actor, engine
 from web.form_fields import fields_for
@@ -67,9 +68,9 @@ def _refusal(error: Exception, status: int):
 
 def _body() -> dict:
     try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # JSON nested too deep to read
-        body = None
+        body = read_json(request.get_data()) if request.is_json else None
+    except JsonRefused as refused:
+        abort(make_response(*_refusal(refused, 400)))
     if not isinstance(body, dict):
         abort(
             make_response(*_refusal(ValueError("send a JSON object with Content-Type application/json"), 400))
