@@ -81,8 +81,9 @@ def test_upload_and_save_refuse_it_saying_what_to_do(site, encoding, attack, use
     saved = _post_json(
         owner, f"/models/drafts/{draft.id}/save", {"files": {"mini.bpmn": text}, "version": draft.version}
     )
-    assert saved.status_code == 400 and "mini.bpmn: " in saved.get_json()["error"]
-    assert "UTF-8" in saved.get_json()["error"]
+    # Refused by the file check ("mini.bpmn: …"), or before it by the JSON reader if the text has
+    # lone surrogates (engine/json_input.py); either way the message says to use UTF-8.
+    assert saved.status_code == 400 and "UTF-8" in saved.get_json()["error"]
     assert [d.name for d in nrm.drafts.list(OWNER)] == ["Mini"]
     assert nrm.drafts.get(draft.id, OWNER).files == draft.files
 
