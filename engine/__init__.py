@@ -29,6 +29,7 @@ from engine.errors import (
 )
 from engine.inbox import TaskFilter
 from engine.model_diff import ElementChange
+from engine.sandbox_runner import stop_diagram_code
 from engine.statistics import Figure
 from engine.users import GROUPS, SignInRefused, UserView
 from engine.views import (
@@ -45,6 +46,7 @@ from engine.views import (
 )
 
 __all__ = [
+    "stop_diagram_code",
     "DraftFileRefused",
     "DraftView",
     "ElementChange",

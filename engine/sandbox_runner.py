@@ -14,6 +14,7 @@ started again after one is killed. The budget is `NRM_CODE_CPU_SECONDS` (default
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,6 +128,7 @@ class BoundedRunner:
     def __init__(self, budget: CodeBudget):
         self.budget = budget
         self._idle: list[_Child] = []
+        self._started: weakref.WeakSet[_Child] = weakref.WeakSet()  # idle or busy
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
@@ -163,7 +166,10 @@ class BoundedRunner:
                 self._idle, self._pid = [], os.getpid()
             if self._idle:
                 return self._idle.pop()
-        return _Child(self.budget)
+        child = _Child(self.budget)
+        with self._lock:
+            self._started.add(child)
+        return child
 
     def _give_back(self, child: _Child) -> None:
         with self._lock:
@@ -178,6 +184,14 @@ class BoundedRunner:
             idle, self._idle = self._idle, []
         for child in idle:
             child.stop()
+
+    def kill_all(self) -> None:
+        """Kill every child this process started, running ones too (the process is leaving)."""
+        with self._lock:
+            children, self._idle = list(self._started), []
+        for child in children:
+            with contextlib.suppress(OSError):
+                child.process.kill()
 
 
 def _over_time(budget: CodeBudget) -> str:
@@ -224,3 +238,8 @@ def use_budget(budget: CodeBudget) -> CodeBudget:
     _runner.budget = budget
     _runner.close()
     return previous
+
+
+def stop_diagram_code() -> None:
+    """Kill every child process running diagram code for this process (it is about to leave)."""
+    _runner.kill_all()

@@ -63,6 +63,7 @@ def _error_pages(app: Flask) -> None:
         404: ("Page not found", "The case or task may have been closed, or the address is wrong."),
         405: ("That cannot be done here", "Go back and use the page's own buttons."),
         413: ("The upload is too large", "Send less at once."),
+        500: ("Sorry, there is a problem with the service", "Try again later."),
     }
 
     def handler(error):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engine import GROUPS, Actor, Engine, EngineError
+from engine import GROUPS, Actor, Engine, EngineError, stop_diagram_code
 from engine.bundle import read_bundle
 from engine.json_input import JsonRefused, read_json
 from web import create_app
@@ -306,6 +306,7 @@ def _stop_soon(timers: TimerScheduler) -> None:
     if stopper.is_alive():
         click.echo(f"The timer under way did not finish within {STOP_SECONDS} s; stopping without it.")
         sys.stdout.flush()
+        stop_diagram_code()  # its code may be running in a child process of ours
         os._exit(0)  # the scheduler's worker threads would otherwise be waited for at exit
     click.echo(f"Stopped: {timers.outcomes['fired']} timers fired.")
 
