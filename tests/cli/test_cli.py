@@ -103,10 +103,11 @@ WITH_CTRL_C = (
 )
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 @pytest.mark.parametrize(
     "command", [["run", "--no-demo", "--port", "PORT"], ["scheduler", "--node", "cli-test"]]
 )
-def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
+def test_run_and_scheduler_serve_until_interrupted(tmp_path, command, stop):
     env = dict(os.environ, NRM_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}", PYTHONFAULTHANDLER="1")
     if command[0] == "scheduler":
         subprocess.run(
@@ -127,13 +128,13 @@ def test_run_and_scheduler_serve_until_interrupted(tmp_path, command):
         line = process.stdout.readline()
         assert line, f"{command[0]} ended early: {banner}"
         banner += line
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     try:
-        output, _ = process.communicate(timeout=60)
+        output, _ = process.communicate(timeout=10)  # SIGTERM or Ctrl-C: gone within 10 s
     except subprocess.TimeoutExpired:  # say where it hangs: faulthandler prints every thread on SIGABRT
         process.send_signal(signal.SIGABRT)
         output, _ = process.communicate(timeout=30)
-        pytest.fail(f"{command[0]} did not stop within 60 s of Ctrl-C:\n{banner}{output}")
+        pytest.fail(f"{command[0]} did not stop within 10 s of {stop.name}:\n{banner}{output}")
     assert process.returncode == 0, banner + output
     assert "Stopped: 0 timers fired." in output
     if command[0] == "run":

@@ -58,11 +58,19 @@ def _timer(element_id: str, tag: str, code: str) -> str:
     )
 
 
-def _script_task(element_id: str, script: str, extension: str = "") -> str:
+def _service_task(element_id: str, parameter: str, extension: str = "") -> str:
+    """A service task calling the echo service with one parameter, and any other extension."""
     return (
-        f'<bpmn:scriptTask id="{element_id}">{extension}<bpmn:script>{escape(script)}</bpmn:script>'
-        "</bpmn:scriptTask>"
+        f'<bpmn:serviceTask id="{element_id}"><bpmn:extensionElements>{extension}'
+        f'<spiffworkflow:serviceTaskOperator id="{ECHO}" resultVariable="echoed"><spiffworkflow:parameters>'
+        f'<spiffworkflow:parameter id="{element_id}_value" type="any" value={quoteattr(parameter)} />'
+        "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator></bpmn:extensionElements>"
+        "</bpmn:serviceTask>"
     )
+
+
+def _script_task(element_id: str, script: str) -> str:
+    return f'<bpmn:scriptTask id="{element_id}"><bpmn:script>{escape(script)}</bpmn:script></bpmn:scriptTask>'
 
 
 def _element(place: str, element_id: str, code: str) -> str:
@@ -71,18 +79,14 @@ def _element(place: str, element_id: str, code: str) -> str:
         return f'<bpmn:exclusiveGateway id="{element_id}" default="{element_id}_no" />'
     if place == "script":
         return _script_task(element_id, code)
-    if place in ("preScript", "postScript"):
-        extension = f"<bpmn:extensionElements><spiffworkflow:{place}>{escape(code)}</spiffworkflow:{place}>"
-        return _script_task(element_id, "pass", extension + "</bpmn:extensionElements>")
+    if place in ("preScript", "postScript"):  # SpiffWorkflow runs them around any task but a script task
+        return _service_task(
+            element_id, "'n'", f"<spiffworkflow:{place}>{escape(code)}</spiffworkflow:{place}>"
+        )
     if place in ("timeDuration", "timeDate"):
         return _timer(element_id, place, code)
     if place == "parameter":
-        return (
-            f'<bpmn:serviceTask id="{element_id}"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator '
-            f'id="{ECHO}" resultVariable="echoed"><spiffworkflow:parameters><spiffworkflow:parameter '
-            f'id="{element_id}_value" type="any" value={quoteattr(code)} /></spiffworkflow:parameters>'
-            "</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>"
-        )
+        return _service_task(element_id, code)
     if place in ("candidateGroup", "dueDate"):
         extra = f'<spiffworkflow:property name="{place}" value={quoteattr(code)} />'
         return _user_task(element_id, "done.json", extra)
@@ -97,7 +101,7 @@ def _element(place: str, element_id: str, code: str) -> str:
 
 def _decision(place: str, element_id: str, code: str) -> str:
     expression = code if place == "dmn input" else "n"
-    entry = code if place == "dmn input cell" else "-"
+    entry = {"dmn input cell": code, "dmn input": "'ok'"}.get(place, "-")  # "-" never reads the input
     output = code if place == "dmn output cell" else "'ok'"
     return (
         f'<decision id="decision_{element_id}" name="Decide">'

@@ -1,0 +1,86 @@
+"""Code that is harmless or hostile by the case's data, in every place code can sit: when a
+person's answers make it hostile, the step stops within the budget with a clear error naming the
+element, nothing of the step is written, the case gets an incident for managers, and the same
+worker completes the same task with ordinary answers straight after."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from engine import SYSTEM
+from engine.errors import ScriptError
+from engine.models import Case, Incident
+from tests.conftest import DATABASES
+from tests.sandbox.conftest import WITHIN
+from tests.sandbox.corpus import RUNTIME, RUNTIME_KINDS, RUNTIME_SCRIPT
+from tests.sandbox.places import PLACES, bundle
+
+SCRIPT_PLACES = ("script", "preScript", "postScript")
+FINE = {  # what the code gives for ordinary answers, at each place
+    "condition": "n > 1",
+    "timeDuration": "'PT1H'",
+    "timeDate": "'2030-01-01T00:00:00+00:00'",
+    "parameter": "n",
+    "candidateGroup": "'competent-authority-ukba'",
+    "dueDate": "'2030-01-01T00:00:00+00:00'",
+    "dmn input": "'ok'",
+    "dmn input cell": "n",
+    "dmn output cell": "'decided'",
+}
+pytestmark = pytest.mark.parametrize("database_url", [DATABASES[0]], indirect=True)
+
+
+def _code(place: str) -> str:
+    if place in SCRIPT_PLACES:
+        return RUNTIME_SCRIPT.format(fine="1")
+    return RUNTIME.format(fine=FINE[place])
+
+
+def _input_task(engine, key: str):
+    return next(t for t in engine.tasks(case_key=key) if t.element_id == "give_input")
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_hostile_answers_stop_the_step_and_open_an_incident(engine, place):
+    engine.deploy(bundle(place, [_code(place)]))
+    kinds = dict(RUNTIME_KINDS)
+    if place in ("dmn input", "dmn input cell"):
+        del kinds["unstorable"]  # only compared with the cell, never stored: nothing to refuse
+    if place in SCRIPT_PLACES:
+        kinds["loop"] = ({"kind": "fine", "n": 1, "keep_going": True}, "processor time")
+    for kind, (answers, expected) in kinds.items():
+        case = engine.start_case("hostile", {})
+        task = _input_task(engine, case.key)
+        before = engine.case(case.key)
+        started = time.monotonic()
+        with pytest.raises(ScriptError) as stopped:
+            engine.complete_task(task.id, {"keep_going": False, **answers}, SYSTEM)
+        assert time.monotonic() - started < WITHIN, kind
+        assert expected in str(stopped.value), (kind, str(stopped.value))
+        assert "code_0" in str(stopped.value) and stopped.value.element_id == "code_0"
+        after = engine.case(case.key)
+        assert [t.id for t in after.open_tasks] == [task.id]  # nothing of the step was written
+        assert after.current_step == before.current_step
+        assert not [h for h in engine.history(case.key) if h.action == "task_completed"]
+        with engine.db.reading() as session:
+            incident = session.scalars(
+                select(Incident).where(Incident.case_id == _case_id(engine, case.key))
+            ).one()
+        assert (incident.kind, incident.element_id, incident.resolved_at) == ("script", "code_0", None)
+        assert expected in incident.message
+        assert [i.element_id for i in after.incidents] == ["code_0"]
+
+    case = engine.start_case("hostile", {})  # the same worker, ordinary answers: the case moves on
+    moved = engine.complete_task(
+        _input_task(engine, case.key).id, {"kind": "fine", "n": 2, "keep_going": False}
+    )
+    assert moved.open_tasks or moved.timers
+    assert all(t.element_id != "give_input" for t in moved.open_tasks)
+
+
+def _case_id(engine, key: str) -> int:
+    with engine.db.reading() as session:
+        return session.scalar(select(Case.id).where(Case.business_key == key))
