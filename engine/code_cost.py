@@ -18,6 +18,7 @@ negative precision computes a huge power), `sum` (adding lists is quadratic), `s
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from functools import lru_cache
 
 from engine.sandbox_rules import BUILTIN_NAMES, parse_code
@@ -156,12 +157,41 @@ def runs_inline(source: str, mode: str = "eval") -> bool:
     return True
 
 
+def _names_in_running_order(node: ast.AST) -> Iterator[ast.Name]:
+    """The names of the code in the order they are used when it runs (near enough: a loop's
+    body once): an assignment's value before its target, a comprehension's loop before its item."""
+    if isinstance(node, ast.Name):
+        yield node
+        return
+    if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
+        children = [node.value, *getattr(node, "targets", [getattr(node, "target", None)])]
+    elif isinstance(node, ast.For | ast.comprehension):
+        children = [node.iter, node.target, *getattr(node, "ifs", []), *getattr(node, "body", [])]
+        children += getattr(node, "orelse", [])
+    elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        children = [*node.generators, node.elt]
+    elif isinstance(node, ast.DictComp):
+        children = [*node.generators, node.key, node.value]
+    else:
+        children = list(ast.iter_child_nodes(node))
+    for child in children:
+        if child is not None:
+            yield from _names_in_running_order(child)
+
+
 @lru_cache(maxsize=4096)
 def reads_case_data(source: str, mode: str = "eval") -> bool:
-    """True if the code may read case data: a name that is neither a builtin, a helper, nor
-    assigned by the code itself. Code that reads none does the same whatever the case, so model
-    checks run it once, under its budget, before it may be deployed."""
+    """True if the code may read case data: a name that is neither a builtin nor a helper and is
+    used before the code itself assigns it (`x += 1` uses `x`). Code that reads none does the
+    same whatever the case, so model checks run it once, under its budget, before it may be
+    deployed; code that reads a name first is left to its budget when it runs."""
     tree = parse_code(source, mode)
-    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
-    stored = {n.id for n in names if isinstance(n.ctx, ast.Store | ast.Del)}
-    return bool(_names_read(tree) - stored - BUILTIN_NAMES - HELPERS)
+    augmented = {id(n.target) for n in ast.walk(tree) if isinstance(n, ast.AugAssign)}
+    assigned: set[str] = set()
+    for node in _names_in_running_order(tree):
+        reads = isinstance(node.ctx, ast.Load | ast.Del) or id(node) in augmented
+        if reads and node.id not in assigned and node.id not in BUILTIN_NAMES | HELPERS:
+            return True
+        if isinstance(node.ctx, ast.Store):
+            assigned.add(node.id)
+    return False

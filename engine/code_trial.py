@@ -18,6 +18,7 @@ from engine.errors import CodeBudgetExceeded, EngineError, SandboxViolation, Val
 from engine.sandbox import SandboxEnvironment
 from engine.working_days import working_day_deadline
 
+NOT_DEFINED = ("NameError", "UnboundLocalError")  # from the runner: the code read a name it lacks
 TRIALS_SECONDS = 10.0  # for all the trials of one bundle
 REGION = "england-and-wales"  # a trial only needs the helpers to give a value of the right form
 
@@ -55,7 +56,9 @@ class CodeTrials:
         except SandboxViolation:
             return None  # reported by the sandbox check already
         except EngineError as failed:
-            return f"fails for every case: {failed}"
+            return None if str(failed).startswith(NOT_DEFINED) else f"fails for every case: {failed}"
+        except NameError:  # it reads something after all (a name assigned in a loop, say)
+            return None
         except Exception as failed:  # what the code raised, running here (it is cheap)
             return f"fails for every case: {type(failed).__name__}: {failed}"
         return None

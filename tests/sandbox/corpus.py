@@ -124,3 +124,22 @@ RUNTIME_KINDS = {
     "unstorable": ({"kind": "unstorable", "n": 1}, "cannot store"),
     "index": ({"kind": "index", "n": 5}, "IndexError"),
 }
+
+FINE = {  # ordinary code that reads the case's data, at each place (scripts: FINE_SCRIPTS)
+    "condition": "n > 1",
+    "timeDuration": "'PT1H'",
+    "timeDate": "'2030-01-01T00:00:00+00:00'",
+    "parameter": "n",
+    "candidateGroup": "'competent-authority-ukba'",
+    "dueDate": "'2030-01-01T00:00:00+00:00'",
+    "dmn input": "'ok'",
+    "dmn input cell": "n",
+    "dmn output cell": "'decided'",
+}
+FINE_SCRIPTS = [
+    "count = n + 1",
+    "n = n + 1",
+    "total = 0\nfor i in range(n):\n    total += i",
+    "names = [str(i) for i in range(n)]\nlabel = ', '.join(names)",
+    "if kind == 'fine':\n    stage = 'reasonable_grounds'",
+]

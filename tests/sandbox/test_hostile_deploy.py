@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from engine.errors import DeploymentError
 from engine.models import DefinitionVersion
 from tests.conftest import DATABASES
-from tests.sandbox.corpus import EXPRESSIONS, SCRIPTS
+from tests.sandbox.corpus import EXPRESSIONS, FINE, FINE_SCRIPTS, SCRIPTS
 from tests.sandbox.places import PLACES, bundle
 
 SCRIPT_PLACES = ("script", "preScript", "postScript")
@@ -49,3 +49,11 @@ def test_every_hostile_piece_is_refused_before_deploy(engine, place):
         assert any(reason in m for m in messages for reason in REASONS), (code, messages)
     with engine.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(DefinitionVersion)) == 0
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_ordinary_code_that_reads_case_data_deploys(engine, place):
+    """Not refused by its trial: code that reads the case's data is judged when it runs."""
+    codes = FINE_SCRIPTS if place in SCRIPT_PLACES else [FINE[place]]
+    deployed = engine.deploy(bundle(place, codes))
+    assert deployed.created and deployed.process_id == "hostile"

@@ -15,21 +15,10 @@ from engine.errors import ScriptError
 from engine.models import Case, Incident
 from tests.conftest import DATABASES
 from tests.sandbox.conftest import WITHIN
-from tests.sandbox.corpus import RUNTIME, RUNTIME_KINDS, RUNTIME_SCRIPT
+from tests.sandbox.corpus import FINE, RUNTIME, RUNTIME_KINDS, RUNTIME_SCRIPT
 from tests.sandbox.places import PLACES, bundle
 
 SCRIPT_PLACES = ("script", "preScript", "postScript")
-FINE = {  # what the code gives for ordinary answers, at each place
-    "condition": "n > 1",
-    "timeDuration": "'PT1H'",
-    "timeDate": "'2030-01-01T00:00:00+00:00'",
-    "parameter": "n",
-    "candidateGroup": "'competent-authority-ukba'",
-    "dueDate": "'2030-01-01T00:00:00+00:00'",
-    "dmn input": "'ok'",
-    "dmn input cell": "n",
-    "dmn output cell": "'decided'",
-}
 pytestmark = pytest.mark.parametrize("database_url", [DATABASES[0]], indirect=True)
 
 
