@@ -129,6 +129,7 @@ FINE = {  # ordinary code that reads the case's data, at each place (scripts: FI
     "condition": "n > 1",
     "timeDuration": "'PT1H'",
     "timeDate": "'2030-01-01T00:00:00+00:00'",
+    "timeCycle": "'R2/PT1H'",
     "parameter": "n",
     "candidateGroup": "'competent-authority-ukba'",
     "dueDate": "'2030-01-01T00:00:00+00:00'",

@@ -83,6 +83,16 @@ def _element(place: str, element_id: str, code: str) -> str:
         return _service_task(
             element_id, "'n'", f"<spiffworkflow:{place}>{escape(code)}</spiffworkflow:{place}>"
         )
+    if place == "timeCycle":  # repeats: on a non-interrupting boundary event of a user task
+        cycle = f"{element_id}_cycle"
+        timer = _timer(cycle, "timeCycle", code).replace("intermediateCatchEvent", "boundaryEvent")
+        attached = f'<bpmn:boundaryEvent id="{cycle}" attachedToRef="{element_id}" cancelActivity="false">'
+        return (
+            _user_task(element_id, "done.json")
+            + timer.replace(f'<bpmn:boundaryEvent id="{cycle}">', attached)
+            + f'<bpmn:endEvent id="{cycle}_end" />'
+            + _flow(f"{cycle}_out", cycle, f"{cycle}_end")
+        )
     if place in ("timeDuration", "timeDate"):
         return _timer(element_id, place, code)
     if place == "parameter":
@@ -123,6 +133,7 @@ PLACES = (
     "postScript",
     "timeDuration",
     "timeDate",
+    "timeCycle",
     "parameter",
     "candidateGroup",
     "dueDate",

@@ -45,7 +45,7 @@ def test_every_hostile_piece_is_refused_before_deploy(engine, place):
         element = f"decision_code_{index}" if place.startswith("dmn") else f"code_{index}"
         messages = by_element.get(element, []) + by_element.get(f"rule_code_{index}", [])
         messages += by_element.get(f"expression_code_{index}", []) + by_element.get(f"code_{index}_yes", [])
-        messages += by_element.get(f"code_{index}_value", [])
+        messages += by_element.get(f"code_{index}_value", []) + by_element.get(f"code_{index}_cycle", [])
         assert any(reason in m for m in messages for reason in REASONS), (code, messages)
     with engine.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(DefinitionVersion)) == 0
