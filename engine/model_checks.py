@@ -20,6 +20,7 @@ from engine.bundle import BUNDLE_SUFFIXES, MAX_FILE_BYTES, Bundle
 from engine.bundle_parser import ParsedBundle, parse_bundle
 from engine.errors import DeploymentError, Finding, UnsafeXml
 from engine.expressions import BPMN, NS, SPIFF
+from engine.model_limits import size_findings
 from engine.model_lint import lint_bundle
 from engine.sandbox import SandboxEnvironment
 from engine.users import WORKING_GROUPS, lane_group
@@ -240,6 +241,9 @@ def check_bundle(bundle: Bundle, *, lint: bool = True) -> list[Finding]:
     return review_bundle(bundle, lint=lint)[0]
 
 
+MAX_REPORTED = 100  # findings listed in one report; a count stands for the rest
+
+
 def review_bundle(bundle: Bundle, *, lint: bool = True) -> tuple[list[Finding], ParsedBundle | None]:
     """The findings, and the parsed bundle when SpiffWorkflow could parse it (deploy stores that)."""
     findings: list[Finding] = []
@@ -264,6 +268,9 @@ def review_bundle(bundle: Bundle, *, lint: bool = True) -> tuple[list[Finding], 
     bpmn = {p: r for p, r in roots.items() if p.endswith(".bpmn")}
     if not any(p.endswith(".bpmn") for p in bundle.files):
         findings.append(Finding("bundle", None, "no .bpmn file: a bundle needs its main process"))
+    too_big = size_findings({p: r for p, r in bpmn.items() if etree.QName(r).namespace == BPMN})
+    if too_big:  # the checks below, bpmnlint and SpiffWorkflow take time per element, or recurse
+        return _reported(findings + too_big), None
     for path, root in bpmn.items():
         if etree.QName(root).namespace != BPMN or etree.QName(root).localname != "definitions":
             findings.append(Finding(path, None, "not a BPMN 2.0 file (its root must be bpmn:definitions)"))
@@ -281,5 +288,22 @@ def review_bundle(bundle: Bundle, *, lint: bool = True) -> tuple[list[Finding], 
             parsed = parse_bundle(bundle)
         except DeploymentError as error:
             findings += error.findings
+    return _reported(findings), parsed
+
+
+def _reported(findings: list[Finding]) -> list[Finding]:
+    """Each finding once, errors first, at most MAX_REPORTED and a count of the rest."""
     unique = {(f.file, f.element_id, f.message, f.severity): f for f in findings}
-    return sorted(unique.values(), key=lambda f: f.severity != "error"), parsed
+    ordered = sorted(unique.values(), key=lambda f: f.severity != "error")
+    if len(ordered) <= MAX_REPORTED:
+        return ordered
+    rest = ordered[MAX_REPORTED:]
+    errors = sum(f.severity == "error" for f in rest)
+    summary = Finding(
+        "bundle",
+        None,
+        f"{len(rest):,} more findings are not listed ({errors:,} errors, {len(rest) - errors:,} warnings): "
+        "fix the ones above and validate again",
+        "error" if errors else "warning",
+    )
+    return [*ordered[:MAX_REPORTED], summary]
