@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from engine import DeploymentError
-from engine.bundle import Bundle
+from engine import DeploymentError, model_checks
+from engine.bundle import Bundle, read_bundle
 from engine.bundle_parser import parse_bundle
 from engine.config import PROJECT_ROOT
 from engine.model_checks import MAX_REPORTED, check_bundle
@@ -25,6 +25,7 @@ from engine.model_limits import (
     MAX_PLANNED,
 )
 from engine.models import DefinitionVersion
+from tests.conftest import MINI
 from tests.models import hostile_models as hostile
 from tests.models.conftest import OWNER
 from web.cli import main
@@ -165,3 +166,27 @@ def test_thousands_of_findings_are_cut_to_a_readable_report_and_still_refused(en
         engine.deploy(bundle, OWNER)
     assert len(str(refused.value).splitlines()) == MAX_REPORTED + 2
     assert _versions(engine) == 0
+
+
+@pytest.mark.skipif(not HAS_BPMNLINT, reason="bpmnlint needs Node.js and `make setup`")
+def test_deploy_refuses_what_bpmnlint_reports_as_an_error(engine):
+    files = dict(read_bundle(MINI).files)
+    files["mini.bpmn"] = files["mini.bpmn"].replace(b'id="greet" name="Greet"', b'id="greet"')
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy(Bundle(files), OWNER)
+    assert any(
+        f.element_id == "greet" and "bpmnlint label-required" in f.message for f in refused.value.findings
+    )
+    assert _versions(engine) == 0
+
+
+def test_a_bundle_is_checked_once_in_a_process(engine, monkeypatch):
+    """Deploy reuses validate's result for the same content (bpmnlint starts Node each time)."""
+    runs = []
+    lint = model_checks.lint_bundle
+    monkeypatch.setattr(model_checks, "lint_bundle", lambda diagrams: runs.append(1) or lint(diagrams))
+    files = dict(read_bundle(MINI).files)
+    files["mini.bpmn"] += b"<!-- checked once -->"
+    check_bundle(Bundle(files))
+    engine.deploy(Bundle(files), OWNER)
+    assert runs == [1]
