@@ -11,6 +11,7 @@ import ast
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from importlib import resources
 
 from lxml import etree
@@ -316,6 +317,21 @@ def _review(bundle: Bundle, *, lint: bool) -> tuple[list[Finding], ParsedBundle 
     return _reported(findings + linted), parsed
 
 
+@dataclass
+class MoreFindings(Finding):
+    """Stands for the findings past MAX_REPORTED in a report: how many errors and warnings."""
+
+    errors: int = 0
+    warnings: int = 0
+
+
+def finding_counts(findings: list[Finding]) -> tuple[int, int]:
+    """(errors, warnings) in a report, those past MAX_REPORTED included."""
+    errors = sum(f.errors if isinstance(f, MoreFindings) else f.severity == "error" for f in findings)
+    warnings = sum(f.warnings if isinstance(f, MoreFindings) else f.severity != "error" for f in findings)
+    return errors, warnings
+
+
 def _reported(findings: list[Finding]) -> list[Finding]:
     """Each finding once, errors first, at most MAX_REPORTED and a count of the rest."""
     unique = {(f.file, f.element_id, f.message, f.severity): f for f in findings}
@@ -324,11 +340,13 @@ def _reported(findings: list[Finding]) -> list[Finding]:
         return ordered
     rest = ordered[MAX_REPORTED:]
     errors = sum(f.severity == "error" for f in rest)
-    summary = Finding(
+    summary = MoreFindings(
         "bundle",
         None,
         f"{len(rest):,} more findings are not listed ({errors:,} errors, {len(rest) - errors:,} warnings): "
         "fix the ones above and validate again",
         "error" if errors else "warning",
+        errors,
+        len(rest) - errors,
     )
     return [*ordered[:MAX_REPORTED], summary]

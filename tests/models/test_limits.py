@@ -15,7 +15,7 @@ from engine import DeploymentError, model_checks
 from engine.bundle import Bundle, read_bundle
 from engine.bundle_parser import parse_bundle
 from engine.config import PROJECT_ROOT
-from engine.model_checks import MAX_REPORTED, check_bundle
+from engine.model_checks import MAX_REPORTED, check_bundle, finding_counts
 from engine.model_limits import (
     MAX_BRANCHES,
     MAX_ELEMENTS,
@@ -156,15 +156,21 @@ def test_a_process_that_calls_itself_is_refused():
     assert _has(findings, "hostile_call_2.bpmn", "call", "nests without end"), findings
 
 
-def test_thousands_of_findings_are_cut_to_a_readable_report_and_still_refused(engine):
+def test_thousands_of_findings_are_cut_to_a_readable_report_and_still_refused(engine, tmp_path, monkeypatch):
     bundle = hostile.user_tasks_without_forms(900, drawn=False)
     findings = check_bundle(bundle)
     assert len(findings) == MAX_REPORTED + 1
     assert all(f.severity == "error" for f in findings)
     assert findings[-1].file == "bundle" and "more findings are not listed" in findings[-1].message
+    errors, _ = finding_counts(findings)
+    assert errors >= 900
     with pytest.raises(DeploymentError) as refused:
         engine.deploy(bundle, OWNER)
     assert len(str(refused.value).splitlines()) == MAX_REPORTED + 2
+    monkeypatch.setenv("NRM_DATABASE_URL", engine.config.database_url)
+    validated = CliRunner().invoke(main, ["validate", str(write(bundle, tmp_path))])
+    assert validated.exit_code == 1 and f"{errors} errors, " in validated.output.splitlines()[-1]
+    assert len(validated.output.splitlines()) == MAX_REPORTED + 2
     assert _versions(engine) == 0
 
 
