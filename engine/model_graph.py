@@ -96,9 +96,16 @@ def inner_scopes(scope: Scope, processes: dict[str, Scope], scopes: dict[tuple[s
 def walk_order(scope: Scope) -> tuple[list[str], set[tuple[str, str]]]:
     """Nodes reachable from the starts in topological order of the graph without its back edges
     (the flows that close a loop), found by a depth-first walk in the parser's order."""
+    order, back, _ = walk(scope)
+    return order, back
+
+
+def walk(scope: Scope) -> tuple[list[str], set[tuple[str, str]], list[list[str]]]:
+    """walk_order(), and the nodes of each loop it closes (from where the loop starts back to it)."""
     state: dict[str, int] = {}  # 1 on the walk's path, 2 finished
     finished: list[str] = []
     back: set[tuple[str, str]] = set()
+    loops: list[list[str]] = []
     for start in scope.starts():
         if start in state:
             continue
@@ -113,10 +120,12 @@ def walk_order(scope: Scope) -> tuple[list[str], set[tuple[str, str]]]:
                 finished.append(node)
             elif state.get(child) == 1:
                 back.add((node, child))
+                path = [n for n, _ in stack]
+                loops.append(path[path.index(child) :])
             elif child not in state:
                 state[child] = 1
                 stack.append((child, iter(scope.successors[child])))
-    return finished[::-1], back
+    return finished[::-1], back, loops
 
 
 def longest_path(scope: Scope) -> tuple[int, list[str]]:

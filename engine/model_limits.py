@@ -24,6 +24,7 @@ from engine.model_graph import (
     local,
     longest_path,
     read_scopes,
+    walk,
     walk_order,
 )
 
@@ -66,7 +67,7 @@ def size_findings(roots: dict[str, etree._Element]) -> list[Finding]:
             )
         ]
     processes, scopes = read_scopes(roots)
-    findings = [f for scope in scopes.values() for f in _branches(scope) + _path(scope)]
+    findings = [f for scope in scopes.values() for f in _branches(scope) + _path(scope) + _endless(scope)]
     nesting = _nesting(processes, scopes)
     findings += nesting
     if not findings:
@@ -150,6 +151,25 @@ def _path(scope: Scope) -> list[Finding]:
             "of the path into a sub-process or a called process",
         )
     ]
+
+
+def _endless(scope: Scope) -> list[Finding]:
+    """Loops with no choice or event on them: SpiffWorkflow plans their tasks ahead without end
+    (a RecursionError when a case starts), and no case could ever leave them."""
+    findings = []
+    for loop in walk(scope)[2]:
+        if not any(local(scope.nodes[n]) in STOPS for n in loop):
+            shown = " → ".join([*loop[:4], *(["…"] if len(loop) > 4 else []), loop[0]])
+            findings.append(
+                Finding(
+                    scope.path,
+                    loop[0],
+                    f"this loop has no gateway or event on it ({shown}): SpiffWorkflow would plan "
+                    "its tasks ahead without end, and no case could leave it; put an exclusive "
+                    "gateway on the loop to decide when to leave",
+                )
+            )
+    return findings
 
 
 def _nesting(processes: dict[str, Scope], scopes: dict[tuple[str, str], Scope]) -> list[Finding]:

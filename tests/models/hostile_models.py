@@ -319,3 +319,13 @@ def largest(make: Callable[[int], Bundle], limit: int) -> int:
 def _planned(made: Bundle) -> int:
     roots = {p: parse_untrusted_xml(c, p) for p, c in made.files.items() if p.endswith(".bpmn")}
     return max(planned_tasks(roots).values())
+
+
+def endless_loop() -> Bundle:
+    """The wait, then a script task that leads back to it: a loop with no gateway to leave by."""
+    process = Process("hostile_loop", "A loop without a way out")
+    process.node("startEvent", "begin", "Begin", (0, 0))
+    process.user_task((1, 0))
+    process.script("again", (2, 0))
+    process.chain("begin", WAIT, "again", WAIT)
+    return bundle(process)

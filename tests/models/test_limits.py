@@ -151,6 +151,11 @@ def test_a_chain_of_1000_script_tasks_gets_a_finding_in_words_not_a_recursion_er
     assert "path here is too long" in message and "Recursion" not in message
 
 
+def test_a_loop_without_a_gateway_is_refused_before_it_could_start_a_case():
+    findings = check_bundle(hostile.endless_loop(), lint=False)  # bpmnlint, where it runs, adds its own
+    assert _has(findings, "hostile_loop.bpmn", hostile.WAIT, "this loop has no gateway or event on it")
+
+
 def test_a_process_that_calls_itself_is_refused():
     findings = check_bundle(hostile.called_processes(2, loop=True))
     assert _has(findings, "hostile_call_2.bpmn", "call", "nests without end"), findings
