@@ -225,9 +225,29 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as error:
         message = str(error).split("\n")[0]
+        if error.__context__ is not None and message.startswith(f"{type(error.__context__).__name__}("):
+            message = _in_words(error.__context__) or message  # the parser's wrapper: a bare repr
         raise DeploymentError([Finding(error.file_name or "bundle", error.id or None, message)]) from None
     except DeploymentError:
         raise
     except Exception as error:  # SpiffWorkflow raises plain exceptions for some malformed models
-        raise DeploymentError([Finding("bundle", None, f"SpiffWorkflow cannot read it: {error}")]) from None
+        raise DeploymentError(
+            [Finding("bundle", None, _in_words(error) or f"SpiffWorkflow cannot read it: {error}")]
+        ) from None
     return ParsedBundle(process_id, spec.description or process_id, spec, subprocess_specs, forms)
+
+
+def _in_words(error: BaseException | None) -> str | None:
+    """What a Python error inside SpiffWorkflow's parser means for the diagram (its parser wraps them
+    in a ValidationException whose message is the bare repr: `RecursionError('maximum recursion…')`)."""
+    if isinstance(error, RecursionError):
+        return (
+            "SpiffWorkflow could not read this diagram: it follows each path one nested call per element, "
+            "and a path here is too long for it; move part of the path into a sub-process or a called process"
+        )
+    if isinstance(error, MemoryError):
+        return "SpiffWorkflow ran out of memory reading this diagram: make it smaller"
+    if error is not None and not isinstance(error, ValidationException):
+        name = type(error).__name__
+        return f"SpiffWorkflow could not read this element ({name} {error}); check its type and connections"
+    return None

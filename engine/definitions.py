@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.bundle import Bundle
 from engine.case_facts import reported_fields
-from engine.errors import DefinitionNotFound, DeploymentError
+from engine.errors import DefinitionNotFound, DeploymentError, Finding
 from engine.model_checks import review_bundle
 from engine.models import AuditEvent, DefinitionFile, DefinitionVersion
 from engine.serialization import SERIALIZER_VERSION, SpecPair, dump_specs, load_specs
@@ -44,17 +44,26 @@ def _deployment(row: DefinitionVersion, created: bool) -> Deployment:
     )
 
 
-def deploy(session: Session, bundle: Bundle, actor: Actor, *, lint: bool = False) -> Deployment:
+def deploy(session: Session, bundle: Bundle, actor: Actor) -> Deployment:
     """Store a new version unless the same content is deployed already (then a no-op); refused
-    (DeploymentError) if the bundle has an error finding (engine/model_checks.py)."""
+    (DeploymentError) if the bundle has an error finding (engine/model_checks.py).
+
+    The checks are validate's, bpmnlint and the size limits included, so nothing `nrm validate`
+    refuses can be deployed; review_bundle keeps their result per content hash in this process."""
     content_hash = bundle.content_hash
     existing = session.scalar(select(DefinitionVersion).where(DefinitionVersion.content_hash == content_hash))
     if existing is not None:
         return _deployment(existing, created=False)
-    findings, parsed = review_bundle(bundle, lint=lint)
+    findings, parsed = review_bundle(bundle)
     errors = [f for f in findings if f.severity == "error"]
     if errors or parsed is None:
         raise DeploymentError(errors)
+    try:
+        spec_json = dump_specs(parsed.spec, parsed.subprocess_specs)
+    except RecursionError:  # the size limits should keep it from here
+        raise DeploymentError(
+            [Finding("bundle", parsed.process_id, "SpiffWorkflow cannot store this process: it is too deep")]
+        ) from None
     latest = session.scalar(
         select(func.max(DefinitionVersion.version)).where(DefinitionVersion.process_id == parsed.process_id)
     )
@@ -63,7 +72,7 @@ def deploy(session: Session, bundle: Bundle, actor: Actor, *, lint: bool = False
         process_name=parsed.process_name,
         version=(latest or 0) + 1,
         content_hash=content_hash,
-        spec_json=dump_specs(parsed.spec, parsed.subprocess_specs),
+        spec_json=spec_json,
         serializer_version=SERIALIZER_VERSION,
         deployed_at=clock.now(),
         deployed_by=actor.username,

@@ -14,6 +14,7 @@ import click
 from engine import GROUPS, Actor, Engine, EngineError, stop_diagram_code
 from engine.bundle import read_bundle
 from engine.json_input import JsonRefused, read_json
+from engine.model_checks import finding_counts
 from web import create_app
 from web.cli_serve import serve
 from web.cli_support import _actor, _engine, _fail, _initialise
@@ -80,11 +81,8 @@ def validate(path: Path, overlay: Path | None) -> None:
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"
         click.secho(f"{finding.severity}: {finding}", fg=colour)
-    errors = sum(f.severity == "error" for f in findings)
-    click.echo(
-        f"{errors} errors, {len(findings) - errors} warnings: "
-        + ("not deployable" if errors else "deployable")
-    )
+    errors, warnings = finding_counts(findings)
+    click.echo(f"{errors} errors, {warnings} warnings: " + ("not deployable" if errors else "deployable"))
     if errors:
         raise SystemExit(1)
 

@@ -9,9 +9,11 @@ async function main() {
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);
   const files = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  const linter = new Linter({ config: { extends: "bpmnlint:recommended" }, resolver: new NodeResolver() });
   const out = {};
   for (const [path, xml] of Object.entries(files)) {
+    // A linter per file: rules keep state between the checks of one run (no-duplicate-sequence-flows
+    // remembers every flow it saw), so one linter would see two files' flows begin→end as duplicates.
+    const linter = new Linter({ config: { extends: "bpmnlint:recommended" }, resolver: new NodeResolver() });
     const { rootElement } = await new BpmnModdle().fromXML(xml);
     const reports = await linter.lint(rootElement);
     out[path] = [];

@@ -157,13 +157,15 @@ def test_an_invalid_form_schema_is_refused(engine, tmp_path):
 def test_an_unknown_service_operator_is_refused(engine, tmp_path):
     task = (
         '<bpmn:scriptTask id="greet" name="Greet">\n'
+        "      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>\n"
         "      <bpmn:script>greeting = 'hello ' + name</bpmn:script>\n"
         "    </bpmn:scriptTask>"
     )
     service = (
         '<bpmn:serviceTask id="greet" name="Greet"><bpmn:extensionElements>'
         '<spiffworkflow:serviceTaskOperator id="launch_missiles" resultVariable="r" />'
-        "</bpmn:extensionElements></bpmn:serviceTask>"
+        "</bpmn:extensionElements><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>"
+        "</bpmn:serviceTask>"
     )
     error = _refused(engine, _bundle(tmp_path, (task, service)))
     assert "launch_missiles" in str(error) and "mini.bpmn#greet" in str(error)
