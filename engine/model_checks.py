@@ -91,8 +91,33 @@ def _schema_findings(path: str, root: etree._Element) -> list[Finding]:
     return findings
 
 
+def _ignored_code(path: str, root: etree._Element) -> list[Finding]:
+    """Code SpiffWorkflow would leave unrun, so the case would not do what the diagram says."""
+    findings = [
+        Finding(
+            path,
+            task.get("id"),
+            "SpiffWorkflow does not run pre- or post-scripts on a script task: put the code in the script",
+        )
+        for task in root.iterfind(".//bpmn:scriptTask", NS)
+        if task.find("bpmn:extensionElements/spiffworkflow:preScript", NS) is not None
+        or task.find("bpmn:extensionElements/spiffworkflow:postScript", NS) is not None
+    ]
+    findings += [
+        Finding(
+            path,
+            event.get("id"),
+            "a timer cycle repeats, so it belongs on a non-interrupting boundary event; "
+            "here use a date (timeDate) or a duration (timeDuration)",
+        )
+        for event in root.iterfind(".//bpmn:intermediateCatchEvent", NS)
+        if event.find("bpmn:timerEventDefinition/bpmn:timeCycle", NS) is not None
+    ]
+    return findings
+
+
 def _unsupported(path: str, root: etree._Element) -> list[Finding]:
-    findings = []
+    findings = _ignored_code(path, root)
     known = set(SpiffBpmnParser.PARSER_CLASSES) | set(SpiffBpmnParser.OVERRIDE_PARSER_CLASSES)
     for process in root.iterfind(".//bpmn:process", NS):
         for node in process.iter():

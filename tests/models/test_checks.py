@@ -9,6 +9,7 @@ from engine.bundle import Bundle, read_bundle
 from engine.model_checks import check_bundle
 from engine.services import load_service_modules
 from tests.conftest import BUNDLE
+from tests.sandbox.places import bundle as hostile_bundle
 
 REFLECTION = "reflection_recovery.bpmn"
 SPLIT = '<bpmn:parallelGateway id="split_reflection">'
@@ -264,3 +265,24 @@ def test_a_timer_that_would_build_a_huge_value_is_not_evaluated_at_deploy():
     bomb = _changed(REFLECTION, (TIMER, "'x' * 10 ** 9 * 8"))
     findings = check_bundle(bomb, lint=False)
     assert not [f for f in findings if f.element_id == "reflection_day_30" and "ISO 8601" in f.message]
+
+
+def test_code_spiffworkflow_would_leave_unrun_is_refused():
+    """A pre-script on a script task is never run; a cycle on an intermediate event leaves the
+    case waiting on nothing."""
+    script = hostile_bundle("script", ["x = 1"])
+    xml = script.files["hostile.bpmn"].decode()
+    xml = xml.replace(
+        "<bpmn:script>",
+        "<bpmn:extensionElements><spiffworkflow:preScript>y = 2"
+        "</spiffworkflow:preScript></bpmn:extensionElements><bpmn:script>",
+        1,
+    )
+    findings = check_bundle(Bundle({**script.files, "hostile.bpmn": xml.encode()}))
+    assert any(
+        f.element_id == "code_0" and "pre- or post-scripts on a script task" in f.message for f in findings
+    )
+    timer = hostile_bundle("timeDuration", ["'PT1H'"])
+    xml = timer.files["hostile.bpmn"].decode().replace("timeDuration", "timeCycle")
+    findings = check_bundle(Bundle({**timer.files, "hostile.bpmn": xml.encode()}))
+    assert any(f.element_id == "code_0" and "a timer cycle repeats" in f.message for f in findings)

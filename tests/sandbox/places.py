@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from engine.bundle import Bundle
 from engine.services import registered_services, service_task
+from tests.sandbox.drawing import draw
 
 ECHO = "echo_for_tests"
 
@@ -174,7 +175,7 @@ def bundle(place: str, codes: list[str]) -> Bundle:
         "</bpmn:process></bpmn:definitions>"
     )
     files = {
-        "hostile.bpmn": process.encode(),
+        "hostile.bpmn": draw(process.encode()),
         "forms/input.json": json.dumps(INPUT_FORM).encode(),
         "forms/done.json": json.dumps(DONE_FORM).encode(),
     }

@@ -27,6 +27,7 @@ from engine.models import AuditEvent, Incident, Timer, TimerState
 from engine.sandbox_runner import CodeBudget
 from tests.conftest import ROOT
 from tests.processes import children, command, running
+from tests.sandbox.drawing import draw
 from tests.timers.conftest import FIXTURES, eventually, fired_count
 
 ORDINARY = 100
@@ -63,7 +64,7 @@ def _endless_timer(code: str) -> Bundle:
     <bpmn:endEvent id="end" />
   </bpmn:process>
 </bpmn:definitions>"""
-    return Bundle({"endless.bpmn": process.encode(), "forms/done.json": json.dumps(DONE_FORM).encode()})
+    return Bundle({"endless.bpmn": draw(process.encode()), "forms/done.json": json.dumps(DONE_FORM).encode()})
 
 
 PYTHON_LOOP = "x = 0\nwhile keep_going:\n    x += 1"  # stopped by the child's own timer
