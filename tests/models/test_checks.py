@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from engine.bundle import Bundle, read_bundle
+from engine.bundle_parser import parse_bundle
+from engine.errors import DeploymentError
 from engine.model_checks import check_bundle
 from engine.services import load_service_modules
 from tests.conftest import BUNDLE
@@ -233,7 +235,13 @@ def test_a_bundle_whose_processes_are_all_called_or_absent_is_told_so():
     calls_back = _changed(
         "reasonable_grounds.bpmn", ('calledElement="nrm_negative_decision"', 'calledElement="nrm_pathway"')
     )
-    _finding(calls_back, "adult_referral.bpmn", None, "every process is called by another's call activity")
+    # Every process called by another means a loop of calls, which the size checks name first …
+    _finding(calls_back, "reasonable_grounds.bpmn", "rg_negative_decision", "a process that calls itself")
+    with pytest.raises(DeploymentError) as refused:  # … and the parser says why there is no main one
+        parse_bundle(calls_back)
+    assert any(
+        "every process is called by another's call activity" in f.message for f in refused.value.findings
+    )
     _finding(
         Bundle({"empty.bpmn": EMPTY}), "empty.bpmn", None, "no process: the diagrams hold no bpmn:process"
     )
