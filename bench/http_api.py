@@ -1,7 +1,7 @@
 """Benchmark 2: completing tasks through the JSON API against the production set-up on this machine.
 
-`nrm serve` (gunicorn's workers and one timer scheduler) on a fresh PostgreSQL database; cases
-are referred in bulk beforehand through the engine. Then 8 client threads, each with its own
+`nrm serve` (gunicorn's workers and its timer schedulers, one per core) on a fresh PostgreSQL
+database; cases are referred in bulk beforehand through the engine. Then 8 client threads, each with its own
 keep-alive connection, take cases from a shared queue and complete their tasks one after another
 through `POST /api/v1/tasks/<id>/complete`, as an agency's system would: choose the referral form,
 consent, the referral form, the reasonable grounds decision, and support arranged. Each request

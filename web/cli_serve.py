@@ -22,12 +22,17 @@ SCHEDULER = "from web.cli import main; main()"  # `nrm scheduler`, by this same 
 RESTART_PAUSE = 5.0  # seconds between restarts of a scheduler that keeps dying
 
 
+def usable_cores() -> int:
+    """The cores this process may run on, not every core of the host."""
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return len(usable)
+
+
 def default_workers() -> int:
     """cores + 1: a completion is mostly Python, and the database and the schedulers share the
     machine; on 2 cores 3 workers served more completions with a shorter tail than 5 (2 × cores
     + 1), and each worker's kept workflows are hit more often (docs/deployment.md)."""
-    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return len(usable) + 1  # the cores this process may run on, not every core of the host
+    return usable_cores() + 1
 
 
 def _gunicorn(workers: int, threads: int, host: str, port: int) -> list[str]:
@@ -64,7 +69,13 @@ def _scheduler(number: int) -> list[str]:
     show_default=True,
     help="Threads per worker; above 1 a worker keeps each client's connection open between requests.",
 )
-@click.option("--schedulers", default=1, show_default=True, help="Timer scheduler processes.")
+@click.option(
+    "--schedulers",
+    default=usable_cores,
+    show_default="one per core",
+    type=int,
+    help="Timer scheduler processes (each fires with one thread: one per core drains a burst fastest).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(workers: int, threads: int, schedulers: int, host: str, port: int) -> None:
