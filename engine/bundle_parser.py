@@ -9,6 +9,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.bounded_instances import bounded_parser
 from engine.bundle import Bundle
 from engine.case_facts import reported_fields_of
 from engine.code_trial import CodeTrials
@@ -16,6 +17,7 @@ from engine.errors import DeploymentError, Finding, SandboxViolation, UnsafeXml
 from engine.expressions import NS, bpmn_expressions, dmn_expressions
 from engine.forms import check_form_schema
 from engine.sandbox import check_expression, check_script
+from engine.sandbox_rules import shown_code
 from engine.services import registered_services
 from engine.xml_guard import parse_untrusted_xml
 
@@ -68,10 +70,11 @@ def check_code(roots: dict[str, etree._Element], dmn: set[str]) -> list[Finding]
                 findings.append(Finding(path, expression.element_id, f"{expression.what}: {error}"))
                 continue
             mode = "exec" if expression.mode == "exec" else "eval"  # a decision cell that is an expression
-            problem = trials.problem(expression.source if mode == "exec" else expression.source.strip(), mode)
+            stored = mode == "exec" or expression.what == "output cell"
+            source = expression.source if mode == "exec" else expression.source.strip()
+            problem = trials.problem(source, mode, stored)
             if problem:
-                shown = expression.source.strip()
-                shown = repr(shown if len(shown) <= 80 else shown[:77] + "...")
+                shown = shown_code(expression.source)
                 findings.append(Finding(path, expression.element_id, f"{expression.what} {shown} {problem}"))
     return findings
 
@@ -204,7 +207,7 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
     if findings:
         raise DeploymentError(findings)
 
-    parser = SpiffBpmnParser()
+    parser = bounded_parser()
     try:
         for path, root in roots.items():
             if path in dmn_paths:

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from functools import lru_cache
 
-from engine.sandbox_rules import BUILTIN_NAMES, parse_code
+from engine.sandbox_rules import BUILTIN_NAMES, parse_code, short_code_cached
 
 HELPERS = frozenset({"working_days"})  # engine/script_engine.py: bounded by their own checks
 
@@ -112,7 +111,14 @@ _INLINE_NODES = (
 )
 
 
-def _cheap_node(node: ast.AST) -> bool:
+# Operations in one piece of code that runs in the worker: each costs at most the size of its
+# operands, and there are at most this many, so the whole is at most this many times the largest
+# value a case holds (1 MB). The NRM's largest piece has 6.
+MAX_INLINE_OPERATIONS = 40
+_OPERATIONS = (ast.Name, ast.Call, ast.BinOp, ast.Compare, ast.Subscript, ast.FormattedValue, ast.Starred)
+
+
+def _cheap_node(node: ast.AST, called: set[int]) -> bool:
     if isinstance(node, ast.FormattedValue):
         return node.format_spec is None  # `f"{x:>{n}}"`: a width from the data
     if isinstance(node, ast.Call):
@@ -120,18 +126,24 @@ def _cheap_node(node: ast.AST) -> bool:
         if isinstance(function, ast.Name):
             return function.id in INLINE_FUNCTIONS
         return isinstance(function, ast.Attribute) and function.attr in INLINE_METHODS
+    if isinstance(node, ast.Attribute) or isinstance(node, ast.Name) and node.id in BUILTIN_NAMES | HELPERS:
+        return id(node) in called  # called, never passed on: `key=s.center` would call anything
     return isinstance(node, _INLINE_NODES)
 
 
 def _cheap(tree: ast.AST) -> bool:
-    return all(_cheap_node(node) for node in ast.walk(tree))
+    nodes = list(ast.walk(tree))
+    if sum(isinstance(node, _OPERATIONS) for node in nodes) > MAX_INLINE_OPERATIONS:
+        return False
+    called = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
+    return all(_cheap_node(node, called) for node in nodes)
 
 
 def _names_read(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-@lru_cache(maxsize=4096)
+@short_code_cached
 def runs_inline(source: str, mode: str = "eval") -> bool:
     """True if the code is cheap by construction (see the module's docstring).
 
@@ -157,29 +169,31 @@ def runs_inline(source: str, mode: str = "eval") -> bool:
     return True
 
 
-def _names_in_running_order(node: ast.AST) -> Iterator[ast.Name]:
+def _names_in_running_order(tree: ast.AST) -> Iterator[ast.Name]:
     """The names of the code in the order they are used when it runs (near enough: a loop's
-    body once): an assignment's value before its target, a comprehension's loop before its item."""
-    if isinstance(node, ast.Name):
-        yield node
-        return
-    if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
-        children = [node.value, *getattr(node, "targets", [getattr(node, "target", None)])]
-    elif isinstance(node, ast.For | ast.comprehension):
-        children = [node.iter, node.target, *getattr(node, "ifs", []), *getattr(node, "body", [])]
-        children += getattr(node, "orelse", [])
-    elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
-        children = [*node.generators, node.elt]
-    elif isinstance(node, ast.DictComp):
-        children = [*node.generators, node.key, node.value]
-    else:
-        children = list(ast.iter_child_nodes(node))
-    for child in children:
-        if child is not None:
-            yield from _names_in_running_order(child)
+    body once): an assignment's value before its target, a comprehension's loop before its item.
+    A loop over a stack, not recursion: code may be nested hundreds deep."""
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Name):
+            yield node
+            continue
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
+            children = [node.value, *getattr(node, "targets", [getattr(node, "target", None)])]
+        elif isinstance(node, ast.For | ast.comprehension):
+            children = [node.iter, node.target, *getattr(node, "ifs", []), *getattr(node, "body", [])]
+            children += getattr(node, "orelse", [])
+        elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+            children = [*node.generators, node.elt]
+        elif isinstance(node, ast.DictComp):
+            children = [*node.generators, node.key, node.value]
+        else:
+            children = list(ast.iter_child_nodes(node))
+        pending.extend(reversed([child for child in children if child is not None]))
 
 
-@lru_cache(maxsize=4096)
+@short_code_cached
 def reads_case_data(source: str, mode: str = "eval") -> bool:
     """True if the code may read case data: a name that is neither a builtin nor a helper and is
     used before the code itself assigns it (`x += 1` uses `x`). Code that reads none does the

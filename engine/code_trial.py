@@ -34,8 +34,10 @@ class CodeTrials:
         self.deadline = time.monotonic() + seconds
         self.sandbox = SandboxEnvironment(datetime.now(UTC), REGION, self.deadline)
 
-    def problem(self, source: str, mode: str) -> str | None:
-        """Why `source` (already compiled by the sandbox) cannot be deployed, or None."""
+    def problem(self, source: str, mode: str, stored: bool = False) -> str | None:
+        """Why `source` (already compiled by the sandbox) cannot be deployed, or None. `stored`:
+        an expression whose value goes into the case (a decision's output), so a case must be
+        able to hold it; a condition's or a timer's need not."""
         try:
             if reads_case_data(source, mode) or time.monotonic() >= self.deadline:
                 return None  # checked when it runs, within its budget
@@ -46,7 +48,9 @@ class CodeTrials:
             if mode == "exec":
                 self.sandbox.execute(source, {}, helpers)
             else:
-                storable(self.sandbox.evaluate(source, {}, helpers), "its value")
+                value = self.sandbox.evaluate(source, {}, helpers)
+                if stored:
+                    storable(value, "its value")
         except CodeBudgetExceeded as over:
             return (
                 None if time.monotonic() >= self.deadline else f"goes over its budget for every case: {over}"

@@ -101,7 +101,12 @@ class UnsafeXml(EngineError):
 
 
 class SandboxViolation(EngineError):
-    """An expression, script or DMN cell tried something the sandbox forbids."""
+    """An expression, script or DMN cell tried something the sandbox forbids (`element_id`:
+    where, when it was found running a case)."""
+
+    def __init__(self, message: str, element_id: str | None = None):
+        super().__init__(message)
+        self.element_id = element_id
 
 
 class ServiceTaskError(EngineError):
@@ -117,7 +122,13 @@ class ScriptError(EngineError):
 
 
 class CodeBudgetExceeded(ScriptError):
-    """Diagram code used more processor time or memory than its budget, and was stopped."""
+    """Diagram code used more processor time or memory than its budget, and was stopped.
+    `transient`: the cause may not come again (the step's own time ran out, the process running
+    the code ended), so a timer may try again; otherwise it would do the same again."""
+
+    def __init__(self, message: str, element_id: str | None = None, *, transient: bool = False):
+        super().__init__(message, element_id)
+        self.transient = transient
 
 
 class ValueNotStorable(ScriptError):

@@ -2,8 +2,9 @@
 
 It reads only the open-task and case tables (indexed), never a workflow.
 
-What a person may see is split into disjoint parts ("arms"): one per group of theirs, the first
-responders' tasks of their agency, and tasks assigned to them outside those. Each arm is one
+What a person may see is split into disjoint parts ("arms"): one per group of theirs, and the first
+responders' tasks of their agency (a task assigned to them outside those is not theirs to see:
+engine/task_access.py). Each arm is one
 range of the index on (candidate_group, due_at, created_at, case_id, element_id, assignee),
 already in page order, so the database reads `offset + limit` entries per arm and merges them
 instead of sorting every visible task; and the count is a sum of index-only counts per arm, with
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from functools import reduce
 from operator import add
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import Case, OpenTask
@@ -48,28 +49,16 @@ class _Arm:
 
 def _arms(actor: Actor | None, wanted: TaskFilter) -> list[_Arm]:
     """What `actor` may see, as disjoint arms each readable in page order from one index range: their
-    groups' tasks (first responders: their agency's cases only) and the tasks assigned to them."""
+    groups' tasks, first responders' of their agency's cases only (engine/task_access.py: being a
+    task's assignee shows nothing more; "assigned to me" is a filter over these)."""
     if actor is None or actor.is_superuser:
         return [_Arm(())]
-    mine = OpenTask.assignee == actor.username
-    if wanted.assigned == "me":
-        return [_Arm((mine,))]  # assigned to me implies visible
     groups = sorted(set(actor.groups) - {FIRST_RESPONDER})
     arms = [_Arm((OpenTask.candidate_group == group,)) for group in groups]
-    elsewhere = [mine]
-    if groups:
-        elsewhere.append(OpenTask.candidate_group.not_in(groups))
     if FIRST_RESPONDER in actor.groups:
         arms.append(
             _Arm((OpenTask.candidate_group == FIRST_RESPONDER, Case.agency == actor.agency), joins_case=True)
         )
-        # NOT (group = FR AND agency = mine), written so that a case without an agency is not lost
-        elsewhere.append(
-            or_(OpenTask.candidate_group != FIRST_RESPONDER, Case.agency.is_distinct_from(actor.agency))
-        )
-        arms.append(_Arm(tuple(elsewhere), joins_case=True))
-    else:
-        arms.append(_Arm(tuple(elsewhere)))
     return arms
 
 
@@ -109,7 +98,10 @@ def task_page(
         return _one_case(session, actor, wanted.case_key.strip().upper(), filters, offset, limit)
     keys = (OpenTask.id, OpenTask.due_at, OpenTask.created_at, OpenTask.case_id, OpenTask.element_id)
     counts, parts = [], []
-    for arm in _arms(actor, wanted):
+    arms = _arms(actor, wanted)
+    if not arms:  # in no group: nothing to see
+        return [], 0
+    for arm in arms:
         count = select(func.count()).select_from(OpenTask)
         part = select(*keys)
         if arm.joins_case:
@@ -149,7 +141,7 @@ def _one_case(
 
 def _may_see(actor: Actor | None, task: OpenTask, case_agency: str | None) -> bool:
     """`_arms` for one row."""
-    if actor is None or actor.is_superuser or task.assignee == actor.username:
+    if actor is None or actor.is_superuser:
         return True
     if task.candidate_group == FIRST_RESPONDER:
         return FIRST_RESPONDER in actor.groups and case_agency == actor.agency

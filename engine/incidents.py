@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.db import Database
-from engine.errors import NotFound, ScriptError
+from engine.errors import NotFound, SandboxViolation, ScriptError
 from engine.models import AuditEvent, Case, Incident, Timer, TimerState
 from engine.queries import incident_view
 from engine.runtime import bump_version
@@ -51,7 +51,7 @@ def retry_incident(db: Database, incident_id: int, actor: Actor) -> str:
 
 
 def open_step_incident(
-    db: Database, case_id: int, error: ScriptError, actor: Actor, task_id: str | None
+    db: Database, case_id: int, error: ScriptError | SandboxViolation, actor: Actor, task_id: str | None
 ) -> None:
     """Record that a step of the case failed in its diagram's code (the step itself was rolled
     back): one open incident per case and element, its attempts counted, and an audit row."""

@@ -30,6 +30,7 @@ from engine.models import (
     Case,
     CaseStatus,
 )
+from engine.sandbox_rules import shown_code
 from engine.script_engine import EVALUATING, NrmScriptEngine
 from engine.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.services import ServiceContext
@@ -58,12 +59,14 @@ def _script_error(error: Exception) -> EngineError:
     cause = error.__cause__ or error.__context__  # SpiffWorkflow raises its error inside `except`
     at, element_id = where(getattr(error, "task", None))
     if isinstance(cause, SandboxViolation):
-        return SandboxViolation(f"{cause}{at}")
+        return SandboxViolation(f"{cause}{at}", element_id)
     if isinstance(cause, ScriptError):  # stopped over its budget, or stored what a case cannot hold
-        first = str(error).splitlines()[0]
-        code = first.removeprefix(EVALUATING) if first.startswith(EVALUATING) else None
-        what = f"The expression {code}" if code else "The code"
-        return type(cause)(f"{what}{at}: {cause}", element_id)
+        first = str(error.args[0]) if error.args else ""  # without SpiffWorkflow's notes
+        code = first.removeprefix(EVALUATING)[1:-1] if first.startswith(EVALUATING) else None
+        what = f"The expression {shown_code(code)}" if code else "The code"
+        translated = type(cause)(f"{what}{at}: {cause}", element_id)
+        translated.transient = getattr(cause, "transient", False)
+        return translated
     message = str(error).splitlines()[0].rstrip(". ")
     if cause is not None and str(cause) not in message:
         message += f": {type(cause).__name__}: {cause}"

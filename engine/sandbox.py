@@ -14,7 +14,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from engine.case_data import storable
+from engine.case_data import Unstorable, storable
 from engine.code_cost import HELPERS, runs_inline
 from engine.errors import CodeBudgetExceeded, SandboxViolation
 from engine.sandbox_rules import SAFE_GLOBALS, compile_sandboxed, sandbox_globals
@@ -51,27 +51,28 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         source = expression.strip()
         code = compile_sandboxed(source, "eval")
         if runs_inline(source, "eval"):
-            value = eval(code, sandbox_globals(context, external_context))  # noqa: S307 - restricted code
-            return storable(value, "its value")  # a decision's output, for one, goes into the case
-        return self._bounded("eval", source, context, external_context)["value"]
+            return eval(code, sandbox_globals(context, external_context))  # noqa: S307 - restricted code
+        reply = self._bounded("eval", source, context, external_context)
+        if "unstorable" in reply:  # fine as a condition; refused where it would be stored
+            return Unstorable(reply["truth"], reply["unstorable"])
+        return reply["value"]
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
         code = compile_sandboxed(script, "exec")
         if not runs_inline(script, "exec"):
-            changed = self._bounded("exec", script, context, external_context)["context"]
-            for key in [k for k in context if k not in changed]:
-                del context[key]
-            context.update(changed)
-            return True
-        scope = sandbox_globals(dict(context), external_context)
-        exec(code, scope)  # noqa: S102 - restricted code object
-        hidden = set(SAFE_GLOBALS) | set(external_context or {})
-        changed = {  # all checked before any is written: a refused value changes nothing
-            key: storable(value, key)  # as a restored case would hold it
-            for key, value in scope.items()
-            if key not in hidden and not callable(value)
-        }
-        for key in [k for k in context if k not in scope]:
+            reply = self._bounded("exec", script, context, external_context)
+            changed, deleted = reply["changed"], reply["deleted"]
+        else:
+            scope = sandbox_globals(dict(context), external_context)
+            exec(code, scope)  # noqa: S102 - restricted code object
+            hidden = set(SAFE_GLOBALS) | set(external_context or {})
+            changed = {  # all checked before any is written: a refused value changes nothing
+                key: storable(value, key)  # as a restored case would hold it
+                for key, value in scope.items()
+                if key not in hidden and not callable(value) and value is not context.get(key)
+            }
+            deleted = [key for key in context if key not in scope]
+        for key in deleted:
             del context[key]
         context.update(changed)
         return True
@@ -87,13 +88,13 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         request = {
             "mode": mode,
             "source": source,
-            "context": {name: storable(value, name) for name, value in context.items()},
+            "context": context,  # as stored already (the runner says so if it cannot be sent)
             "external": external,
             "now": (self.now or datetime.now(UTC)).isoformat(),
             "region": self.region,
         }
         if self.deadline is not None and time.monotonic() >= self.deadline:
-            raise CodeBudgetExceeded(STEP_BUDGET_USED)
+            raise CodeBudgetExceeded(STEP_BUDGET_USED, transient=True)
         return bounded_runner().run(request, self.deadline)
 
     def call_service(self, context: dict, **kwargs: Any) -> Any:

@@ -13,6 +13,7 @@ process's processor time stops it even if its parent has gone.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import resource
@@ -28,10 +29,9 @@ MAX_REPLY_BYTES = 1024 * 1024  # what code may give back: the values it produced
 MAX_MESSAGE_CHARACTERS = 500
 
 
-def write_frame(stream: BinaryIO, document: dict) -> None:
-    """One message: its length, then the document as JSON."""
-    body = json.dumps(document, separators=(",", ":"), allow_nan=False).encode()
-    stream.write(HEADER.pack(len(body)) + body)
+def write_frame(stream: BinaryIO, message: bytes) -> None:
+    """One message (its length, then the document as JSON), written at once."""
+    stream.write(message)
     stream.flush()
 
 
@@ -74,7 +74,11 @@ def _helpers(request: dict) -> dict[str, Any]:
 
 
 def run(request: dict) -> dict:
-    """Run one piece of code on its data; the reply says what it gave or why it stopped."""
+    """Run one piece of code on its data; the reply says what it gave or why it stopped.
+
+    An expression's value comes back as a case would hold it, or, if a case cannot hold it, as
+    its truth and the reason (a condition may be a set; a decision's output may not). A script
+    gives back only the names it added or changed, and those it deleted."""
     from engine.case_data import storable
     from engine.errors import SandboxViolation, ValueNotStorable
     from engine.sandbox_rules import SAFE_GLOBALS, compile_sandboxed, sandbox_globals
@@ -84,23 +88,25 @@ def run(request: dict) -> dict:
         code = compile_sandboxed(source, mode)
     except SandboxViolation as refused:
         return {"ok": False, "error": "refused", "message": str(refused)}
+    except MemoryError:  # a tree too big for what is left of the budget
+        return {"ok": False, "error": "memory"}
+    before = copy.deepcopy(request["context"]) if mode == "exec" else {}
     external = request["external"] | _helpers(request)
     scope = sandbox_globals(request["context"], external)
     signal.setitimer(signal.ITIMER_PROF, request["cpu_seconds"])
     try:
         if mode == "eval":
-            reply = {"ok": True, "value": storable(eval(code, scope), "the expression's value")}  # noqa: S307
+            value = eval(code, scope)  # noqa: S307 - restricted code, in this process only
+            try:
+                reply = {"ok": True, "value": storable(value, "its value")}
+            except ValueNotStorable as unstorable:
+                reply = {"ok": True, "truth": bool(value), "unstorable": str(unstorable)}
         else:
             exec(code, scope)  # noqa: S102 - restricted code, in this process only
             hidden = set(SAFE_GLOBALS) | set(external)
-            reply = {
-                "ok": True,
-                "context": {
-                    name: storable(value, name)
-                    for name, value in scope.items()
-                    if name not in hidden and not callable(value)
-                },
-            }
+            kept = {n: v for n, v in scope.items() if n not in hidden and not callable(v)}
+            changed = {n: storable(v, n) for n, v in kept.items() if n not in before or before[n] != v}
+            reply = {"ok": True, "changed": changed, "deleted": [n for n in before if n not in kept]}
     except _OverTime:
         return {"ok": False, "error": "time"}
     except MemoryError:
@@ -114,17 +120,29 @@ def run(request: dict) -> dict:
     return reply
 
 
-def _answer(request: dict) -> dict:
+def answer(request: dict) -> bytes:
+    """The reply to `request`, as one message to write: never an exception, whatever the code did."""
     try:
         reply = run(request)
-        size = len(json.dumps(reply, separators=(",", ":")))
     except _OverTime:  # the timer fired while the reply was being made
-        return {"ok": False, "error": "time"}
+        reply = {"ok": False, "error": "time"}
     except MemoryError:
-        return {"ok": False, "error": "memory"}
-    if size > MAX_REPLY_BYTES:
-        return {"ok": False, "error": "size", "message": f"{size:,} bytes"}
-    return reply
+        reply = {"ok": False, "error": "memory"}
+    try:
+        body = _encoded(reply)
+    except MemoryError:
+        body = _encoded({"ok": False, "error": "memory"})
+    except (ValueError, TypeError, RecursionError):  # checked as storable, so not expected
+        body = _encoded(
+            {"ok": False, "error": "unstorable", "message": "what it gave cannot be written as JSON"}
+        )
+    if len(body) > MAX_REPLY_BYTES:
+        body = _encoded({"ok": False, "error": "size", "message": f"{len(body):,} bytes"})
+    return HEADER.pack(len(body)) + body
+
+
+def _encoded(document: dict) -> bytes:
+    return json.dumps(document, separators=(",", ":"), allow_nan=False).encode()
 
 
 def _bootstrap() -> None:
@@ -157,7 +175,8 @@ def main() -> None:
     import engine.sandbox_rules  # noqa: F401 - loaded before the memory cap
 
     resource.setrlimit(resource.RLIMIT_AS, (_vm_size() + memory_bytes, resource.RLIM_INFINITY))
-    write_frame(replies, {"ready": True})
+    ready = _encoded({"ready": True})
+    write_frame(replies, HEADER.pack(len(ready)) + ready)
     while (request := read_frame(requests)) is not None:
         # A backstop if the parent is gone: the kernel stops a process over its processor time.
         used = resource.getrusage(resource.RUSAGE_SELF)
@@ -165,7 +184,7 @@ def main() -> None:
         resource.setrlimit(
             resource.RLIMIT_CPU, (spent + int(request["cpu_seconds"]) + 5, resource.RLIM_INFINITY)
         )
-        write_frame(replies, _answer(request))
+        write_frame(replies, answer(request))
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ runner's lean process (engine/sandbox_child.py) loads it without SpiffWorkflow o
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -23,6 +24,8 @@ from RestrictedPython.Guards import (
 )
 
 from engine.errors import SandboxViolation
+
+T = TypeVar("T")
 
 # Exceptions that end a process rather than report a problem: diagram code never sees them.
 PROCESS_ENDING = frozenset({"BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit"})
@@ -57,8 +60,6 @@ FORBIDDEN_NAMES = (
     | PROCESS_ENDING
 )
 
-# The largest exponent a constant power may use: `10 ** 10 ** 10` would hang the worker.
-MAX_CONSTANT_EXPONENT = 10_000
 # The longest piece of code a diagram may hold (a condition, a script, a cell).
 MAX_CODE_CHARACTERS = 20_000
 
@@ -140,52 +141,67 @@ def _check_tree(tree: ast.AST) -> list[str]:
             problems.append("defining functions or classes is not allowed")
         elif isinstance(node, ast.While) and _endless(node):
             problems.append("this loop never ends (`while True` with no `break`)")
-        elif (
-            isinstance(node, ast.BinOp)
-            and isinstance(node.op, ast.Pow)
-            and not (
-                isinstance(node.right, ast.Constant)
-                and isinstance(node.right.value, int)
-                and abs(node.right.value) <= MAX_CONSTANT_EXPONENT
-            )
-        ):
-            problems.append(f"'**' needs a constant exponent of at most {MAX_CONSTANT_EXPONENT}")
     return problems
 
 
-def _shown(source: str) -> str:
-    return repr(source if len(source) <= 80 else source[:77] + "...")
+def shown_code(source: str) -> str:
+    """A piece of code as messages quote it: on one line, at most 80 characters."""
+    one_line = " ".join(source.split())
+    return repr(one_line if len(one_line) <= 80 else one_line[:77] + "...")
 
 
-@lru_cache(maxsize=4096)
+# Short code (nearly all of it) is parsed and compiled once per process; long code each time,
+# so that thousands of distinct long pieces cannot fill a worker's memory with their trees.
+CACHED_CHARACTERS = 2_000
+
+
+def short_code_cached(function: Callable[[str, str], T]) -> Callable[..., T]:
+    """`function(source, mode)`, remembered for short code only (up to 1,024 pieces)."""
+    cached = lru_cache(maxsize=1024)(function)
+
+    @wraps(function)
+    def remembered(source: str, mode: str = "eval") -> T:
+        return cached(source, mode) if len(source) <= CACHED_CHARACTERS else function(source, mode)
+
+    return remembered
+
+
 def parse_code(source: str, mode: str = "eval") -> ast.AST:
-    """The syntax tree of a piece of diagram code; SandboxViolation if it is not valid Python."""
+    """The syntax tree of a piece of diagram code; SandboxViolation if it is not valid Python.
+    (A MemoryError goes on up: in the bounded runner it means the runner is over its budget.)"""
     if len(source) > MAX_CODE_CHARACTERS:
         raise SandboxViolation(
-            f"{_shown(source)} is {len(source):,} characters long; the limit is {MAX_CODE_CHARACTERS:,} "
+            f"{shown_code(source)} is {len(source):,} characters long; the limit is {MAX_CODE_CHARACTERS:,} "
             "(move long logic into a service task)"
         )
+    return _parse(source, mode)
+
+
+@short_code_cached
+def _parse(source: str, mode: str) -> ast.AST:
     try:
         return ast.parse(source, mode=mode)
     except SyntaxError as error:
-        raise SandboxViolation(f"{_shown(source)} is not valid Python: {error.msg}") from None
-    except (RecursionError, MemoryError, ValueError):  # nested too deeply, or a NUL character
-        raise SandboxViolation(f"{_shown(source)} cannot be read: it is nested too deeply") from None
+        raise SandboxViolation(f"{shown_code(source)} is not valid Python: {error.msg}") from None
+    except (RecursionError, ValueError):  # nested too deeply, or a NUL character
+        raise SandboxViolation(f"{shown_code(source)} cannot be read: it is nested too deeply") from None
 
 
-@lru_cache(maxsize=4096)
+@short_code_cached
 def compile_sandboxed(source: str, mode: str = "eval") -> Any:
     """Compile an expression (`eval`) or script (`exec`); SandboxViolation says what is refused."""
     problems = _check_tree(parse_code(source, mode))
     if not problems:
         try:
             compiled = compile_restricted_eval(source) if mode == "eval" else compile_restricted_exec(source)
-        except (RecursionError, MemoryError):
-            raise SandboxViolation(f"{_shown(source)} cannot be compiled: it is nested too deeply") from None
+        except RecursionError:
+            raise SandboxViolation(
+                f"{shown_code(source)} cannot be compiled: it is nested too deeply"
+            ) from None
         problems = list(compiled.errors)
     if problems:
         reasons = "; ".join(dict.fromkeys(problems))
-        raise SandboxViolation(f"{_shown(source)} is refused by the sandbox: {reasons}")
+        raise SandboxViolation(f"{shown_code(source)} is refused by the sandbox: {reasons}")
     return compiled.code
 
 

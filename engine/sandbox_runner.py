@@ -67,6 +67,10 @@ class _ChildGone(Exception):
     """The child process ended (killed for memory, or crashed) before it answered."""
 
 
+class _NotTaken(_ChildGone):
+    """The child process had ended before it could read the request."""
+
+
 class _Child:
     """One child process and the two pipes to it."""
 
@@ -92,7 +96,7 @@ class _Child:
             self.process.stdin.write(request)
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
-            raise _ChildGone from None
+            raise _NotTaken from None
         return self._reply(deadline)
 
     def _reply(self, deadline: float) -> dict:
@@ -137,23 +141,34 @@ class BoundedRunner:
         ScriptError if the code was stopped or failed. `deadline` (time.monotonic) may end the
         wait sooner: the step the code runs in has its own budget."""
         budget = self.budget
-        body = json.dumps({**request, "cpu_seconds": budget.cpu_seconds}, separators=(",", ":")).encode()
-        message = HEADER.pack(len(body)) + body
-        child = self._borrow()
-        wait_until = time.monotonic() + budget.wall_seconds  # from when the child is ready
-        if deadline is not None:
-            wait_until = min(wait_until, deadline)
         try:
-            reply = child.ask(message, wait_until)
-        except TimeoutError:
-            child.stop()
-            raise CodeBudgetExceeded(_over_time(budget)) from None
-        except _ChildGone:
-            child.stop()
-            raise CodeBudgetExceeded(_over_memory(budget)) from None
-        except BaseException:  # a signal (Ctrl-C, SIGTERM) while waiting: the child's state is unknown
-            child.stop()
-            raise
+            body = json.dumps({**request, "cpu_seconds": budget.cpu_seconds}, separators=(",", ":")).encode()
+        except (TypeError, ValueError) as unsent:  # case data is stored as JSON: not expected
+            raise ValueNotStorable(f"the case data cannot be given to the code: {unsent}") from None
+        message = HEADER.pack(len(body)) + body
+        for attempt in (1, 2):
+            child = self._borrow()
+            own_wait = time.monotonic() + budget.wall_seconds  # from when the child is ready
+            wait_until = own_wait if deadline is None else min(own_wait, deadline)
+            try:
+                reply = child.ask(message, wait_until)
+            except _NotTaken:  # it had ended before it read the request (killed while idle?)
+                child.stop()
+                if attempt == 1:
+                    continue
+                raise CodeBudgetExceeded(_gone(budget), transient=True) from None
+            except TimeoutError:
+                child.stop()
+                if wait_until < own_wait:  # the step's time ran out first, not the code's
+                    raise CodeBudgetExceeded(STEP_TIME_USED, transient=True) from None
+                raise CodeBudgetExceeded(_killed(budget)) from None
+            except _ChildGone:
+                child.stop()
+                raise CodeBudgetExceeded(_gone(budget), transient=True) from None
+            except BaseException:  # a signal (Ctrl-C, SIGTERM) while waiting: the child's state is unknown
+                child.stop()
+                raise
+            break
         if reply.get("error") in ("time", "memory"):
             child.stop()  # started afresh: whatever it built is gone
         else:
@@ -194,13 +209,33 @@ class BoundedRunner:
                 child.process.kill()
 
 
+STEP_TIME_USED = "the step used up its time budget while this code ran"
+
+
+def _cpu(budget: CodeBudget) -> str:
+    return f"{budget.cpu_seconds:g} second" + ("" if math.isclose(budget.cpu_seconds, 1) else "s")
+
+
 def _over_time(budget: CodeBudget) -> str:
-    seconds = f"{budget.cpu_seconds:g} second" + ("" if math.isclose(budget.cpu_seconds, 1) else "s")
-    return f"it was stopped after {seconds} of processor time, its budget"
+    return f"it was stopped after {_cpu(budget)} of processor time, its budget"
+
+
+def _killed(budget: CodeBudget) -> str:
+    return (
+        f"it was stopped after {budget.wall_seconds:g} seconds without an answer "
+        f"(its budget is {_cpu(budget)} of processor time)"
+    )
 
 
 def _over_memory(budget: CodeBudget) -> str:
     return f"it was stopped when it needed more than {budget.memory_mb} MB of memory, its budget"
+
+
+def _gone(budget: CodeBudget) -> str:
+    return (
+        "the process running it ended before it answered (most likely it needed more than "
+        f"{budget.memory_mb} MB of memory, its budget)"
+    )
 
 
 def _checked(reply: dict, budget: CodeBudget) -> dict:

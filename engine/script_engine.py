@@ -9,7 +9,9 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 
+from engine.case_data import json_shaped, storable
 from engine.errors import EngineError, ScriptError
 from engine.sandbox import SandboxEnvironment
 from engine.services import ServiceContext, call_service
@@ -27,17 +29,18 @@ class NrmScriptEngine(PythonScriptEngine):
         self.context = context
 
     def evaluate(self, task, expression: str, external_context: dict | None = None) -> Any:
-        # Shaped as stored by the sandbox: a decision table's outputs go into the case data from here.
         value = super().evaluate(task, expression, self._helpers() | (external_context or {}))
-        if not (isinstance(task.task_spec, MultiInstanceTask) and expression == task.task_spec.cardinality):
-            return value
+        spec = task.task_spec
         try:
-            check_instance_count(value)  # SpiffWorkflow makes that many tasks at once
-            return value
+            if isinstance(spec, MultiInstanceTask) and expression == spec.cardinality:
+                check_instance_count(value)  # SpiffWorkflow makes that many tasks at once
+            if isinstance(spec, BusinessRuleTask):  # a decision's outputs go into the case data
+                return storable(value, "the decision's output")
         except ScriptError as refused:
             raise WorkflowTaskException(
                 f"{EVALUATING}{expression.strip()!r}", task=task, exception=refused
             ) from refused
+        return json_shaped(value)  # as stored: a kept workflow must decide as a restored one
 
     def execute(self, task, script: str, external_context: dict | None = None) -> Any:
         return super().execute(task, script, self._helpers() | (external_context or {}))

@@ -27,6 +27,8 @@ from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bounded_instances import with_bounded_instances
+
 SpecPair = tuple[Any, Mapping[str, Any]]  # (top spec, sub-process specs by process id)
 
 
@@ -98,7 +100,7 @@ def _completed_element(task) -> bool:
 
 
 def _registry():
-    config = dict(SPIFF_CONFIG)
+    config = with_bounded_instances(dict(SPIFF_CONFIG))
     config[BpmnWorkflow] = InstanceStateConverter
     return BpmnWorkflowSerializer.configure(config)
 

@@ -53,16 +53,16 @@ class StepBudget:
         if time.monotonic() > self.deadline:
             at, element_id = where(task)
             raise CodeBudgetExceeded(
-                f"The case was stopped{at} after {self.seconds:g} seconds, the budget of one step", element_id
+                f"The case was stopped{at} after {self.seconds:g} seconds, the budget of one step",
+                element_id,
+                transient=True,  # a loaded machine, perhaps: a timer may try again
             )
 
 
 def check_instance_count(value: Any) -> None:
     """A multi-instance activity's computed count must be a whole number within the limit."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INSTANCES:
-        raise CodeBudgetExceeded(
-            f"the number of instances must be a whole number from 0 to {MAX_INSTANCES}, not {value!r}"
-        )
+        raise CodeBudgetExceeded(f"the number of instances must be a whole number from 0 to {MAX_INSTANCES}")
 
 
 def where(task: Any) -> tuple[str, str | None]:

@@ -24,6 +24,7 @@ from engine.errors import (
     Conflict,
     FieldError,
     FormValidationError,
+    SandboxViolation,
     ScriptError,
     TaskAlreadyCompleted,
 )
@@ -120,12 +121,12 @@ class TaskWork:
 
     @contextmanager
     def _incident_on_failure(self, actor: Actor, task_id: str) -> Iterator[dict[str, int]]:
-        """A ScriptError from the step (rolled back by then) opens an incident on the case the
-        body names in the dict it is given (`failing["case_id"]`), then goes on up."""
+        """A ScriptError or SandboxViolation from the step (rolled back by then) opens an incident
+        on the case the body names in the dict it is given (`failing["case_id"]`), then goes on."""
         failing: dict[str, int] = {}
         try:
             yield failing
-        except ScriptError as failed:
+        except (ScriptError, SandboxViolation) as failed:
             if "case_id" in failing:
                 open_step_incident(self.db, failing["case_id"], failed, actor, task_id)
             raise

@@ -215,7 +215,9 @@ class TimerFiring:
         message = (str(error) if isinstance(error, EngineError) else f"{type(error).__name__}: {error}")[
             :2000
         ]
-        permanent = isinstance(error, CodeBudgetExceeded | ValueNotStorable | SandboxViolation)
+        permanent = isinstance(
+            error, CodeBudgetExceeded | ValueNotStorable | SandboxViolation
+        ) and not getattr(error, "transient", False)
         now = clock.now()
         with self.db.writing() as session:
             timer = session.get(Timer, timer_id)

@@ -86,9 +86,9 @@ def _error_pages(app: Flask) -> None:
         exists has an incident for managers). Pages that keep a form's answers handle it first."""
         return render_template(
             "errors/error.html",
-            title="The case could not move on",
-            text="The process model failed at this step and nothing was saved. A manager has been told; "
-            "try again once they say it is fixed.",
+            title="This could not be done",
+            text="The process model failed, so nothing was saved. Ask a process owner to check the model, "
+            "then try again.",
         ), 422
 
     @app.errorhandler(CSRFError)

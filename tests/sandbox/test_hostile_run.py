@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from engine import SYSTEM
-from engine.errors import ScriptError
-from engine.models import Case, Incident
-from tests.conftest import DATABASES
+from engine.bundle import Bundle
+from engine.errors import CodeBudgetExceeded, SandboxViolation, ScriptError
+from engine.models import Case, DefinitionVersion, Incident
+from tests.conftest import DATABASES, make_engine
 from tests.sandbox.conftest import WITHIN
 from tests.sandbox.corpus import FINE, RUNTIME, RUNTIME_KINDS, RUNTIME_SCRIPT
 from tests.sandbox.places import PLACES, bundle
@@ -36,8 +37,8 @@ def _input_task(engine, key: str):
 def test_hostile_answers_stop_the_step_and_open_an_incident(engine, place):
     engine.deploy(bundle(place, [_code(place)]))
     kinds = dict(RUNTIME_KINDS)
-    if place in ("dmn input", "dmn input cell"):
-        del kinds["unstorable"]  # only compared with the cell, never stored: nothing to refuse
+    if place not in (*SCRIPT_PLACES, "dmn output cell"):
+        del kinds["unstorable"]  # a value used, never stored (a condition may be a set, say)
     if place in SCRIPT_PLACES:
         kinds["loop"] = ({"kind": "fine", "n": 1, "keep_going": True}, "processor time")
     for kind, (answers, expected) in kinds.items():
@@ -74,3 +75,45 @@ def test_hostile_answers_stop_the_step_and_open_an_incident(engine, place):
 def _case_id(engine, key: str) -> int:
     with engine.db.reading() as session:
         return session.scalar(select(Case.id).where(Case.business_key == key))
+
+
+def test_code_refused_by_todays_rules_in_an_older_version_opens_an_incident(engine):
+    """A version deployed before a rule was added still runs: its code is refused when reached."""
+    engine.deploy(bundle("script", ["x = n"]))
+    with engine.db.writing() as session:
+        version = session.scalars(select(DefinitionVersion)).one()
+        version.spec_json = version.spec_json.replace("x = n", "x = __import__('os')")
+    older = make_engine(engine.config.database_url)  # restores the changed spec
+    case = older.start_case("hostile", {})
+    with pytest.raises(SandboxViolation) as refused:
+        older.complete_task(_input_task(older, case.key).id, {"n": 1})
+    assert refused.value.element_id == "code_0" and "'__import__' is not allowed" in str(refused.value)
+    assert [i.element_id for i in older.case(case.key).incidents] == ["code_0"]
+    older.db.dispose()
+
+
+def _each_item(engine) -> None:
+    """The script at code_0 runs once for each item of the case's `items`, all at once."""
+    hostile = bundle("script", ["done = item"])
+    xml = hostile.files["hostile.bpmn"].decode()
+    start = xml.index('<bpmn:scriptTask id="code_0"')
+    at = xml.index("<bpmn:script>", start)
+    each = (
+        "<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>items</bpmn:loopDataInputRef>"
+        '<bpmn:inputDataItem id="item" name="item" /></bpmn:multiInstanceLoopCharacteristics>'
+    )
+    engine.deploy(Bundle({**hostile.files, "hostile.bpmn": (xml[:at] + each + xml[at:]).encode()}))
+
+
+def test_a_parallel_multi_instance_over_a_long_list_stops_before_making_its_tasks(engine):
+    _each_item(engine)
+    case = engine.start_case("hostile", {"items": list(range(100_000))})
+    started = time.monotonic()
+    with pytest.raises(CodeBudgetExceeded) as stopped:
+        engine.complete_task(_input_task(engine, case.key).id, {"n": 1})
+    assert time.monotonic() - started < WITHIN
+    assert stopped.value.element_id == "code_0" and "from 0 to 100" in str(stopped.value)
+    assert [i.element_id for i in engine.case(case.key).incidents] == ["code_0"]
+    short = engine.start_case("hostile", {"items": [1, 2, 3]})
+    moved = engine.complete_task(_input_task(engine, short.key).id, {"n": 1})
+    assert [t.element_id for t in moved.open_tasks] == ["after"]

@@ -6,6 +6,7 @@ import pytest
 
 from engine.bundle import read_bundle
 from engine.code_cost import reads_case_data, runs_inline
+from engine.errors import SandboxViolation
 from engine.expressions import bpmn_expressions, dmn_expressions
 from engine.xml_guard import parse_untrusted_xml
 from tests.conftest import BUNDLE
@@ -96,3 +97,27 @@ def test_code_that_reads_no_case_data_is_told_apart():
     assert reads_case_data("[x for x in values]")
     assert not reads_case_data("[x * x for x in range(10**9)]")
     assert not reads_case_data("total = 0\ntotal += 1", "exec")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "max([199999999, 199999999], key=s.center)",  # a method passed on: it would be called freely
+        "sorted(names, key=str.zfill)",
+        "min(names, key=len)",
+        "max(values, default=sum)",
+        "f'" + "{s}" * 200 + "'",  # many operations, each linear: together a huge value
+        "[" + "s.count('z'), " * 100 + "]",
+    ],
+)
+def test_callables_passed_on_and_many_operations_go_to_the_runner(source):
+    assert not runs_inline(source)
+
+
+@pytest.mark.parametrize("depth", [900, 5_000])
+def test_deeply_nested_code_is_read_without_recursion_or_refused(depth):
+    deep = "a" + ".b" * depth
+    try:
+        assert reads_case_data(deep)
+    except SandboxViolation as refused:  # too deep for Python's own parser: said in words
+        assert "nested too deeply" in str(refused)

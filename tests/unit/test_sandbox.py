@@ -23,6 +23,7 @@ ENV = SandboxEnvironment()
         ),
         ("len([t for t in types if t != 'unknown'])", {"types": ["sexual", "unknown"]}, 1),
         ("max(days, 45) * 2 ** 3", {"days": 30}, 360),
+        ("round(amount ** 0.5, 1)", {"amount": 2}, 1.4),  # any exponent: the budget bounds it
     ],
 )
 def test_ordinary_expressions_work(expression, data, expected):
@@ -53,8 +54,6 @@ def test_the_dmn_input_placeholder_comes_from_the_external_context():
         "data.__dict__",
         "_secret",
         "(lambda: 1)()",
-        "10 ** 10 ** 10",
-        "2 ** n",
     ],
 )
 def test_escapes_are_refused_as_expressions(code):

@@ -30,6 +30,11 @@ from web.api.serialize import case_json, task_json
 from web.engine_access import engine
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+MODEL_FAILED = (
+    "The process model failed before the case reached its next step, so nothing was saved. If this "
+    "was a task of a case, the case now shows an incident for its managers. Try again once a process "
+    "owner has fixed the model."
+)
 MAX_PER_PAGE = 100
 
 
@@ -79,13 +84,8 @@ def _engine_call(call):
         raise ApiProblem(403, "Forbidden", f"{refused}; ask an admin if your system needs this") from None
     except NotFound as missing:
         raise ApiProblem(404, "Not found", str(missing)) from None
-    except (ScriptError, SandboxViolation):  # the process model failed: managers have an incident
-        raise ApiProblem(
-            422,
-            "The case could not move on",
-            "The process model failed at the step after this one. Nothing was saved; a manager has been "
-            "told (the case has an incident). Try again once it is fixed.",
-        ) from None
+    except (ScriptError, SandboxViolation):  # the process model failed: nothing was written
+        raise ApiProblem(422, "The process model failed", MODEL_FAILED) from None
 
 
 @api.get("/openapi.json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from engine import Forbidden
+from engine import Forbidden, SandboxViolation, ScriptError
 from web.engine_access import actor, engine
 
 referrals = Blueprint("referrals", __name__, url_prefix="/referrals")
@@ -28,4 +28,11 @@ def start():
         case = engine().start_case("nrm_pathway", actor=actor())
     except Forbidden:
         abort(403)
+    except (ScriptError, SandboxViolation):  # the model failed before its first question
+        return render_template(
+            "errors/error.html",
+            title="The referral could not be started",
+            text="Something went wrong in the referral process before its first question, so nothing was "
+            "saved. Try again later; if it keeps happening, contact the NRM team.",
+        ), 422
     return redirect(url_for("inbox.task", task_id=case.open_tasks[0].id)), 303
