@@ -29,7 +29,7 @@ class Expression:
     what: str
 
 
-def _owner_id(node: etree._Element) -> str:
+def owner_id(node: etree._Element) -> str:
     """The id of the diagram element the code belongs to: not a part of it (an expression, an
     event definition), nor a SpiffWorkflow extension (a service operator or parameter has an id
     of its own, but the task is what is drawn)."""
@@ -50,23 +50,23 @@ def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
     """Conditions, scripts, timer expressions, service parameters and task properties."""
     for node in root.iterfind(".//bpmn:conditionExpression", NS):
         if (node.text or "").strip():
-            yield Expression(_owner_id(node), node.text.strip(), "eval", "condition")
+            yield Expression(owner_id(node), node.text.strip(), "eval", "condition")
     for node in root.iterfind(".//bpmn:scriptTask/bpmn:script", NS):
         if (node.text or "").strip():
-            yield Expression(_owner_id(node), node.text, "exec", "script")
+            yield Expression(owner_id(node), node.text, "exec", "script")
     for tag in ("preScript", "postScript"):
         for node in root.iterfind(f".//spiffworkflow:{tag}", NS):
             if (node.text or "").strip():
-                yield Expression(_owner_id(node), node.text, "exec", tag)
+                yield Expression(owner_id(node), node.text, "exec", tag)
     for tag in ("timeDate", "timeDuration", "timeCycle"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
-            yield Expression(_owner_id(node), (node.text or "").strip(), "eval", f"timer {tag}")
+            yield Expression(owner_id(node), (node.text or "").strip(), "eval", f"timer {tag}")
     for node in root.iterfind(".//spiffworkflow:parameter", NS):
         if node.get("value") is not None:
-            yield Expression(_owner_id(node), node.get("value"), "eval", f"parameter '{node.get('id')}'")
+            yield Expression(owner_id(node), node.get("value"), "eval", f"parameter '{node.get('id')}'")
     for node in root.iterfind(".//spiffworkflow:property", NS):
         if node.get("name") in EXPRESSION_PROPERTIES:
-            yield Expression(_owner_id(node), node.get("value", ""), "eval", f"property {node.get('name')}")
+            yield Expression(owner_id(node), node.get("value", ""), "eval", f"property {node.get('name')}")
 
 
 def dmn_expressions(root: etree._Element) -> Iterator[Expression]:
@@ -74,7 +74,7 @@ def dmn_expressions(root: etree._Element) -> Iterator[Expression]:
     namespace = etree.QName(root).namespace
     ns = {"dmn": namespace}
     for node in root.iterfind(".//dmn:inputExpression/dmn:text", ns):
-        yield Expression(_owner_id(node), (node.text or "").strip(), "eval", "input expression")
+        yield Expression(owner_id(node), (node.text or "").strip(), "eval", "input expression")
     for rule in root.iterfind(".//dmn:rule", ns):
         for node in rule.iterfind("dmn:inputEntry/dmn:text", ns):
             yield Expression(rule.get("id", "?"), (node.text or "").strip(), "dmn-entry", "input cell")

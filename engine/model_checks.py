@@ -22,11 +22,12 @@ from engine import clock
 from engine.bundle import BUNDLE_SUFFIXES, MAX_FILE_BYTES, Bundle
 from engine.bundle_parser import ParsedBundle, check_code, parse_bundle
 from engine.errors import DeploymentError, Finding, SandboxViolation, UnsafeXml
-from engine.expressions import BPMN, NS, SPIFF
+from engine.expressions import BPMN, NS, SPIFF, owner_id
 from engine.model_limits import size_findings
 from engine.model_lint import lint_bundle
 from engine.sandbox import SandboxEnvironment
 from engine.sandbox_rules import parse_code
+from engine.sandbox_runner import bounded_runner
 from engine.services import registered_services
 from engine.users import WORKING_GROUPS, lane_group
 from engine.working_days import working_day_deadline
@@ -234,14 +235,7 @@ def _timers(path: str, root: etree._Element) -> list[Finding]:
     for tag in ("timeDate", "timeDuration", "timeCycle"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             source = (node.text or "").strip()
-            owner = next(
-                (
-                    a.get("id")
-                    for a in node.iterancestors()
-                    if a.get("id") and not a.tag.endswith("EventDefinition")
-                ),
-                None,
-            )
+            owner = owner_id(node)
             names = _free_names(source)
             if not source or names - {"working_days"} or not _plain(source):
                 if len(names) == 1 and ISO_8601.match(source):
@@ -286,8 +280,9 @@ def review_bundle(bundle: Bundle, *, lint: bool = True) -> tuple[list[Finding], 
     Kept in this process per content hash (and lint, and the service operators known): a bundle's
     content never changes under its hash, and validate-then-deploy, or the test suite deploying the
     same bundle into many fresh databases, would otherwise pay bpmnlint's Node start (0.2 to 0.5 s)
-    and SpiffWorkflow's parse each time. The parsed specs are only read (deploy serializes them)."""
-    key = (bundle.content_hash, lint, frozenset(registered_services()))
+    and SpiffWorkflow's parse each time. The parsed specs are only read (deploy serializes them).
+    The code budget is in the key too: the trials of code that reads no case data depend on it."""
+    key = (bundle.content_hash, lint, frozenset(registered_services()), bounded_runner().budget)
     with _REVIEWS_LOCK:
         if key in _REVIEWS:
             _REVIEWS.move_to_end(key)

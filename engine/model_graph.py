@@ -110,7 +110,7 @@ def walk(scope: Scope) -> tuple[list[str], set[tuple[str, str]], list[list[str]]
         if start in state:
             continue
         state[start] = 1
-        stack = [(start, iter(scope.successors[start]))]
+        stack = [(start, iter(dict.fromkeys(scope.successors[start])))]
         while stack:
             node, children = stack[-1]
             child = next(children, None)
@@ -119,12 +119,13 @@ def walk(scope: Scope) -> tuple[list[str], set[tuple[str, str]], list[list[str]]
                 state[node] = 2
                 finished.append(node)
             elif state.get(child) == 1:
-                back.add((node, child))
-                path = [n for n, _ in stack]
-                loops.append(path[path.index(child) :])
+                if (node, child) not in back:  # a flow drawn twice closes the same loop once
+                    back.add((node, child))
+                    path = [n for n, _ in stack]
+                    loops.append(path[path.index(child) :])
             elif child not in state:
                 state[child] = 1
-                stack.append((child, iter(scope.successors[child])))
+                stack.append((child, iter(dict.fromkeys(scope.successors[child]))))
     return finished[::-1], back, loops
 
 

@@ -27,10 +27,10 @@ from engine.model_graph import (
     walk,
     walk_order,
 )
+from engine.step_budget import MAX_INSTANCES  # times one activity may run (multi-instance, loop maximum)
 
 MAX_ELEMENTS = 2_000  # elements with an id inside the processes of a bundle (the NRM: 254)
 MAX_BRANCHES = 50  # flows out of a parallel or inclusive split
-MAX_INSTANCES = 100  # times one activity runs, where that is a constant (multi-instance, loop maximum)
 MAX_NESTING = 10  # sub-processes and call activities inside each other (the NRM: 2)
 MAX_PATH = 200  # flow nodes on the longest path through one process, loops counted once
 MAX_PLANNED = 2_000  # tasks a case may hold at once, as SpiffWorkflow plans them ahead
@@ -76,13 +76,16 @@ def size_findings(roots: dict[str, etree._Element]) -> list[Finding]:
 
 
 def element_counts(roots: dict[str, etree._Element]) -> dict[str, int]:
-    """Per file: the elements with an id inside its processes (the processes themselves included)."""
+    """Per file: the elements with an id inside its processes (the processes themselves included),
+    and every sequence flow, with an id or not (the schema lets a flow go without one)."""
     return {
         path: sum(
             1
             for process in root.iterfind(".//bpmn:process", NS)
             for node in process.iter()
-            if isinstance(node.tag, str) and node.get("id") and etree.QName(node).namespace == BPMN
+            if isinstance(node.tag, str)
+            and etree.QName(node).namespace == BPMN
+            and (node.get("id") or etree.QName(node).localname == "sequenceFlow")
         )
         for path, root in roots.items()
     }

@@ -201,3 +201,17 @@ def test_a_bundle_is_checked_once_in_a_process(engine, monkeypatch):
     check_bundle(Bundle(files))
     engine.deploy(Bundle(files), OWNER)
     assert runs == [1]
+
+
+def test_sequence_flows_without_ids_count_and_a_flow_drawn_twice_closes_one_loop():
+    """The schema lets a flow go without an id: thousands of them, all the same loop, are counted
+    against the element limit, and the walk that finds loops does not copy its path for each."""
+    flows = '<bpmn:sequenceFlow sourceRef="g" targetRef="g" />' * 2_500
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+        'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://x">'
+        '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" /><bpmn:exclusiveGateway id="g" />'
+        f'<bpmn:sequenceFlow id="f" sourceRef="s" targetRef="g" />{flows}</bpmn:process></bpmn:definitions>'
+    )
+    findings = check_bundle(Bundle({"loops.bpmn": xml.encode()}))
+    assert any("elements" in f.message and f.severity == "error" for f in findings), findings[:3]
