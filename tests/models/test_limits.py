@@ -5,6 +5,7 @@ inside it, deployed, and a case starts and waits at its user task."""
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -197,7 +198,7 @@ def test_a_bundle_is_checked_once_in_a_process(engine, monkeypatch):
     lint = model_checks.lint_bundle
     monkeypatch.setattr(model_checks, "lint_bundle", lambda diagrams: runs.append(1) or lint(diagrams))
     files = dict(read_bundle(MINI).files)
-    files["mini.bpmn"] += b"<!-- checked once -->"
+    files["mini.bpmn"] += f"<!-- checked once: {uuid.uuid4()} -->".encode()  # new to this process
     check_bundle(Bundle(files))
     engine.deploy(Bundle(files), OWNER)
     assert runs == [1]
