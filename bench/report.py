@@ -86,7 +86,7 @@ def _http_lines(served: HttpResult) -> list[str]:
         "",
         "## 2. HTTP: completing tasks through the API, production set-up",
         "",
-        f"`nrm serve` on this machine: gunicorn with {workers} and one timer scheduler,",
+        f"`nrm serve` on this machine: gunicorn with {workers} and a timer scheduler per core,",
         f"on PostgreSQL. {served.clients} client threads (on the same machine, sharing its cores) each take",
         "a referred case and complete its tasks one after another through",
         "`POST /api/v1/tasks/<id>/complete` (referral form chosen, consent, referral form, reasonable",
