@@ -45,6 +45,7 @@ from engine.runtime import Step, current_data
 from engine.scheduler import TimerScheduler
 from engine.serialization import EMPTY_STATE
 from engine.services import load_service_modules
+from engine.task_access import is_manager
 from engine.task_claims import TaskClaims, record_refusal
 from engine.task_work import TaskWork
 from engine.timer_firing import TimerFiring
@@ -333,7 +334,7 @@ class Engine(TaskWork):
 
 
 def _require_manager(actor: Actor, action: str, case_id: int | None = None) -> None:
-    if actor.is_superuser or "manager" in actor.groups:
+    if is_manager(actor):
         return
     raise Forbidden(f"{actor.username} is not a manager", action=action, target=(case_id, None, None))
 

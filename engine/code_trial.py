@@ -16,15 +16,11 @@ from engine.case_data import storable
 from engine.code_cost import reads_case_data
 from engine.errors import CodeBudgetExceeded, EngineError, SandboxViolation, ValueNotStorable
 from engine.sandbox import SandboxEnvironment
-from engine.working_days import working_day_deadline
+from engine.working_days import diagram_helper
 
 NOT_DEFINED = ("NameError", "UnboundLocalError")  # from the runner: the code read a name it lacks
 TRIALS_SECONDS = 10.0  # for all the trials of one bundle
 REGION = "england-and-wales"  # a trial only needs the helpers to give a value of the right form
-
-
-def _working_days(n: int, region: str | None = None) -> str:
-    return working_day_deadline(datetime.now(UTC), n, region or REGION).astimezone(UTC).isoformat()
 
 
 class CodeTrials:
@@ -43,7 +39,7 @@ class CodeTrials:
                 return None  # checked when it runs, within its budget
         except SandboxViolation:
             return None  # not code of its own (a decision cell such as `> 5`), or reported already
-        helpers = {"working_days": _working_days}
+        helpers = {"working_days": diagram_helper(datetime.now(UTC), REGION)}
         try:
             if mode == "exec":
                 self.sandbox.execute(source, {}, helpers)

@@ -114,7 +114,10 @@ class ServiceTaskError(EngineError):
 
 
 class ScriptError(EngineError):
-    """An expression or script failed while the case was running (`element_id`: where, if known)."""
+    """An expression or script failed while the case was running (`element_id`: where, if known).
+    `transient`: the cause may not come again, so a timer may try again (see CodeBudgetExceeded)."""
+
+    transient = False
 
     def __init__(self, message: str, element_id: str | None = None):
         super().__init__(message)
@@ -128,7 +131,7 @@ class CodeBudgetExceeded(ScriptError):
 
     def __init__(self, message: str, element_id: str | None = None, *, transient: bool = False):
         super().__init__(message, element_id)
-        self.transient = transient
+        self.transient = transient  # the step's own time ran out, or the runner's process ended
 
 
 class ValueNotStorable(ScriptError):

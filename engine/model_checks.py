@@ -30,7 +30,7 @@ from engine.sandbox_rules import parse_code
 from engine.sandbox_runner import bounded_runner
 from engine.services import registered_services
 from engine.users import WORKING_GROUPS, lane_group
-from engine.working_days import working_day_deadline
+from engine.working_days import diagram_helper
 from engine.xml_guard import SAVE_AS_UTF8, parse_untrusted_xml
 
 # Namespaces a diagram may use: BPMN and its diagram interchange, XML Schema instance, ours.
@@ -223,11 +223,6 @@ def _plain(source: str) -> bool:
     )
 
 
-def _working_days(n: int, region: str | None = None) -> str:
-    """The diagrams' working_days() helper (engine/script_engine.py), from now, for a trial run."""
-    return working_day_deadline(clock.now(), n, region or DEFAULT_REGION).isoformat()
-
-
 def _timers(path: str, root: etree._Element) -> list[Finding]:
     """A timer with no case data in it is evaluated now; it must give an ISO 8601 text."""
     findings = []
@@ -246,7 +241,8 @@ def _timers(path: str, root: etree._Element) -> list[Finding]:
                     )
                 continue  # depends on case data: evaluated when the timer is reached
             try:
-                value = sandbox.evaluate(source, {}, {"working_days": _working_days})
+                helpers = {"working_days": diagram_helper(clock.now(), DEFAULT_REGION)}
+                value = sandbox.evaluate(source, {}, helpers)
                 if tag == "timeDate":
                     TimerEventDefinition.get_datetime(value)
                 elif tag == "timeDuration":

@@ -65,7 +65,7 @@ def _script_error(error: Exception) -> EngineError:
         code = first.removeprefix(EVALUATING)[1:-1] if first.startswith(EVALUATING) else None
         what = f"The expression {shown_code(code)}" if code else "The code"
         translated = type(cause)(f"{what}{at}: {cause}", element_id)
-        translated.transient = getattr(cause, "transient", False)
+        translated.transient = cause.transient
         return translated
     message = str(error).splitlines()[0].rstrip(". ")
     if cause is not None and str(cause) not in message:

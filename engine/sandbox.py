@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from engine.case_data import Unstorable, storable
 from engine.code_cost import HELPERS, runs_inline
 from engine.errors import CodeBudgetExceeded, SandboxViolation
-from engine.sandbox_rules import SAFE_GLOBALS, compile_sandboxed, sandbox_globals
+from engine.sandbox_rules import compile_sandboxed, sandbox_globals, script_results
 from engine.sandbox_runner import bounded_runner
 
 STEP_BUDGET_USED = "the step had used up its time budget before this code could run"
@@ -65,13 +65,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         else:
             scope = sandbox_globals(dict(context), external_context)
             exec(code, scope)  # noqa: S102 - restricted code object
-            hidden = set(SAFE_GLOBALS) | set(external_context or {})
-            changed = {  # all checked before any is written: a refused value changes nothing
-                key: storable(value, key)  # as a restored case would hold it
-                for key, value in scope.items()
-                if key not in hidden and not callable(value) and value is not context.get(key)
-            }
-            deleted = [key for key in context if key not in scope]
+            changed, deleted = script_results(scope, context, external_context)
         for key in deleted:
             del context[key]
         context.update(changed)

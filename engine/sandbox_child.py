@@ -62,15 +62,11 @@ def _described(error: BaseException) -> str:
 
 def _helpers(request: dict) -> dict[str, Any]:
     """The diagrams' helper functions (engine/script_engine.py), on the step's clock."""
-    from datetime import UTC, datetime
+    from datetime import datetime
 
-    def working_days(n: int, region: str | None = None) -> str:
-        from engine.working_days import working_day_deadline  # loads `holidays` only if used
+    from engine.working_days import diagram_helper
 
-        now = datetime.fromisoformat(request["now"])
-        return working_day_deadline(now, n, region or request["region"]).astimezone(UTC).isoformat()
-
-    return {"working_days": working_days}
+    return {"working_days": diagram_helper(datetime.fromisoformat(request["now"]), request["region"])}
 
 
 def run(request: dict) -> dict:
@@ -81,7 +77,7 @@ def run(request: dict) -> dict:
     gives back only the names it added or changed, and those it deleted."""
     from engine.case_data import storable
     from engine.errors import SandboxViolation, ValueNotStorable
-    from engine.sandbox_rules import SAFE_GLOBALS, compile_sandboxed, sandbox_globals
+    from engine.sandbox_rules import compile_sandboxed, sandbox_globals, script_results
 
     mode, source = request["mode"], request["source"]
     try:
@@ -103,10 +99,8 @@ def run(request: dict) -> dict:
                 reply = {"ok": True, "truth": bool(value), "unstorable": str(unstorable)}
         else:
             exec(code, scope)  # noqa: S102 - restricted code, in this process only
-            hidden = set(SAFE_GLOBALS) | set(external)
-            kept = {n: v for n, v in scope.items() if n not in hidden and not callable(v)}
-            changed = {n: storable(v, n) for n, v in kept.items() if n not in before or before[n] != v}
-            reply = {"ok": True, "changed": changed, "deleted": [n for n in before if n not in kept]}
+            changed, deleted = script_results(scope, before, external)
+            reply = {"ok": True, "changed": changed, "deleted": deleted}
     except _OverTime:
         return {"ok": False, "error": "time"}
     except MemoryError:
@@ -172,7 +166,8 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent; it decides
     signal.signal(signal.SIGPROF, _on_timer)
     import engine.case_data
-    import engine.sandbox_rules  # noqa: F401 - loaded before the memory cap
+    import engine.sandbox_rules
+    import engine.working_days  # noqa: F401 - all loaded before the memory cap
 
     resource.setrlimit(resource.RLIMIT_AS, (_vm_size() + memory_bytes, resource.RLIM_INFINITY))
     ready = _encoded({"ready": True})

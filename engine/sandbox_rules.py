@@ -23,6 +23,7 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 
+from engine.case_data import storable
 from engine.errors import SandboxViolation
 
 T = TypeVar("T")
@@ -203,6 +204,24 @@ def compile_sandboxed(source: str, mode: str = "eval") -> Any:
         reasons = "; ".join(dict.fromkeys(problems))
         raise SandboxViolation(f"{shown_code(source)} is refused by the sandbox: {reasons}")
     return compiled.code
+
+
+def script_results(scope: dict, before: dict, external_context: dict | None) -> tuple[dict, list[str]]:
+    """What a script left in its globals: the names it added or changed, shaped as a case holds
+    them (ValueNotStorable, naming the variable, if one cannot be held: nothing is written then),
+    and the names it deleted. Guards, helpers and functions are never case data."""
+    hidden = SAFE_GLOBALS.keys() | (external_context or {}).keys()
+    changed = {
+        name: storable(value, name)
+        for name, value in scope.items()
+        if name not in hidden and not callable(value) and not _unchanged(before, name, value)
+    }
+    return changed, [name for name in before if name not in scope]
+
+
+def _unchanged(before: dict, name: str, value: Any) -> bool:
+    """The same object (in the worker), or an equal one (the runner compares with a copy)."""
+    return name in before and (before[name] is value or before[name] == value)
 
 
 def sandbox_globals(context: dict, external_context: dict | None) -> dict:

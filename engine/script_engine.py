@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -16,7 +15,7 @@ from engine.errors import EngineError, ScriptError
 from engine.sandbox import SandboxEnvironment
 from engine.services import ServiceContext, call_service
 from engine.step_budget import check_instance_count
-from engine.working_days import working_day_deadline
+from engine.working_days import diagram_helper
 
 EVALUATING = "Error evaluating expression "  # how SpiffWorkflow starts its message
 
@@ -47,14 +46,7 @@ class NrmScriptEngine(PythonScriptEngine):
 
     def _helpers(self) -> dict[str, Any]:
         """Functions diagrams may call in any expression or script, on the step's clock."""
-        context = self.context
-
-        def working_days(n: int, region: str | None = None) -> str:
-            """End of the Nth working day from now (bank holidays of the region excluded), as ISO."""
-            deadline = working_day_deadline(context.now, n, region or context.bank_holiday_region)
-            return deadline.astimezone(UTC).isoformat()
-
-        return {"working_days": working_days}
+        return {"working_days": diagram_helper(self.context.now, self.context.bank_holiday_region)}
 
     def call_service(self, task, operation_name: str, operation_params: dict, **_: Any) -> str:
         params = {name: spec["value"] for name, spec in operation_params.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import cache
 from typing import Any
 
 from engine.errors import CodeBudgetExceeded
@@ -20,6 +21,7 @@ MAX_INSTANCES = 100  # a multi-instance activity's count, when code computes it
 _DEFAULT_SECONDS = 10.0
 
 
+@cache  # read once: every step of every case asks
 def step_seconds() -> float:
     """`NRM_STEP_SECONDS`: how long one step of a case may run (at least 1, at most 600)."""
     value = float(os.environ.get("NRM_STEP_SECONDS", _DEFAULT_SECONDS))

@@ -212,12 +212,11 @@ class TimerFiring:
         """A failed firing: retried with back-off, and an incident after the last attempt, or at
         once when retrying cannot help (the diagram's code went over its budget, stored what a
         case cannot hold, or was refused by the sandbox: it would do the same again)."""
-        message = (str(error) if isinstance(error, EngineError) else f"{type(error).__name__}: {error}")[
-            :2000
-        ]
-        permanent = isinstance(
-            error, CodeBudgetExceeded | ValueNotStorable | SandboxViolation
-        ) and not getattr(error, "transient", False)
+        described = str(error) if isinstance(error, EngineError) else f"{type(error).__name__}: {error}"
+        message = described[:2000]
+        permanent = isinstance(error, SandboxViolation) or (
+            isinstance(error, CodeBudgetExceeded | ValueNotStorable) and not error.transient
+        )
         now = clock.now()
         with self.db.writing() as session:
             timer = session.get(Timer, timer_id)

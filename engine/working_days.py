@@ -9,11 +9,10 @@ England and Wales. Zero working days means the end of the day itself.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-import holidays
 
 LONDON = ZoneInfo("Europe/London")
 # Region names used in settings and diagrams -> subdivision codes of holidays.UK.
@@ -41,6 +40,10 @@ def check_working_days(n: object) -> int:
 
 @lru_cache(maxsize=64)
 def _bank_holidays(subdivision: str, year: int) -> frozenset[date]:
+    # Loaded on first use: the bounded runner (engine/sandbox_child.py) imports this module but
+    # should pay for `holidays` (0.3 s, 20 MB of its memory budget) only if code calls the helper.
+    import holidays
+
     return frozenset(holidays.UK(subdiv=subdivision, years=year))
 
 
@@ -65,3 +68,13 @@ def working_day_deadline(start: datetime, n: int, region: str) -> datetime:
     """The end (23:59:59 London time) of the Nth working day after the London date of `start`."""
     due_day = add_working_days(start.astimezone(LONDON).date(), n, region)
     return datetime.combine(due_day, END_OF_DAY, tzinfo=LONDON)
+
+
+def diagram_helper(now: datetime, default_region: str) -> Callable[..., str]:
+    """The diagrams' `working_days(n, region=None)` on a given clock: the end of the Nth working
+    day after `now` (bank holidays of the region excluded), as ISO text in UTC."""
+
+    def working_days(n: int, region: str | None = None) -> str:
+        return working_day_deadline(now, n, region or default_region).astimezone(UTC).isoformat()
+
+    return working_days
