@@ -22,7 +22,16 @@ from sqlalchemy import insert, select
 
 from bench.inbox import analyze
 from engine import Engine
-from engine.models import AuditEvent, Case, CaseFact, CaseFlagRow, CaseStatus, OpenTask, Timer, TimerState
+from engine.persistence.models import (
+    AuditEvent,
+    Case,
+    CaseFact,
+    CaseFlagRow,
+    CaseStatus,
+    OpenTask,
+    Timer,
+    TimerState,
+)
 from web import create_app
 
 MANAGER = "bench-manager"

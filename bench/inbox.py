@@ -29,8 +29,8 @@ from sqlalchemy import func, insert, select, text
 
 from engine import Engine, EngineConfig, TaskFilter
 from engine.config import PROJECT_ROOT
-from engine.models import Case, CaseStatus, DefinitionVersion, OpenTask
-from engine.serialization import EMPTY_STATE
+from engine.persistence.models import Case, CaseStatus, DefinitionVersion, OpenTask
+from engine.spec.serialization import EMPTY_STATE
 from web import create_app
 from web.demo import DEMO_AGENCIES
 from web.inbox.routes import PAGE_SIZE

@@ -12,11 +12,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from engine import Actor, Engine, EngineConfig, model_checks
-from engine.bundle import Bundle, read_bundle
+from engine import Actor, Engine, EngineConfig
 from engine.config import PROJECT_ROOT
-from engine.model_checks import check_bundle
-from engine.model_limits import (
+from engine.deploy import model_checks
+from engine.deploy.model_checks import check_bundle
+from engine.deploy.model_limits import (
     MAX_BRANCHES,
     MAX_ELEMENTS,
     MAX_INSTANCES,
@@ -26,7 +26,8 @@ from engine.model_limits import (
     element_counts,
     planned_tasks,
 )
-from engine.xml_guard import parse_untrusted_xml
+from engine.spec.bundle import Bundle, read_bundle
+from engine.spec.xml_guard import parse_untrusted_xml
 from tests.models import hostile_models as hostile
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
@@ -110,7 +111,7 @@ def measure(limit: str, what: str, bundle: Bundle) -> str:
 
 
 def main() -> None:
-    from engine.services import load_service_modules
+    from engine.spec.services import load_service_modules
 
     load_service_modules(["tasks"])
     print("| limit | model | size | result | validate s | deploy s | 1st start s | 2nd start s |")

@@ -20,12 +20,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import Actor, Engine, EngineConfig, MovableClock, clock
-from engine.bundle import read_bundle
-from engine.bundle_parser import parse_bundle
 from engine.config import PROJECT_ROOT
-from engine.models import Case
-from engine.script_engine import NrmScriptEngine
-from engine.services import ServiceContext, load_service_modules
+from engine.deploy.bundle_parser import parse_bundle
+from engine.persistence.models import Case
+from engine.sandbox.script_engine import NrmScriptEngine
+from engine.spec.bundle import read_bundle
+from engine.spec.services import ServiceContext, load_service_modules
 from web.demo_data import PEOPLE, form_payload
 
 PERSON = next(p for p in PEOPLE if p.nationality == "NG")

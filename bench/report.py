@@ -232,7 +232,7 @@ def _burst_lines(runs: list[BurstResult]) -> list[str]:
             "One or two `nrm scheduler` processes (one per core, as deployed) drain the burst, each with",
             "one drainer thread: each claims due timers in batches of 100 (SKIP LOCKED on",
             "PostgreSQL), advances the batch's cases in memory and writes them in one transaction",
-            "(engine/timer_batch.py). Lateness is `fired_at - due_at` per timer; in a burst the last",
+            "(engine/timers/timer_batch.py). Lateness is `fired_at - due_at` per timer; in a burst the last",
             "timer waits for all the others, so its p99 is close to the time to drain: the lateness",
             "target is for timers falling due in steady running (next table).",
             "",

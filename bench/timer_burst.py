@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select, text
 
 from engine import Clock, Engine, EngineConfig, MovableClock, clock
 from engine.config import PROJECT_ROOT
-from engine.models import Case, Timer, TimerState
+from engine.persistence.models import Case, Timer, TimerState
 
 BUNDLE = PROJECT_ROOT / "tests" / "fixtures" / "quick_timer"
 PLACEHOLDER_DUE = "2099-01-01T00:00:00+00:00"

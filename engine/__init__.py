@@ -4,14 +4,24 @@
 service tasks); SpiffWorkflow and the ORM stay inside.
 """
 
+from engine.access.api_tokens import TokenRefused, TokenView
+from engine.access.rules import (
+    GROUPS,
+    WORKING_GROUPS,
+    is_manager,
+    may_edit_models,
+    may_see_personal_data,
+    may_view_cases,
+    may_work_on,
+    only_refers,
+)
+from engine.access.users import SignInRefused, UserView
 from engine.api import Engine
-from engine.api_tokens import TokenRefused, TokenView
-from engine.case_browser import CaseDetail, CaseDiagram, may_see_personal_data, may_view_cases
-from engine.case_list import CaseFilter
-from engine.case_migration import MigrationRefused
+from engine.authoring.case_migration import MigrationRefused
+from engine.authoring.drafts import DraftFileRefused, DraftView
 from engine.clock import Clock, MovableClock
 from engine.config import EngineConfig
-from engine.drafts import DraftFileRefused, DraftView, may_edit_models
+from engine.deploy.model_diff import ElementChange
 from engine.errors import (
     CaseNotActive,
     CaseNotFound,
@@ -27,11 +37,11 @@ from engine.errors import (
     TaskNotFound,
     UnsafeXml,
 )
-from engine.inbox import TaskFilter
-from engine.model_diff import ElementChange
-from engine.sandbox_runner import stop_diagram_code
-from engine.statistics import Figure
-from engine.users import GROUPS, SignInRefused, UserView
+from engine.reporting.case_browser import CaseDetail, CaseDiagram
+from engine.reporting.case_list import CaseFilter
+from engine.reporting.statistics import Figure
+from engine.runtime.inbox import TaskFilter
+from engine.sandbox.runner import stop_diagram_code
 from engine.views import (
     SYSTEM,
     Actor,
@@ -60,6 +70,10 @@ __all__ = [
     "may_see_personal_data",
     "may_view_cases",
     "GROUPS",
+    "WORKING_GROUPS",
+    "is_manager",
+    "may_work_on",
+    "only_refers",
     "SignInRefused",
     "TaskFilter",
     "UserView",

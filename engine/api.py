@@ -13,21 +13,21 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine import clock, schema
-from engine.api_tokens import ApiTokens
-from engine.bundle import Bundle, read_bundle
-from engine.case_browser import CaseBrowser
-from engine.case_summary import backfill_summaries
+from engine import clock
+from engine.access.api_tokens import ApiTokens
+from engine.access.rules import is_manager, may_read_referral, may_refer
+from engine.access.users import UserDirectory
+from engine.authoring.drafts import Drafts
+from engine.authoring.model_versions import ModelVersions
 from engine.config import EngineConfig
-from engine.db import Database
-from engine.definitions import (
+from engine.deploy.definitions import (
     DefinitionCache,
     deploy,
     latest_definition_id,
     list_deployments,
     newest_definition_ids,
 )
-from engine.drafts import Drafts
+from engine.deploy.model_checks import check_bundle
 from engine.errors import (
     CaseNotActive,
     CaseNotFound,
@@ -35,23 +35,24 @@ from engine.errors import (
     Finding,
     Forbidden,
 )
-from engine.facts_backfill import backfill_facts
-from engine.incidents import list_incidents, retry_incident
-from engine.model_checks import check_bundle
-from engine.model_versions import ModelVersions
-from engine.models import AuditEvent, Case, CaseDocumentRow, CaseStatus
-from engine.queries import case_view, document_view, history_entry
-from engine.runtime import Step, current_data
-from engine.scheduler import TimerScheduler
-from engine.serialization import EMPTY_STATE
-from engine.services import load_service_modules
-from engine.task_access import is_manager
-from engine.task_claims import TaskClaims, record_refusal
-from engine.task_work import TaskWork
-from engine.timer_firing import TimerFiring
-from engine.users import UserDirectory
+from engine.persistence import schema
+from engine.persistence.db import Database
+from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseStatus
+from engine.reporting.case_browser import CaseBrowser
+from engine.reporting.facts_backfill import backfill_facts
+from engine.runtime.case_summary import backfill_summaries
+from engine.runtime.incidents import list_incidents, retry_incident
+from engine.runtime.queries import case_view, document_view, history_entry
+from engine.runtime.step import Step, current_data
+from engine.runtime.task_claims import TaskClaims, record_refusal
+from engine.runtime.task_work import TaskWork
+from engine.runtime.workflow_cache import WorkflowCache
+from engine.spec.bundle import Bundle, read_bundle
+from engine.spec.serialization import EMPTY_STATE
+from engine.spec.services import load_service_modules
+from engine.timers.scheduler import TimerScheduler
+from engine.timers.timer_firing import TimerFiring
 from engine.views import (
-    FIRST_RESPONDER,
     SYSTEM,
     Actor,
     CaseView,
@@ -60,7 +61,6 @@ from engine.views import (
     HistoryEntry,
     IncidentView,
 )
-from engine.workflow_cache import WorkflowCache
 
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
@@ -108,7 +108,7 @@ class Engine(TaskWork):
             return deploy(session, bundle, actor)
 
     def check(self, bundle: Bundle) -> list[Finding]:
-        """Every validation finding for a bundle (engine/model_checks.py), bpmnlint included."""
+        """Every validation finding for a bundle (engine/deploy/model_checks.py), bpmnlint included."""
         return check_bundle(bundle)
 
     def warm(self) -> int:
@@ -200,7 +200,7 @@ class Engine(TaskWork):
         with self._audited_refusals(actor):
             _require_referrer(actor, "referral_viewed")
         case = self.case(key)
-        if not actor.is_superuser and case.agency != actor.agency:
+        if not may_read_referral(actor, case.agency):
             raise CaseNotFound(f"no referral {key} from {actor.agency}")
         return case
 
@@ -340,6 +340,6 @@ def _require_manager(actor: Actor, action: str, case_id: int | None = None) -> N
 
 
 def _require_referrer(actor: Actor, action: str = "case_started") -> None:
-    if actor.is_superuser or (FIRST_RESPONDER in actor.groups and actor.agency):
+    if may_refer(actor):
         return
     raise Forbidden(f"{actor.username} is not a first responder of an agency", action=action)

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FIRST_RESPONDER = "first-responder"
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -17,15 +15,6 @@ class Actor:
     groups: frozenset[str] = frozenset()
     is_superuser: bool = False
     agency: str | None = None  # a first responder's agency: they see only its referrals
-
-    def may_work_on(self, group: str, case_agency: str | None) -> bool:
-        """A task of `group` on a case referred by `case_agency`: first responders keep to their own
-        agency's referrals (one without an agency, to referrals without one, as in the inbox)."""
-        if self.is_superuser:
-            return True
-        if group == FIRST_RESPONDER:
-            return group in self.groups and case_agency == self.agency
-        return group in self.groups
 
 
 SYSTEM = Actor("system", is_superuser=True)

@@ -7,7 +7,7 @@ the body of the notification (children's services need them to act), never in it
 
 from __future__ import annotations
 
-from engine.services import ServiceContext, service_task
+from engine.spec.services import ServiceContext, service_task
 from tasks.clock_text import iso_utc, long_date_time
 from tasks.letters import person_name
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.services import ServiceContext, service_task
+from engine.spec.services import ServiceContext, service_task
 
 # Code (as decided by the competent_authority_allocation DMN table) -> full name.
 COMPETENT_AUTHORITIES: dict[str, str] = {

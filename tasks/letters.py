@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.services import ServiceContext, service_task
+from engine.spec.services import ServiceContext, service_task
 from tasks import letter_texts as texts
 from tasks.clock_text import long_date
 from tasks.competent_authority import COMPETENT_AUTHORITIES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.services import ServiceContext, service_task
+from engine.spec.services import ServiceContext, service_task
 from tasks.clock_text import iso_utc, long_date_time, parse_iso
 from tasks.letters import competent_authority_label
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from engine.services import ServiceContext, service_task
+from engine.spec.services import ServiceContext, service_task
 from tasks.clock_text import iso_utc, parse_iso
 
 MAX_DAYS = 365

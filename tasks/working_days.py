@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.services import ServiceContext, service_task
+from engine.spec.services import ServiceContext, service_task
 from engine.working_days import check_region, check_working_days, working_day_deadline
 from tasks.clock_text import iso_utc, parse_iso
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import click
 
 from engine import GROUPS, Actor, Engine, EngineError, stop_diagram_code
-from engine.bundle import read_bundle
-from engine.json_input import JsonRefused, read_json
-from engine.model_checks import finding_counts
+from engine.deploy.model_checks import finding_counts
+from engine.spec.bundle import read_bundle
+from engine.spec.json_input import JsonRefused, read_json
 from web import create_app
 from web.cli_serve import serve
 from web.cli_support import _actor, _engine, _fail, _initialise
@@ -22,7 +22,7 @@ from web.cli_tokens import tokens
 from web.demo import DEMO_DAYS, DEMO_OWNER, DEMO_PASSWORD, DEMO_RATE, POLICY_EXAMPLE, add_demo_users, run_demo
 
 if TYPE_CHECKING:
-    from engine.scheduler import TimerScheduler
+    from engine.timers.scheduler import TimerScheduler
 
 STOP_SECONDS = 8  # SIGTERM or Ctrl-C to exit: at most this, and a second or two to close
 

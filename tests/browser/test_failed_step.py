@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from engine.sandbox_runner import CodeBudget, use_budget
+from engine.sandbox.runner import CodeBudget, use_budget
 from tests.browser.conftest import serious_accessibility_violations, sign_in
 from tests.sandbox.corpus import RUNTIME_SCRIPT
 from tests.sandbox.places import bundle

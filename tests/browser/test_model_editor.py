@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from engine import Actor
-from engine.bundle import read_bundle
+from engine.spec.bundle import read_bundle
 from tests.browser.conftest import serious_accessibility_violations, sign_in
 from tests.conftest import BUNDLE
 from tests.scenarios.driver import CaseDriver, person

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine import Engine, EngineConfig
-from engine.xml_guard import SAVE_AS_UTF8
+from engine.spec.xml_guard import SAVE_AS_UTF8
 from tests.hostile_xml import MATRIX, diagram, mini_files
 from web.cli import main
 

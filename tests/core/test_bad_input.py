@@ -17,7 +17,7 @@ from engine import (
     TaskAlreadyCompleted,
     TaskNotFound,
 )
-from engine.models import AuditEvent, Case, OpenTask
+from engine.persistence.models import AuditEvent, Case, OpenTask
 
 
 def _counts(engine) -> tuple[int, int, int]:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import DeploymentError, EngineError
-from engine.models import DefinitionVersion
+from engine.persistence.models import DefinitionVersion
 from tests.conftest import MINI
 
 

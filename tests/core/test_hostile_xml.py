@@ -12,12 +12,12 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from engine import DeploymentError, Engine, EngineConfig, UnsafeXml
-from engine.bundle import Bundle
-from engine.model_checks import _schema_findings, check_bundle
-from engine.model_lint import lint_bundle
-from engine.models import DefinitionVersion
-from engine.services import load_service_modules
-from engine.xml_guard import SAVE_AS_UTF8, parse_untrusted_xml, xml_text
+from engine.deploy.model_checks import _schema_findings, check_bundle
+from engine.deploy.model_lint import lint_bundle
+from engine.persistence.models import DefinitionVersion
+from engine.spec.bundle import Bundle
+from engine.spec.services import load_service_modules
+from engine.spec.xml_guard import SAVE_AS_UTF8, parse_untrusted_xml, xml_text
 from tests.hostile_xml import ENCODINGS, MARKER, MATRIX, diagram, mini_files
 
 
@@ -117,7 +117,7 @@ def test_a_nul_byte_is_not_utf8():
 
 
 def test_the_parsed_tree_is_checked_again_should_the_text_check_miss(monkeypatch):
-    monkeypatch.setattr("engine.xml_guard._FORBIDDEN", re.compile("(?!)"))  # matches nothing
+    monkeypatch.setattr("engine.spec.xml_guard._FORBIDDEN", re.compile("(?!)"))  # matches nothing
     for attack, use in [("doctype", "none"), ("internal-entity", "text")]:
         with pytest.raises(UnsafeXml, match="DOCTYPE and entity declarations are not accepted"):
             parse_untrusted_xml(diagram("utf-8", attack, use), "mini.bpmn")

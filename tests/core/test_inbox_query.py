@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from engine import Actor, TaskFilter
-from engine.inbox import task_page
-from engine.models import Case, CaseStatus, DefinitionVersion, OpenTask
-from engine.serialization import EMPTY_STATE
+from engine.persistence.models import Case, CaseStatus, DefinitionVersion, OpenTask
+from engine.runtime.inbox import task_page
+from engine.spec.serialization import EMPTY_STATE
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 UKBA, UKHTC, FR = "competent-authority-ukba", "competent-authority-ukhtc", "first-responder"
@@ -101,7 +101,7 @@ def tasks(mini):
 def expected(tasks, actor: Actor | None, wanted: TaskFilter) -> list[tuple[str, str]]:
     """The rules, in Python: what `actor` may see, the filters, soonest due first and undated last."""
 
-    def visible(row, agency) -> bool:  # being the assignee shows nothing more (engine/task_access.py)
+    def visible(row, agency) -> bool:  # being the assignee shows nothing more (engine/access/task_access.py)
         if actor is None or actor.is_superuser:
             return True
         if row["candidate_group"] == FR:

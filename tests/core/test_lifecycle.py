@@ -10,8 +10,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 from engine import Actor, CaseNotActive
-from engine.models import AuditEvent, Case, DefinitionVersion, Timer
-from engine.serialization import SERIALIZER_VERSION, state_dict
+from engine.persistence.models import AuditEvent, Case, DefinitionVersion, Timer
+from engine.spec.serialization import SERIALIZER_VERSION, state_dict
 
 
 def _start_and_greet(engine) -> str:

@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from engine import schema
-from engine.models import Base
-from engine.serialization import state_dict
+from engine.persistence import schema
+from engine.persistence.models import Base
+from engine.spec.serialization import state_dict
 
 
 def test_migrated_schema_matches_the_models(engine):

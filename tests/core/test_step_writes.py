@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from engine.db import pipelined
-from engine.models import AuditEvent, OpenTask
-from engine.step_writes import OPEN_TASKS, StepWrites
+from engine.persistence.db import pipelined
+from engine.persistence.models import AuditEvent, OpenTask
+from engine.runtime.step_writes import OPEN_TASKS, StepWrites
 
 
 def _audit_count(engine) -> int:

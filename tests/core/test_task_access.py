@@ -1,4 +1,4 @@
-"""One rule for every task operation, through the engine (engine/task_access.py): group, agency and
+"""One rule for every task operation, through the engine (engine/access/task_access.py): group, agency and
 case visibility come first, being the assignee is no bypass, and every refusal is Forbidden with an
 audit row and no state change. The web and API layers are in tests/web/test_task_access.py."""
 
@@ -9,8 +9,8 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import insert, select
 
-from engine import Actor, Forbidden, TaskAlreadyCompleted, TaskNotFound, TaskView
-from engine.models import AuditEvent, Case
+from engine import Actor, Forbidden, TaskAlreadyCompleted, TaskNotFound, TaskView, may_work_on
+from engine.persistence.models import AuditEvent, Case
 from web.demo_data import form_payload
 
 FR = "first-responder"
@@ -98,7 +98,7 @@ def test_a_first_responder_without_an_agency_works_on_no_agencys_referral(nrm, s
     nobody = Actor("fr-nobody", frozenset({FR}))
     with pytest.raises(Forbidden):
         nrm.task_form(salvation_task.id, nobody)
-    assert not nobody.may_work_on(FR, "salvation_army") and nobody.may_work_on(FR, None)
+    assert not may_work_on(nobody, FR, "salvation_army") and may_work_on(nobody, FR, None)
 
 
 def test_a_manager_views_releases_and_assigns_within_the_agency_but_does_not_work_the_task(

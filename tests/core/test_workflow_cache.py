@@ -1,4 +1,4 @@
-"""Workflows kept between steps (engine/workflow_cache.py): the same results as restoring the
+"""Workflows kept between steps (engine/runtime/workflow_cache.py): the same results as restoring the
 stored state every time, never used once the case has changed elsewhere, never kept after a
 failed step."""
 
@@ -13,9 +13,9 @@ from random import Random
 from sqlalchemy import select
 
 from engine import Actor, Engine, EngineConfig
-from engine.models import Case
-from engine.step_writes import KnownRows
-from engine.workflow_cache import CachedWorkflow, WorkflowCache
+from engine.persistence.models import Case
+from engine.runtime.step_writes import KnownRows
+from engine.runtime.workflow_cache import CachedWorkflow, WorkflowCache
 from tests.conftest import MINI
 from tests.timers.test_scheduler import FLAKY_FAILURES
 from web.demo_data import PEOPLE, form_payload

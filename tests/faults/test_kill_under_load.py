@@ -24,8 +24,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import Actor, Clock, Engine, EngineConfig, MovableClock, clock
-from engine.models import AuditEvent, Case, OpenTask, Timer, TimerState
-from engine.runtime import Step
+from engine.persistence.models import AuditEvent, Case, OpenTask, Timer, TimerState
+from engine.runtime.step import Step
 from engine.views import SYSTEM
 from tests import processes
 from tests.conftest import BUNDLE, DATABASES, ROOT

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from engine import Actor
-from engine.bundle import read_bundle
+from engine.spec.bundle import read_bundle
 from tests.conftest import BUNDLE
 from tests.scenarios.driver import CaseDriver, person
 from web.demo import POLICY_EXAMPLE

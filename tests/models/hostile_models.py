@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import quoteattr
 
-from engine.bundle import Bundle
-from engine.model_limits import planned_tasks
-from engine.xml_guard import parse_untrusted_xml
+from engine.deploy.model_limits import planned_tasks
+from engine.spec.bundle import Bundle
+from engine.spec.xml_guard import parse_untrusted_xml
 
 WAIT = "wait_here"
 FORM = b'{"type": "object", "title": "Go on", "properties": {}}'
@@ -309,7 +309,7 @@ def splits_in_a_row(branches: int, splits: int) -> Bundle:
 
 def largest(make: Callable[[int], Bundle], limit: int) -> int:
     """The largest n for which a case of make(n) holds at most `limit` tasks at once (as the size
-    check works it out: engine/model_limits.py)."""
+    check works it out: engine/deploy/model_limits.py)."""
     n = 1
     while _planned(make(n + 1)) <= limit:
         n += 1

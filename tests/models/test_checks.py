@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.bundle import Bundle, read_bundle
-from engine.bundle_parser import parse_bundle
+from engine.deploy.bundle_parser import parse_bundle
+from engine.deploy.model_checks import check_bundle
 from engine.errors import DeploymentError
-from engine.model_checks import check_bundle
-from engine.services import load_service_modules
+from engine.spec.bundle import Bundle, read_bundle
+from engine.spec.services import load_service_modules
 from tests.conftest import BUNDLE
 from tests.sandbox.places import bundle as hostile_bundle
 

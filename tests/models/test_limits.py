@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from engine import DeploymentError, model_checks
-from engine.bundle import Bundle, read_bundle
-from engine.bundle_parser import parse_bundle
+from engine import DeploymentError
 from engine.config import PROJECT_ROOT
-from engine.model_checks import MAX_REPORTED, check_bundle, finding_counts
-from engine.model_limits import (
+from engine.deploy import model_checks
+from engine.deploy.bundle_parser import parse_bundle
+from engine.deploy.model_checks import MAX_REPORTED, check_bundle, finding_counts
+from engine.deploy.model_limits import (
     MAX_BRANCHES,
     MAX_ELEMENTS,
     MAX_INSTANCES,
@@ -25,7 +25,8 @@ from engine.model_limits import (
     MAX_PATH,
     MAX_PLANNED,
 )
-from engine.models import DefinitionVersion
+from engine.persistence.models import DefinitionVersion
+from engine.spec.bundle import Bundle, read_bundle
 from tests.conftest import MINI
 from tests.models import hostile_models as hostile
 from tests.models.conftest import OWNER
@@ -90,7 +91,7 @@ UNDER = [pytest.param(under, id=name) for name, (_, _, under) in LIMITS.items()]
 
 @pytest.fixture(autouse=True)
 def services():
-    from engine.services import load_service_modules
+    from engine.spec.services import load_service_modules
 
     load_service_modules(["tasks"])
 

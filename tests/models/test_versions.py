@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from engine import Actor, Forbidden, MigrationRefused
-from engine.bundle import Bundle, read_bundle
+from engine.spec.bundle import Bundle, read_bundle
 from tests.conftest import BUNDLE
 from tests.models.conftest import MANAGER, OWNER
 

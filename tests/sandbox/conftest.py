@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.sandbox_runner import CodeBudget, use_budget
+from engine.sandbox.runner import CodeBudget, use_budget
 
 SMALL = CodeBudget(cpu_seconds=0.1, memory_mb=64)
 # A stopped piece of code must come back within its budget's wait, plus what starting a fresh

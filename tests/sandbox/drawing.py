@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from engine.expressions import BPMN
+from engine.spec.expressions import BPMN
 
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC = "http://www.omg.org/spec/DD/20100524/DC"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape, quoteattr
 
-from engine.bundle import Bundle
-from engine.services import registered_services, service_task
+from engine.spec.bundle import Bundle
+from engine.spec.services import registered_services, service_task
 from tests.sandbox.drawing import draw
 
 ECHO = "echo_for_tests"

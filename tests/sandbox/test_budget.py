@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from engine.case_data import storable
 from engine.errors import CodeBudgetExceeded, EngineError, SandboxViolation, ValueNotStorable
-from engine.sandbox import SandboxEnvironment
-from engine.sandbox_runner import bounded_runner
+from engine.sandbox.environment import SandboxEnvironment
+from engine.sandbox.runner import bounded_runner
+from engine.spec.case_data import storable
 from tests.sandbox.conftest import WITHIN
 from tests.sandbox.corpus import (
     EXPRESSIONS,

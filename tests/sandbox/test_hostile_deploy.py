@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import DeploymentError
-from engine.models import DefinitionVersion
+from engine.persistence.models import DefinitionVersion
 from tests.conftest import DATABASES
 from tests.sandbox.corpus import EXPRESSIONS, FINE, FINE_SCRIPTS, SCRIPTS, UNSTORABLE
 from tests.sandbox.places import PLACES, bundle

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from engine import SYSTEM
-from engine.bundle import Bundle
 from engine.errors import CodeBudgetExceeded, SandboxViolation, ScriptError
-from engine.models import Case, DefinitionVersion, Incident
+from engine.persistence.models import Case, DefinitionVersion, Incident
+from engine.spec.bundle import Bundle
 from tests.conftest import DATABASES, make_engine
 from tests.sandbox.conftest import WITHIN
 from tests.sandbox.corpus import FINE, RUNTIME, RUNTIME_KINDS, RUNTIME_SCRIPT

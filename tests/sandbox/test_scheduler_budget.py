@@ -22,9 +22,9 @@ import pytest
 from sqlalchemy import select
 
 from engine import Clock, Engine, EngineConfig, MovableClock, clock
-from engine.bundle import Bundle
-from engine.models import AuditEvent, Incident, Timer, TimerState
-from engine.sandbox_runner import CodeBudget
+from engine.persistence.models import AuditEvent, Incident, Timer, TimerState
+from engine.sandbox.runner import CodeBudget
+from engine.spec.bundle import Bundle
 from tests.conftest import ROOT
 from tests.processes import children, command, running
 from tests.sandbox.drawing import draw
@@ -171,4 +171,4 @@ def _claimed(engine: Engine) -> bool:
 
 def _code_runner(parent: int) -> int | None:
     """The scheduler's child process running diagram code, if it has one."""
-    return next((pid for pid in children(parent) if "sandbox_child.py" in command(pid)), None)
+    return next((pid for pid in children(parent) if "engine/sandbox/child.py" in command(pid)), None)

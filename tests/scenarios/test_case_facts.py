@@ -7,15 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from engine import DeploymentError
-from engine.bundle import Bundle
-from engine.models import CaseFact
+from engine.persistence.models import CaseFact
+from engine.spec.bundle import Bundle
 from tests.conftest import MINI
 
 
 def _facts(engine, key: str) -> set[tuple[str, str]]:
     case_id = engine.case(key)  # raises if missing
     with engine.db.reading() as session:
-        from engine.models import Case
+        from engine.persistence.models import Case
 
         row_id = session.scalar(select(Case.id).where(Case.business_key == case_id.key))
         rows = session.scalars(select(CaseFact).where(CaseFact.case_id == row_id))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine.diagram_state import element_states
-from engine.models import Case
-from engine.runtime import Step
-from engine.serialization import state_dict
+from engine.persistence.models import Case
+from engine.reporting.diagram_state import element_states
+from engine.runtime.step import Step
+from engine.spec.serialization import state_dict
 from engine.views import SYSTEM
 
 STATE_LIMIT = 4096  # issue 7: the instance state under 4 KB at every wait state

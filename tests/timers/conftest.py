@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import Engine, EngineConfig
-from engine.models import AuditEvent
+from engine.persistence.models import AuditEvent
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

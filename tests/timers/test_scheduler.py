@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from engine import Clock, clock
-from engine.models import Timer
-from engine.services import service_task
+from engine.persistence.models import Timer
+from engine.spec.services import service_task
 from tests.timers.conftest import FIXTURES, eventually, fired_count
 
 FLAKY_FAILURES = {"left": 0}

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import Clock, Engine, EngineConfig, MovableClock, clock
-from engine.models import AuditEvent, Timer, TimerState
+from engine.persistence.models import AuditEvent, Timer, TimerState
 from tests.conftest import DATABASES, ROOT
 from tests.timers.conftest import FIXTURES, eventually, fired_count
 

@@ -1,4 +1,4 @@
-"""Timers fired in batches (engine/timer_batch.py): what cannot be fired together is handled one by
+"""Timers fired in batches (engine/timers/timer_batch.py): what cannot be fired together is handled one by
 one, and a failing step is recorded once, never run twice."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.models import AuditEvent, Timer, TimerState
-from engine.timer_batch import BatchOutcome, _advance, _write, fire_batch
+from engine.persistence.models import AuditEvent, Timer, TimerState
+from engine.timers.timer_batch import BatchOutcome, _advance, _write, fire_batch
 from tests.timers.conftest import FIXTURES, fired_count
 from tests.timers.test_scheduler import FLAKY_FAILURES
 

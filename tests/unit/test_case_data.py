@@ -1,4 +1,4 @@
-"""Case data shaped as the stored state gives it back (engine/case_data.py)."""
+"""Case data shaped as the stored state gives it back (engine/spec/case_data.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from uuid import UUID
 
-from engine.case_data import json_shaped
+from engine.spec.case_data import json_shaped
 
 
 def test_tuples_become_lists_and_keys_text_as_json_would_return_them():

@@ -1,14 +1,14 @@
-"""Which code runs in the worker and which in the bounded runner (engine/code_cost.py)."""
+"""Which code runs in the worker and which in the bounded runner (engine/sandbox/code_cost.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine.bundle import read_bundle
-from engine.code_cost import reads_case_data, runs_inline
 from engine.errors import SandboxViolation
-from engine.expressions import bpmn_expressions, dmn_expressions
-from engine.xml_guard import parse_untrusted_xml
+from engine.sandbox.code_cost import reads_case_data, runs_inline
+from engine.spec.bundle import read_bundle
+from engine.spec.expressions import bpmn_expressions, dmn_expressions
+from engine.spec.xml_guard import parse_untrusted_xml
 from tests.conftest import BUNDLE
 
 

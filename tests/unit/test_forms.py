@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from engine.errors import FormValidationError
-from engine.forms import choices_as_enums, validate_form_data
+from engine.spec.forms import choices_as_enums, validate_form_data
 from web.demo_data import FORMS, PEOPLE, form_payload
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "bpmn" / "forms"

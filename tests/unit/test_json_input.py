@@ -1,10 +1,10 @@
-"""engine.json_input: hostile JSON is refused with a message saying what is wrong, never a crash."""
+"""engine.spec.json_input: hostile JSON is refused with a message saying what is wrong, never a crash."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine.json_input import MAX_DEPTH, JsonRefused, check_depth, read_json
+from engine.spec.json_input import MAX_DEPTH, JsonRefused, check_depth, read_json
 
 
 def _lists(depth: int) -> str:

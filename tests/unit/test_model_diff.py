@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.model_diff import diff_bundles
+from engine.deploy.model_diff import diff_bundles
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs"

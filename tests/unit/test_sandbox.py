@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import SandboxViolation
-from engine.sandbox import SandboxEnvironment, check_expression, check_script
+from engine.sandbox.environment import SandboxEnvironment, check_expression, check_script
 
 ENV = SandboxEnvironment()
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 import tasks  # noqa: F401  (registers the operators)
-from engine.services import ServiceContext, call_service
+from engine.spec.services import ServiceContext, call_service
 
 CHILD = {"given_names": "Tomas", "family_name": "Berisha", "date_of_birth": "2011-05-09"}
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 import tasks  # noqa: F401  (registers the operators)
-from engine.services import ServiceContext, call_service, registered_services
+from engine.spec.services import ServiceContext, call_service, registered_services
 
 OPERATORS = {
     "working_day_due_date",

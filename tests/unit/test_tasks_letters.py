@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 import tasks  # noqa: F401  (registers the operators)
-from engine.services import ServiceContext, call_service
+from engine.spec.services import ServiceContext, call_service
 from tasks.letters import produce_decision_letters
 
 NAMED = {"given_names": "Ana Maria", "family_name": "Popescu", "competent_authority": "UKHTC"}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 import tasks  # noqa: F401  (registers the operators)
-from engine.services import ServiceContext, call_service
+from engine.spec.services import ServiceContext, call_service
 
 
 def make_context(data: dict | None = None) -> ServiceContext:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 import tasks  # noqa: F401  (registers the operators)
-from engine.services import ServiceContext, call_service
+from engine.spec.services import ServiceContext, call_service
 
 START = datetime(2026, 4, 13, 10, 30, tzinfo=UTC)
 

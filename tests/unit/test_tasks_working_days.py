@@ -8,7 +8,7 @@ import holidays
 import pytest
 
 import tasks  # noqa: F401  (registers the operators)
-from engine.services import ServiceContext, call_service
+from engine.spec.services import ServiceContext, call_service
 from engine.working_days import add_working_days
 from tasks.working_days import working_day_due_date
 

@@ -12,7 +12,7 @@ from flask import render_template_string
 from werkzeug.datastructures import MultiDict
 
 from engine import FormValidationError
-from engine.forms import validate_form_data
+from engine.spec.forms import validate_form_data
 from web.demo_data import PEOPLE, form_payload
 from web.form_fields import date_field_names, error_messages, fields_for, parse_submission
 

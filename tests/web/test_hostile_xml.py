@@ -9,8 +9,8 @@ import json
 import pytest
 
 from engine import Actor, Engine, EngineConfig
-from engine.models import ModelDraft
-from engine.xml_guard import SAVE_AS_UTF8
+from engine.persistence.models import ModelDraft
+from engine.spec.xml_guard import SAVE_AS_UTF8
 from tests.conftest import MINI
 from tests.hostile_xml import MATRIX, diagram
 from tests.web.conftest import Browser
@@ -82,7 +82,7 @@ def test_upload_and_save_refuse_it_saying_what_to_do(site, encoding, attack, use
         owner, f"/models/drafts/{draft.id}/save", {"files": {"mini.bpmn": text}, "version": draft.version}
     )
     # Refused by the file check ("mini.bpmn: …"), or before it by the JSON reader if the text has
-    # lone surrogates (engine/json_input.py); either way the message says to use UTF-8.
+    # lone surrogates (engine/spec/json_input.py); either way the message says to use UTF-8.
     assert saved.status_code == 400 and "UTF-8" in saved.get_json()["error"]
     assert [d.name for d in nrm.drafts.list(OWNER)] == ["Mini"]
     assert nrm.drafts.get(draft.id, OWNER).files == draft.files

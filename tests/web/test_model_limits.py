@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine import Actor
-from engine.model_limits import MAX_BRANCHES
+from engine.deploy.model_limits import MAX_BRANCHES
 from tests.models import hostile_models as hostile
 from tests.models.test_limits import LIMITS
 from tests.web.test_models import _editor, _json

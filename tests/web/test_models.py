@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from engine import Actor
-from engine.bundle import read_bundle
+from engine.spec.bundle import read_bundle
 from tests.conftest import BUNDLE
 from web.demo import POLICY_EXAMPLE
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import AuditEvent
+from engine.persistence.models import AuditEvent
 from tests.web.api_client import demo_user
 from tests.web.conftest import Browser
 from web.demo import DEMO_USERS

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import delete
 
 from engine import Actor, clock
-from engine.models import CaseSummary
-from engine.statistics import figures
+from engine.persistence.models import CaseSummary
+from engine.reporting.statistics import figures
 from tests.web.test_cases import _advance
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")

@@ -22,8 +22,9 @@ from engine import (
     TaskAlreadyCompleted,
     TaskFilter,
     TokenRefused,
+    may_work_on,
 )
-from engine.json_input import JsonRefused, read_json
+from engine.spec.json_input import JsonRefused, read_json
 from web.api.openapi import openapi_document
 from web.api.problems import ApiProblem, problem_response
 from web.api.serialize import case_json, task_json
@@ -206,5 +207,5 @@ def complete_task(task_id: str):
     if not isinstance(data, dict):
         raise ApiProblem(400, "Bad request body", "data: send the form's answers as a JSON object")
     case = engine().complete_task(task_id, data, _actor())
-    mine = [t for t in case.open_tasks if _actor().may_work_on(t.candidate_group, case.agency)]
+    mine = [t for t in case.open_tasks if may_work_on(_actor(), t.candidate_group, case.agency)]
     return jsonify({"case": case_json(case), "next_tasks": [task_json(t) for t in mine]})

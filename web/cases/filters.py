@@ -7,7 +7,7 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from engine import CaseFilter
-from engine.case_list import SORTS
+from engine.reporting.case_list import SORTS
 
 STATUSES = ("active", "suspended", "cancelled", "completed")
 FACT_FILTERS = (  # query parameter -> reported fact

@@ -18,6 +18,7 @@ from engine import (
     TaskAlreadyCompleted,
     TaskFilter,
     clock,
+    may_work_on,
 )
 from web.engine_access import actor, engine
 from web.form_fields import date_field_names, error_messages, fields_for, parse_submission, values_for
@@ -103,7 +104,7 @@ def task(task_id: str):
             failed, status = True, 422
         else:
             flash(f"{form.task.name}: done")
-            following = [t for t in case.open_tasks if actor().may_work_on(t.candidate_group, case.agency)]
+            following = [t for t in case.open_tasks if may_work_on(actor(), t.candidate_group, case.agency)]
             if following:
                 return redirect(url_for("inbox.task", task_id=following[0].id)), 303
             return redirect(url_for("inbox.home")), 303
@@ -111,7 +112,7 @@ def task(task_id: str):
     fields = fields_for(schema)
     group = form.task.candidate_group
     members = engine().users.members(group) if _is_manager() else []
-    members = [m for m in members if m.actor.may_work_on(group, case.agency)]  # whom the engine accepts
+    members = [m for m in members if may_work_on(m.actor, group, case.agency)]  # whom the engine accepts
     return render_template(
         "inbox/task.html",
         form=form,
@@ -123,7 +124,7 @@ def task(task_id: str):
         failed=failed,
         now=clock.now(),
         members=members,
-        may_work=actor().may_work_on(group, case.agency),  # a manager may see a task of another team
+        may_work=may_work_on(actor(), group, case.agency),  # a manager may see a task of another team
         members_items=[
             {"value": m.username, "text": m.display_name, "selected": m.username == form.task.assignee}
             for m in members

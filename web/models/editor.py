@@ -9,6 +9,7 @@ from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 
 from engine import (
+    WORKING_GROUPS,
     Conflict,
     DeploymentError,
     DraftFileRefused,
@@ -17,9 +18,8 @@ from engine import (
     NotFound,
     may_edit_models,
 )
-from engine.forms import check_form_schema
-from engine.json_input import JsonRefused, read_json
-from engine.users import WORKING_GROUPS
+from engine.spec.forms import check_form_schema
+from engine.spec.json_input import JsonRefused, read_json
 from web.engine_access import actor, engine
 from web.form_fields import fields_for
 from web.models.pages import models

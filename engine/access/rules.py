@@ -1,0 +1,94 @@
+"""Who may do what: the one place that names groups in a rule.
+
+Every permission the engine checks, and every link or button web shows or hides, asks one of these
+rules; no other module compares a group name. An administrator (`Actor.is_superuser`) passes all
+of them.
+"""
+
+from __future__ import annotations
+
+from engine.views import Actor
+
+MANAGER = "manager"
+PROCESS_OWNER = "process-owner"
+ADMIN = "admin"
+FIRST_RESPONDER = "first-responder"
+
+# Every group a user may belong to, in the order people choose them.
+GROUPS = (
+    FIRST_RESPONDER,
+    "competent-authority-ukba",
+    "competent-authority-ukhtc",
+    "support-provider",
+    "local-authority",
+    "returns",
+    "immigration",
+    MANAGER,
+    PROCESS_OWNER,
+    ADMIN,
+)
+# The groups that own tasks: a lane of a diagram is named after one of them.
+WORKING_GROUPS = tuple(g for g in GROUPS if g not in (MANAGER, PROCESS_OWNER, ADMIN))
+
+_CASE_VIEWERS = frozenset({MANAGER, PROCESS_OWNER})
+_PERSONAL_DATA_VIEWERS = frozenset({MANAGER})
+_MODEL_EDITORS = frozenset({PROCESS_OWNER})
+
+
+def is_admin(groups: frozenset[str]) -> bool:
+    """Administrators are the superusers: every rule lets them through."""
+    return ADMIN in groups
+
+
+def is_manager(actor: Actor) -> bool:
+    """Managers see every case and may view, assign and release any task."""
+    return actor.is_superuser or MANAGER in actor.groups
+
+
+def may_view_cases(actor: Actor) -> bool:
+    """The case list, case pages, statistics and process versions: managers and process owners."""
+    return actor.is_superuser or bool(_CASE_VIEWERS & actor.groups)
+
+
+def may_see_personal_data(actor: Actor) -> bool:
+    """Names, accounts and answers on a case page (process owners see its path only)."""
+    return actor.is_superuser or bool(_PERSONAL_DATA_VIEWERS & actor.groups)
+
+
+def may_edit_models(actor: Actor) -> bool:
+    """Drafts, the modeller, deploying and moving cases between versions: process owners."""
+    return actor.is_superuser or bool(_MODEL_EDITORS & actor.groups)
+
+
+def is_first_responder(actor: Actor) -> bool:
+    return FIRST_RESPONDER in actor.groups
+
+
+def may_refer(actor: Actor) -> bool:
+    """Starting a referral, and listing and reading one's own: first responders of an agency."""
+    return actor.is_superuser or (is_first_responder(actor) and bool(actor.agency))
+
+
+def may_read_referral(actor: Actor, case_agency: str | None) -> bool:
+    """A referral's page: the referring agency's first responders."""
+    return actor.is_superuser or case_agency == actor.agency
+
+
+def only_refers(actor: Actor) -> bool:
+    """Someone whose only work is referring (their home page is the referral form)."""
+    return actor.groups == frozenset({FIRST_RESPONDER})
+
+
+def may_work_on(actor: Actor, group: str, case_agency: str | None) -> bool:
+    """A task of `group` on a case referred by `case_agency`: first responders keep to their own
+    agency's referrals (one without an agency, to referrals without one, as in the inbox)."""
+    if actor.is_superuser:
+        return True
+    if group == FIRST_RESPONDER:
+        return group in actor.groups and case_agency == actor.agency
+    return group in actor.groups
+
+
+def team_groups(actor: Actor) -> list[str]:
+    """The groups whose tasks reach the actor regardless of agency (all but first responders')."""
+    return sorted(set(actor.groups) - {FIRST_RESPONDER})

@@ -1,0 +1,1 @@
+"""Process owners' work: drafts, versions and moving cases between versions."""

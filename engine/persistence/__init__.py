@@ -1,0 +1,1 @@
+"""Where cases live: the database connection, the schema and its migrations, the ORM tables."""

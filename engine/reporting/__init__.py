@@ -1,0 +1,1 @@
+"""What managers read: case lists, the case page, statistics and diagram state."""

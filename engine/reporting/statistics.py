@@ -1,0 +1,238 @@
+"""NRM statistics in the manner of the Home Office's: referrals by month, age group,
+exploitation type, agency and competent authority; decision outcomes; time to decision; RG
+decisions past their target; reflection periods ending soon. Counted from the case summaries
+(one narrow row per case, kept by every step: engine/runtime/case_summary.py) and the timers; no
+workflow is loaded."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from engine.persistence.models import Case, CaseSummary, FactSet, Timer, TimerState
+from engine.runtime.case_summary import facts_of_key, referred_month
+
+NOT_RECORDED = "not recorded"
+BY_MONTH = ("age_group", "exploitation_types")  # charted by month, with "not recorded"
+COUNTED = ("competent_authority", "rg_decision", "cg_decision")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: a table (first column the category) and how to chart it."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    chart: str = "bar"  # "bar", "stacked" (bars by month, stacked by series) or "none"
+    note: str = ""
+    links: dict[str, str] = field(default_factory=dict)  # first-column value -> case reference
+
+
+def _months(since: datetime, until: datetime) -> tuple[str, str]:
+    """[since, until) as referral months; the statistics count whole months."""
+    for moment in (since, until):
+        if (moment.day, moment.hour, moment.minute, moment.second, moment.microsecond) != (1, 0, 0, 0, 0):
+            raise ValueError(f"statistics count whole months: {moment.isoformat()} is not the start of one")
+    return referred_month(since), referred_month(until)
+
+
+@dataclass
+class _Counts:
+    """Every categorical figure, added up from the period's summary groups."""
+
+    by_month: dict[str, dict[str, dict[str, int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    )  # fact -> month -> value -> referrals
+    by_agency: dict[str | None, int] = field(default_factory=lambda: defaultdict(int))
+    by_fact: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    rg_made: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # month -> decisions
+    rg_late: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    decided: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # days column -> decisions
+
+
+def _counts(session: Session, months: tuple[str, str]) -> _Counts:
+    """One grouped query, read from the month index alone: cases sharing a month, an agency and a
+    fact set are one group (about 12,000 groups for a year of 200,000 referrals), added up per
+    (month, fact set) first, then spread over each set's facts."""
+    month = CaseSummary.referred_month
+    query = (
+        select(
+            month,
+            CaseSummary.agency,
+            CaseSummary.fact_set_id,
+            func.count(),
+            func.count(CaseSummary.rg_days),
+            func.count(CaseSummary.cg_days),
+            func.sum(case((CaseSummary.rg_late, 1), else_=0)),
+        )
+        .where(month >= months[0], month < months[1])
+        .group_by(month, CaseSummary.agency, CaseSummary.fact_set_id)
+    )
+    counts = _Counts()
+    per_set: dict[tuple[str, int], int] = defaultdict(int)
+    for referred, agency, set_id, cases, rg_made, cg_made, rg_late in session.execute(query):
+        per_set[referred, set_id] += cases
+        counts.by_agency[agency] += cases
+        counts.rg_made[referred] += rg_made
+        counts.rg_late[referred] += rg_late or 0
+        counts.decided["rg_days"] += rg_made
+        counts.decided["cg_days"] += cg_made
+    keys = session.execute(
+        select(FactSet.id, FactSet.facts_key).where(FactSet.id.in_({set_id for _, set_id in per_set}))
+    ).all()
+    facts_of = {set_id: facts_of_key(key) for set_id, key in keys}
+    for (referred, set_id), cases in per_set.items():
+        facts = facts_of[set_id]
+        for name in BY_MONTH:
+            for value in facts.get(name) or [NOT_RECORDED]:
+                counts.by_month[name][referred][value] += cases
+        for name in COUNTED:
+            for value in facts.get(name, []):
+                counts.by_fact[name][value] += cases
+    return counts
+
+
+def _by_month(table: dict[str, dict[str, int]], title: str, key: str) -> Figure:
+    series = {value for values in table.values() for value in values}
+    ordered = sorted(series - {NOT_RECORDED}) + ([NOT_RECORDED] if NOT_RECORDED in series else [])
+    rows = [[m, *[table[m].get(s, 0) for s in ordered]] for m in sorted(table)]
+    return Figure(key, title, ["Month", *ordered], rows, "stacked")
+
+
+def _ranked(counts: dict) -> list[tuple]:
+    return sorted(counts.items(), key=lambda r: (-r[1], str(r[0])))
+
+
+def _days_percentiles(
+    session: Session, column, months: tuple[str, str], count: int
+) -> tuple[float | None, float | None]:
+    """The median and 90th percentile of `count` decisions' days, interpolated as
+    `statistics.quantiles(method="inclusive")` does: only the two values around each point are
+    read, by their position in the days index (not 150,000 values into Python)."""
+    month = CaseSummary.referred_month
+    unindexed = month + ""  # so the planner walks the days index, not the month index
+    decided = (column.is_not(None), unindexed >= months[0], unindexed < months[1])
+    if not count:
+        return None, None
+    points = []
+    for share in (50, 90):
+        position, fraction = divmod(share * (count - 1), 100)
+        pair = session.scalars(
+            select(column).where(*decided).order_by(column).offset(position).limit(2)
+        ).all()
+        upper = pair[1] if len(pair) > 1 else pair[0]
+        points.append(pair[0] + (upper - pair[0]) * fraction / 100)
+    return points[0], points[1]
+
+
+def figures(session: Session, since: datetime, until: datetime, now: datetime) -> list[Figure]:
+    """Every figure for referrals made in [since, until), whole months."""
+    months = _months(since, until)
+    counts = _counts(session, months)
+    result = [
+        _by_month(counts.by_month["age_group"], "Referrals by month: adults and children", "by-age"),
+        _by_month(
+            counts.by_month["exploitation_types"],
+            "Referrals by month and exploitation type",
+            "by-exploitation",
+        ),
+    ]
+    result[-1] = Figure(
+        **{**result[-1].__dict__, "note": "A referral with several exploitation types counts under each."}
+    )
+    result.append(
+        Figure(
+            "by-agency",
+            "Referrals by first responder agency",
+            ["Agency", "Referrals"],
+            [[(a or NOT_RECORDED).replace("_", " "), n] for a, n in _ranked(counts.by_agency)],
+        )
+    )
+    result.append(
+        Figure(
+            "by-authority",
+            "Referrals by competent authority",
+            ["Competent authority", "Referrals"],
+            [list(r) for r in _ranked(counts.by_fact["competent_authority"])],
+        )
+    )
+    outcomes = []
+    for fact, label in (("rg_decision", "Reasonable grounds"), ("cg_decision", "Conclusive grounds")):
+        decided = counts.by_fact[fact]
+        outcomes.append([label, decided.get("positive", 0), decided.get("negative", 0)])
+    result.append(
+        Figure(
+            "outcomes",
+            "Decisions: positive and negative",
+            ["Decision", "Positive", "Negative"],
+            outcomes,
+            note="The latest decision of each case (after any reconsideration).",
+        )
+    )
+    timing = []
+    for column, label in (
+        (CaseSummary.rg_days, "Referral to reasonable grounds decision"),
+        (CaseSummary.cg_days, "Referral to conclusive grounds decision"),
+    ):
+        decisions = counts.decided[column.key]
+        median, p90 = _days_percentiles(session, column, months, decisions)
+        timing.append([label, decisions, _round(median), _round(p90)])
+    result.append(
+        Figure(
+            "time-to-decision",
+            "Time to decision (days)",
+            ["Stage", "Decisions", "Median days", "90th percentile days"],
+            timing,
+            "none",
+        )
+    )
+    result.append(_past_target(counts))
+    result.append(_ending_soon(session, now))
+    return result
+
+
+def _round(value: float | None) -> float | str:
+    return "–" if value is None else round(value, 1)
+
+
+def _past_target(counts: _Counts) -> Figure:
+    months = sorted(set(counts.rg_made) | set(counts.rg_late))
+    rows = [
+        [m, counts.rg_made[m], counts.rg_late[m]] for m in months if counts.rg_made[m] or counts.rg_late[m]
+    ]
+    return Figure(
+        "rg-past-target",
+        "Reasonable grounds decisions past the 5-working-day target",
+        ["Month referred", "RG decisions made", "Past the target"],
+        rows,
+        note="Past the target: the decision was still open at the end of the 5th working day.",
+    )
+
+
+def _ending_soon(session: Session, now: datetime) -> Figure:
+    query = (
+        select(Case.business_key, Timer.due_at)
+        .join(Case, Case.id == Timer.case_id)
+        .where(
+            Timer.element_id == "reflection_period_over",
+            Timer.state == TimerState.WAITING,
+            Timer.due_at >= now,
+            Timer.due_at < now + timedelta(days=7),
+        )
+        .order_by(Timer.due_at)
+    )
+    rows = [[key, due.date().isoformat()] for key, due in session.execute(query)]
+    return Figure(
+        "reflection-ending",
+        "Reflection and recovery periods ending in the next 7 days",
+        ["Case", "Period ends"],
+        rows,
+        "none",
+        links={key: key for key, _ in rows},
+    )

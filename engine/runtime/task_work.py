@@ -1,0 +1,172 @@
+"""The inbox side of the engine's API: listing tasks, a task's form, completing a task.
+
+Mixed into `Engine` (engine/api.py), whose database, definitions, kept workflows, steps and
+audited refusals it uses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import clock
+from engine.access.task_access import COMPLETE, VIEW, closed_task, require
+from engine.errors import (
+    CaseNotActive,
+    Conflict,
+    FieldError,
+    FormValidationError,
+    SandboxViolation,
+    ScriptError,
+    TaskAlreadyCompleted,
+)
+from engine.persistence.models import AuditEvent, Case, CaseStatus, OpenTask
+from engine.runtime.inbox import TaskFilter, task_page
+from engine.runtime.incidents import open_step_incident
+from engine.runtime.queries import case_view, task_view
+from engine.spec.case_data import json_shaped
+from engine.spec.forms import declared_fields, validate_form_data
+from engine.views import SYSTEM, Actor, CaseView, FormView, TaskView
+
+_CASE_COLUMNS = [column.key for column in Case.__table__.columns]
+_TASK_AND_CASE = (
+    select(OpenTask.__table__, *(column.label(f"case__{column.key}") for column in Case.__table__.columns))
+    .join(Case.__table__, Case.__table__.c.id == OpenTask.__table__.c.case_id)
+    .where(OpenTask.__table__.c.id == bindparam("task_id"))
+)
+
+
+class TaskWork:
+    """Tasks: list, page, form, complete."""
+
+    # -- tasks -----------------------------------------------------------------------------
+    def tasks(
+        self, *, case_key: str | None = None, actor: Actor | None = None, limit: int = 500
+    ) -> list[TaskView]:
+        """Open user tasks, soonest due first; with `actor`, only those they may work on."""
+        return self.task_page(TaskFilter(case_key=case_key), actor, limit=limit)[0]
+
+    def task_page(
+        self, wanted: TaskFilter, actor: Actor | None, *, offset: int = 0, limit: int = 25
+    ) -> tuple[list[TaskView], int]:
+        """A page of the inbox and the number of matching tasks in all."""
+        with self.db.reading() as session:
+            rows, total = task_page(session, actor, wanted, clock.now(), offset, limit)
+            return [task_view(row, key) for row, key in rows], total
+
+    def task_form(self, task_id: str, actor: Actor = SYSTEM) -> FormView:
+        """A task with its form's JSON Schema."""
+        with self._audited_refusals(actor), self.db.reading() as session:
+            row, case = self._open_task(session, task_id, actor, VIEW)
+            definition = self.definitions.get(session, case.definition_id)
+            return FormView(
+                task_view(row, case.business_key), json.loads(definition.forms.get(row.form or "", "{}"))
+            )
+
+    def complete_task(self, task_id: str, data: dict[str, Any], actor: Actor = SYSTEM) -> CaseView:
+        """Validate `data` against the task's form, complete it and run the case to its next wait state.
+
+        If the diagram's code fails or goes over its budget, nothing of the step is written, the
+        case gets an incident for managers, and the ScriptError says what failed where."""
+        with (
+            self._incident_on_failure(actor, task_id) as failing,
+            self._audited_refusals(actor),
+            self._guarded_write(task_id),
+            self.db.writing() as session,
+        ):
+            row, case = self._open_task(session, task_id, actor, COMPLETE)
+            key = case.business_key
+            if case.status is not CaseStatus.ACTIVE:
+                raise CaseNotActive(f"Case {key} is {case.status.value}; a manager must resume it first")
+            definition = self.definitions.get(session, case.definition_id)
+            self._validate(definition.forms, row.form, data)
+            failing["case_id"] = case.id
+            step = self._step(session, case, actor)
+            workflow = step.resume(self.workflows)
+            task = workflow.get_task_from_id(UUID(task_id))
+            if task is None or not task.has_state(TaskState.READY):
+                raise Conflict(f"This task is no longer ready in case {key}; reload the case")
+            task.data.update(json_shaped(data))  # a copy: the caller's dict is not kept
+            step.run(task.run)
+            step.audit(
+                "task_completed",
+                task_id=task_id,
+                element_id=row.element_id,
+                name=row.name,
+                fields=sorted(data),
+            )
+            step.finish()
+            label = (definition.process_id, definition.version)
+            view = case_view(session, case, label=label, marks=step.marks_after())
+        self.workflows.keep(case.id, step.kept(view))
+        return view
+
+    @staticmethod
+    def _validate(forms: dict[str, str], form: str | None, data: dict[str, Any]) -> None:
+        schema_json = forms.get(form or "")
+        if schema_json is None:
+            raise FormValidationError(form or "(none)", [FieldError("(form)", "the task's form is missing")])
+        validate_form_data(form, schema_json, data)
+        unknown = sorted(set(data) - declared_fields(schema_json))
+        if unknown:
+            raise FormValidationError(form, [FieldError(k, "is not a field of this form") for k in unknown])
+
+    @contextmanager
+    def _incident_on_failure(self, actor: Actor, task_id: str) -> Iterator[dict[str, int]]:
+        """A ScriptError or SandboxViolation from the step (rolled back by then) opens an incident
+        on the case the body names in the dict it is given (`failing["case_id"]`), then goes on."""
+        failing: dict[str, int] = {}
+        try:
+            yield failing
+        except (ScriptError, SandboxViolation) as failed:
+            if "case_id" in failing:
+                open_step_incident(self.db, failing["case_id"], failed, actor, task_id)
+            raise
+
+    @contextmanager
+    def _guarded_write(self, task_id: str | None = None) -> Iterator[None]:
+        """Turn a stale write into a clear conflict (or "already completed by")."""
+        try:
+            yield
+        except StaleDataError:
+            if task_id is not None:
+                completed_by = self._completed_by(task_id)
+                if completed_by is not None:
+                    raise TaskAlreadyCompleted(
+                        f"This task was completed already by {completed_by}; nothing was changed.",
+                        completed_by,
+                    ) from None
+            raise Conflict(
+                "the case was changed by someone else at the same time; reload it and try again"
+            ) from None
+
+    def _completed_by(self, task_id: str) -> str | None:
+        with self.db.reading() as session:
+            return _completed_by(session, task_id)
+
+    def _open_task(self, session: Session, task_id: str, actor: Actor, action: str) -> tuple[Row, Case]:
+        """An open task and its case, read together in one statement without the ORM (a completion
+        runs it every time), once `actor` may do `action` to it (engine/access/task_access.py). The case
+        comes detached: a step writes it with one version-checked UPDATE (Step.finish)."""
+        found = session.connection().execute(_TASK_AND_CASE, {"task_id": task_id}).first()
+        if found is None:
+            raise closed_task(session, task_id, actor, action)
+        values = found._mapping
+        case = Case(**{column: values[f"case__{column}"] for column in _CASE_COLUMNS})
+        require(actor, action, found.candidate_group, case.agency, (case.id, found.id, found.element_id))
+        return found, case
+
+
+def _completed_by(session: Session, task_id: str) -> str | None:
+    """Who completed a task, from the audit trail (None if nobody did)."""
+    return session.scalar(
+        select(AuditEvent.actor).where(AuditEvent.task_id == task_id, AuditEvent.action == "task_completed")
+    )

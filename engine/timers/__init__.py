@@ -1,0 +1,1 @@
+"""Timer events: the scheduler and the batches it fires."""
