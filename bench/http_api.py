@@ -26,8 +26,8 @@ from random import Random
 
 from engine import Actor, Engine, EngineConfig
 from engine.config import PROJECT_ROOT
-from web.cli_serve import default_workers
-from web.demo_data import PEOPLE, form_payload
+from web.cli.demo_data import PEOPLE, form_payload
+from web.cli.serve import default_workers
 
 CLIENTS = 8
 WORKERS = int(os.environ.get("BENCH_WORKERS", default_workers()))  # as `nrm serve` starts them

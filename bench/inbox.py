@@ -32,7 +32,7 @@ from engine.config import PROJECT_ROOT
 from engine.persistence.models import Case, CaseStatus, DefinitionVersion, OpenTask
 from engine.spec.serialization import EMPTY_STATE
 from web import create_app
-from web.demo import DEMO_AGENCIES
+from web.cli.demo import DEMO_AGENCIES
 from web.inbox.routes import PAGE_SIZE
 
 GROUP = "competent-authority-ukba"

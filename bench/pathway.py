@@ -26,7 +26,7 @@ from engine.persistence.models import Case
 from engine.sandbox.script_engine import NrmScriptEngine
 from engine.spec.bundle import read_bundle
 from engine.spec.services import ServiceContext, load_service_modules
-from web.demo_data import PEOPLE, form_payload
+from web.cli.demo_data import PEOPLE, form_payload
 
 PERSON = next(p for p in PEOPLE if p.nationality == "NG")
 CHOICES = {

@@ -20,7 +20,7 @@ from web.auth import auth, init_login
 from web.cases import cases, processes, statistics
 from web.config import web_settings
 from web.inbox import inbox
-from web.models import init_upload_limit, models
+from web.modelling import init_upload_limit, modelling
 from web.rate_limits import init_rate_limits
 from web.referrals import referrals
 from web.security import init_security
@@ -49,7 +49,7 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     CSRFProtect(app).exempt(api)  # the API takes bearer tokens, never cookies: no CSRF to guard
     init_templating(app)
     init_login(app)
-    for blueprint in (api, assets, auth, cases, inbox, models, processes, referrals, statistics):
+    for blueprint in (api, assets, auth, cases, inbox, modelling, processes, referrals, statistics):
         app.register_blueprint(blueprint)
     _error_pages(app)
     init_rate_limits(app)

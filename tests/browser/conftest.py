@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from web import create_app
-from web.demo import DEMO_PASSWORD, DEMO_USERS
+from web.cli.demo import DEMO_PASSWORD, DEMO_USERS
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

@@ -9,7 +9,7 @@ import pytest
 
 from engine import Actor
 from tests.browser.conftest import serious_accessibility_violations, sign_in
-from web.demo_data import form_payload
+from web.cli.demo_data import form_payload
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")

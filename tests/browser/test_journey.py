@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_accessibility_violations, sign_in
 from tests.browser.form_filler import fill_form
-from web.demo import DEMO_USERS
-from web.demo_data import form_payload
+from web.cli.demo import DEMO_USERS
+from web.cli.demo_data import form_payload
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

@@ -13,7 +13,7 @@ from engine.spec.bundle import read_bundle
 from tests.browser.conftest import serious_accessibility_violations, sign_in
 from tests.conftest import BUNDLE
 from tests.scenarios.driver import CaseDriver, person
-from web.demo import POLICY_EXAMPLE
+from web.cli.demo import POLICY_EXAMPLE
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 OWNER = Actor("owner", frozenset({"process-owner"}))

@@ -1,5 +1,5 @@
 """`nrm serve` killed with SIGKILL leaves nothing running: its gunicorn (and so the web workers)
-and its schedulers stop with it (web/child_process.py)."""
+and its schedulers stop with it (web/cli/child_process.py)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from engine import Actor, Forbidden, TaskAlreadyCompleted, TaskNotFound, TaskView, may_work_on
 from engine.persistence.models import AuditEvent, Case
-from web.demo_data import form_payload
+from web.cli.demo_data import form_payload
 
 FR = "first-responder"
 POLICE = Actor("fr-police", frozenset({FR}), agency="police")

@@ -18,7 +18,7 @@ from engine.runtime.step_writes import KnownRows
 from engine.runtime.workflow_cache import CachedWorkflow, WorkflowCache
 from tests.conftest import MINI
 from tests.timers.test_scheduler import FLAKY_FAILURES
-from web.demo_data import PEOPLE, form_payload
+from web.cli.demo_data import PEOPLE, form_payload
 
 ADMIN = Actor("admin", is_superuser=True)
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -30,7 +30,7 @@ from engine.views import SYSTEM
 from tests import processes
 from tests.conftest import BUNDLE, DATABASES, ROOT
 from tests.timers.conftest import FIXTURES, eventually
-from web.demo_data import PEOPLE, form_payload
+from web.cli.demo_data import PEOPLE, form_payload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("database_url", [DATABASES[1]], indirect=True)]
 CASES = 60  # worked through the API, five completions each

@@ -6,7 +6,7 @@ from engine import Actor
 from engine.spec.bundle import read_bundle
 from tests.conftest import BUNDLE
 from tests.scenarios.driver import CaseDriver, person
-from web.demo import POLICY_EXAMPLE
+from web.cli.demo import POLICY_EXAMPLE
 
 OWNER = Actor("owen", frozenset({"process-owner"}))
 MANAGER = Actor("mia", frozenset({"manager"}))

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from random import Random
 
 from engine import Actor, CaseView, Engine, EngineConfig, MovableClock, TaskView
-from web.demo_data import PEOPLE, Person, form_payload
+from web.cli.demo_data import PEOPLE, Person, form_payload
 
 
 def person(nationality: str, adult: bool = True) -> Person:

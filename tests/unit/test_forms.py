@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from engine.errors import FormValidationError
 from engine.spec.forms import choices_as_enums, validate_form_data
-from web.demo_data import FORMS, PEOPLE, form_payload
+from web.cli.demo_data import FORMS, PEOPLE, form_payload
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "bpmn" / "forms"
 CHOICES = [{"const": "yes", "title": "Yes"}, {"const": "no", "title": "No", "description": "Not at all"}]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.demo import DEMO_PASSWORD, DEMO_USERS
+from web.cli.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 def demo_user(nrm, username: str) -> None:

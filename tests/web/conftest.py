@@ -7,7 +7,7 @@ import re
 import pytest
 
 from web import create_app
-from web.demo import DEMO_PASSWORD, DEMO_USERS
+from web.cli.demo import DEMO_PASSWORD, DEMO_USERS
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.web.api_client import ApiClient, api_client
 from web.api.openapi import openapi_document
-from web.demo_data import form_payload
+from web.cli.demo_data import form_payload
 
 
 @pytest.fixture

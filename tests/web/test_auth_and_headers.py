@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from web.demo import DEMO_PASSWORD
+from web.cli.demo import DEMO_PASSWORD
 
 
 def test_pages_need_sign_in(browser):

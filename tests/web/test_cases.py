@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from engine import Actor
-from web.demo_data import form_payload
+from web.cli.demo_data import form_payload
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
 SALVATION = Actor("fr-salvation", frozenset({"first-responder"}), agency="salvation_army")

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine import FormValidationError
 from engine.spec.forms import validate_form_data
-from web.demo_data import PEOPLE, form_payload
+from web.cli.demo_data import PEOPLE, form_payload
 from web.form_fields import date_field_names, error_messages, fields_for, parse_submission
 
 FORMS = sorted((Path(__file__).resolve().parents[2] / "bpmn" / "forms").glob("*.json"))

@@ -15,7 +15,7 @@ from tests.conftest import MINI
 from tests.hostile_xml import MATRIX, diagram
 from tests.web.conftest import Browser
 from web import create_app
-from web.demo import DEMO_PASSWORD
+from web.cli.demo import DEMO_PASSWORD
 
 OWNER = Actor("owner", frozenset({"process-owner"}))
 

@@ -117,7 +117,7 @@ def test_two_people_completing_one_task_one_is_told_who_did_it(browser, nrm):
 
 
 def _adult_referral(nrm) -> dict:
-    from web.demo_data import form_payload
+    from web.cli.demo_data import form_payload
 
     return form_payload("adult-referral-form.json")
 

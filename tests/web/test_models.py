@@ -12,7 +12,7 @@ import pytest
 from engine import Actor
 from engine.spec.bundle import read_bundle
 from tests.conftest import BUNDLE
-from web.demo import POLICY_EXAMPLE
+from web.cli.demo import POLICY_EXAMPLE
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
 OWNER = Actor("owner", frozenset({"process-owner"}))

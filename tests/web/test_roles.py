@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from engine.persistence.models import AuditEvent
 from tests.web.api_client import demo_user
 from tests.web.conftest import Browser
-from web.demo import DEMO_USERS
-from web.demo_data import form_payload
+from web.cli.demo import DEMO_USERS
+from web.cli.demo_data import form_payload
 
 ROLES = [name for name, *_ in DEMO_USERS]
 GROUPS = {name: set(groups) for name, _display, groups, _agency in DEMO_USERS}

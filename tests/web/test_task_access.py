@@ -9,7 +9,7 @@ import pytest
 
 from engine import Actor
 from tests.web.api_client import api_client, demo_user
-from web.demo_data import form_payload
+from web.cli.demo_data import form_payload
 
 SALVATION = Actor("fr-salvation", frozenset({"first-responder"}), agency="salvation_army")
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")

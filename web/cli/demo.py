@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from random import Random
 
 from engine import Actor, Engine, MovableClock, TaskView, clock
-from web.demo_data import PEOPLE, Person, form_payload
+from web.cli.demo_data import PEOPLE, Person, form_payload
 
 # Days a caseworker typically takes to answer each task: (fewest, most).
 DELAY_DAYS = {

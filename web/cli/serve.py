@@ -15,8 +15,8 @@ import time
 
 import click
 
-from web.child_process import wrapped
-from web.cli_support import _engine, _initialise
+from web.cli.child_process import wrapped
+from web.cli.support import _engine, _initialise
 
 SCHEDULER = "from web.cli import main; main()"  # `nrm scheduler`, by this same Python
 RESTART_PAUSE = 5.0  # seconds between restarts of a scheduler that keeps dying
@@ -93,7 +93,7 @@ def serve(workers: int, threads: int, schedulers: int, host: str, port: int) -> 
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
-    # Each child stops if this process dies, even by SIGKILL (web/child_process.py).
+    # Each child stops if this process dies, even by SIGKILL (web/cli/child_process.py).
     web = subprocess.Popen(wrapped(_gunicorn(workers, threads, host, port)))  # noqa: S603 - our own commands
     timers = {n: subprocess.Popen(wrapped(_scheduler(n))) for n in range(1, schedulers + 1)}  # noqa: S603
     click.echo(f"NRM is serving on http://{host}:{port}/ with {workers} workers and {schedulers} schedulers.")

@@ -22,7 +22,7 @@ from engine.spec.forms import check_form_schema
 from engine.spec.json_input import JsonRefused, read_json
 from web.engine_access import actor, engine
 from web.form_fields import fields_for
-from web.models.pages import models
+from web.modelling.pages import modelling
 
 
 def editor_data(draft: DraftView) -> dict:
@@ -37,16 +37,16 @@ def editor_data(draft: DraftView) -> dict:
         "can_deploy": may_edit_models(actor()),
         "csrf_token": generate_csrf(),
         "urls": {
-            "save": url_for("models.save", draft_id=draft.id),
-            "validate": url_for("models.validate", draft_id=draft.id),
-            "deploy": url_for("models.deploy", draft_id=draft.id),
-            "preview_form": url_for("models.preview_form"),
-            "models": url_for("models.index"),
+            "save": url_for("modelling.save", draft_id=draft.id),
+            "validate": url_for("modelling.validate", draft_id=draft.id),
+            "deploy": url_for("modelling.deploy", draft_id=draft.id),
+            "preview_form": url_for("modelling.preview_form"),
+            "models": url_for("modelling.index"),
         },
     }
 
 
-@models.get("/drafts/<int:draft_id>")
+@modelling.get("/drafts/<int:draft_id>")
 @login_required
 def editor(draft_id: int):
     try:
@@ -55,7 +55,7 @@ def editor(draft_id: int):
         abort(403)
     except NotFound:
         abort(404)
-    return render_template("models/editor.html", draft=draft, editor=editor_data(draft))
+    return render_template("modelling/editor.html", draft=draft, editor=editor_data(draft))
 
 
 def _finding(f) -> dict:
@@ -78,7 +78,7 @@ def _body() -> dict:
     return body
 
 
-@models.post("/drafts/<int:draft_id>/save")
+@modelling.post("/drafts/<int:draft_id>/save")
 @login_required
 def save(draft_id: int):
     body = _body()
@@ -99,7 +99,7 @@ def save(draft_id: int):
         return _refusal(error, 400)
 
 
-@models.post("/drafts/<int:draft_id>/validate")
+@modelling.post("/drafts/<int:draft_id>/validate")
 @login_required
 def validate(draft_id: int):
     try:
@@ -112,7 +112,7 @@ def validate(draft_id: int):
     return jsonify({"ok": ok, "findings": [_finding(f) for f in findings]})
 
 
-@models.post("/drafts/<int:draft_id>/deploy")
+@modelling.post("/drafts/<int:draft_id>/deploy")
 @login_required
 def deploy(draft_id: int):
     try:
@@ -139,7 +139,7 @@ def deploy(draft_id: int):
     )
 
 
-@models.post("/forms/preview")
+@modelling.post("/forms/preview")
 @login_required
 def preview_form():
     """The GOV.UK form a JSON Schema makes, as caseworkers will see it."""
@@ -151,5 +151,5 @@ def preview_form():
         fields = fields_for(checked)
     except (ValueError, KeyError, TypeError) as error:
         return _refusal(ValueError(f"the form cannot be shown: {error}"), 400)
-    html = render_template("models/form_preview.html", fields=fields, title=checked.get("title"))
+    html = render_template("modelling/form_preview.html", fields=fields, title=checked.get("title"))
     return jsonify({"html": html})

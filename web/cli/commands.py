@@ -16,10 +16,18 @@ from engine.deploy.model_checks import finding_counts
 from engine.spec.bundle import read_bundle
 from engine.spec.json_input import JsonRefused, read_json
 from web import create_app
-from web.cli_serve import serve
-from web.cli_support import _actor, _engine, _fail, _initialise
-from web.cli_tokens import tokens
-from web.demo import DEMO_DAYS, DEMO_OWNER, DEMO_PASSWORD, DEMO_RATE, POLICY_EXAMPLE, add_demo_users, run_demo
+from web.cli.demo import (
+    DEMO_DAYS,
+    DEMO_OWNER,
+    DEMO_PASSWORD,
+    DEMO_RATE,
+    POLICY_EXAMPLE,
+    add_demo_users,
+    run_demo,
+)
+from web.cli.serve import serve
+from web.cli.support import _actor, _engine, _fail, _initialise
+from web.cli.tokens import tokens
 
 if TYPE_CHECKING:
     from engine.timers.scheduler import TimerScheduler

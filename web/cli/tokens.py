@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from engine import NotFound
-from web.cli_support import _engine, _fail
+from web.cli.support import _engine, _fail
 
 
 @click.group()

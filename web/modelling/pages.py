@@ -18,7 +18,7 @@ from engine import (
 )
 from web.engine_access import actor, engine
 
-models = Blueprint("models", __name__, url_prefix="/models")
+modelling = Blueprint("modelling", __name__, url_prefix="/models")
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # a whole bundle; each file is limited to 5 MB by the engine
 MAX_MOVES = 50  # cases moved in one request: each is a transaction, and the request must end in time
 
@@ -28,11 +28,11 @@ def init_upload_limit(app) -> None:
 
     @app.before_request
     def _larger_uploads():
-        if request.blueprint == "models":
+        if request.blueprint == "modelling":
             request.max_content_length = MAX_UPLOAD_BYTES
 
 
-@models.get("")
+@modelling.get("")
 @login_required
 def index():
     try:
@@ -41,7 +41,7 @@ def index():
         abort(403)
     owner = may_edit_models(actor())
     return render_template(
-        "models/index.html",
+        "modelling/index.html",
         versions=versions,
         drafts=engine().drafts.list(actor()) if owner else [],
         owner=owner,
@@ -63,7 +63,7 @@ def _files(definition_id: int):
         abort(404)
 
 
-@models.get("/versions/<int:definition_id>/files/<path:path>")
+@modelling.get("/versions/<int:definition_id>/files/<path:path>")
 @login_required
 def version_file(definition_id: int, path: str):
     row, files = _files(definition_id)
@@ -73,7 +73,7 @@ def version_file(definition_id: int, path: str):
     return send_file(io.BytesIO(files[path]), as_attachment=True, download_name=name, mimetype=_mime(path))
 
 
-@models.get("/versions/<int:definition_id>/download")
+@modelling.get("/versions/<int:definition_id>/download")
 @login_required
 def version_zip(definition_id: int):
     row, files = _files(definition_id)
@@ -90,7 +90,7 @@ def _mime(path: str) -> str:
     return "application/json" if path.endswith(".json") else "application/xml"
 
 
-@models.get("/versions/<int:definition_id>/diff")
+@modelling.get("/versions/<int:definition_id>/diff")
 @login_required
 def version_diff(definition_id: int):
     against = request.args.get("against", type=int)
@@ -106,10 +106,10 @@ def version_diff(definition_id: int):
         abort(400, description=str(refused))
     old, _ = _files(against)
     new, _ = _files(definition_id)
-    return render_template("models/diff.html", old=old, new=new, changes=changes)
+    return render_template("modelling/diff.html", old=old, new=new, changes=changes)
 
 
-@models.route("/versions/<int:definition_id>/migrate", methods=["GET", "POST"])
+@modelling.route("/versions/<int:definition_id>/migrate", methods=["GET", "POST"])
 @login_required
 def migrate(definition_id: int):
     target, _ = _files(definition_id)
@@ -133,7 +133,11 @@ def migrate(definition_id: int):
     except Forbidden:
         abort(403)
     return render_template(
-        "models/migrate.html", target=target, running=running, results=results, owner=may_edit_models(actor())
+        "modelling/migrate.html",
+        target=target,
+        running=running,
+        results=results,
+        owner=may_edit_models(actor()),
     )
 
 
@@ -145,7 +149,7 @@ def _uploads():
             yield (f"forms/{name}" if name.endswith(".json") else name), upload.read()
 
 
-@models.post("/drafts")
+@modelling.post("/drafts")
 @login_required
 def new_draft():
     """A draft from a deployed version (`from_version`) or from uploaded files."""
@@ -160,11 +164,11 @@ def new_draft():
         abort(403)
     except (DraftFileRefused, NotFound) as refused:
         flash(f"The draft was not created: {refused}")
-        return redirect(url_for("models.index")), 303
-    return redirect(url_for("models.editor", draft_id=draft.id)), 303
+        return redirect(url_for("modelling.index")), 303
+    return redirect(url_for("modelling.editor", draft_id=draft.id)), 303
 
 
-@models.post("/drafts/<int:draft_id>/upload")
+@modelling.post("/drafts/<int:draft_id>/upload")
 @login_required
 def upload(draft_id: int):
     added = []
@@ -180,10 +184,10 @@ def upload(draft_id: int):
         flash(f"Not added: {refused}")
     if added:
         flash(f"Added {', '.join(added)}")
-    return redirect(url_for("models.editor", draft_id=draft_id)), 303
+    return redirect(url_for("modelling.editor", draft_id=draft_id)), 303
 
 
-@models.post("/drafts/<int:draft_id>/delete")
+@modelling.post("/drafts/<int:draft_id>/delete")
 @login_required
 def delete_draft(draft_id: int):
     try:
@@ -193,4 +197,4 @@ def delete_draft(draft_id: int):
     except NotFound:
         abort(404)
     flash("Draft deleted")
-    return redirect(url_for("models.index")), 303
+    return redirect(url_for("modelling.index")), 303
