@@ -48,14 +48,17 @@ demo: setup
 	$(BIN)/nrm init
 	$(BIN)/nrm demo
 
-## The whole test suite (PostgreSQL tests run when NRM_TEST_POSTGRES_URL is set; .ci/run sets it),
-## one pytest worker per core (pytest-xdist): about 8 minutes on 2 cores.
+## Lint, the layering (import-linter contracts in pyproject.toml), then the whole test suite
+## (PostgreSQL tests run when NRM_TEST_POSTGRES_URL is set; .ci/run sets it), one pytest worker
+## per core (pytest-xdist): about 8 minutes on 2 cores.
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q -ra -n auto
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check engine tasks web tests
 
 ## Benchmarks: results written to docs/benchmarks.md with the machine and date.

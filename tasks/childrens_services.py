@@ -7,11 +7,12 @@ the body of the notification (children's services need them to act), never in it
 
 from __future__ import annotations
 
+from engine.access.rules import LOCAL_AUTHORITY
 from engine.spec.services import ServiceContext, service_task
 from tasks.clock_text import iso_utc, long_date_time
 from tasks.letters import person_name
 
-RECIPIENT = "local-authority"
+RECIPIENT = LOCAL_AUTHORITY
 
 
 def _notification_body(ctx: ServiceContext, local_authority: str) -> str:

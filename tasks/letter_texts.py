@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.access.rules import FIRST_RESPONDER, SUPPORT_PROVIDER
+
 PERSON = "person"
-FIRST_RESPONDER = "first-responder"
-SUPPORT_PROVIDER = "support-provider"
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,16 @@ MANAGER = "manager"
 PROCESS_OWNER = "process-owner"
 ADMIN = "admin"
 FIRST_RESPONDER = "first-responder"
+SUPPORT_PROVIDER = "support-provider"
+LOCAL_AUTHORITY = "local-authority"
 
 # Every group a user may belong to, in the order people choose them.
 GROUPS = (
     FIRST_RESPONDER,
     "competent-authority-ukba",
     "competent-authority-ukhtc",
-    "support-provider",
-    "local-authority",
+    SUPPORT_PROVIDER,
+    LOCAL_AUTHORITY,
     "returns",
     "immigration",
     MANAGER,
