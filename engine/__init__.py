@@ -1,7 +1,9 @@
 """The NRM engine: deploys BPMN bundles and runs cases on SpiffWorkflow with SQLAlchemy persistence.
 
-`web/` and `tasks/` use only what this package exports (and `engine.services` for registering
-service tasks); SpiffWorkflow and the ORM stay inside.
+This module is the facade: `web/` imports only what it exports (checked by import-linter, see
+pyproject.toml); `tasks/` registers service tasks through `engine.spec.services`. SpiffWorkflow and
+the ORM stay inside. The parts, bottom to top (docs/architecture.md): persistence, spec, sandbox,
+access, deploy, runtime, then timers, authoring and reporting, and `engine.api.Engine` over them.
 """
 
 from engine.access.api_tokens import TokenRefused, TokenView
