@@ -31,7 +31,7 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     assert serious_accessibility_violations(page) == []  # a task page with a conditional reveal
     page.click("button:has-text('Save and continue')")
     page.click("button:has-text('Save and continue')")  # the referral form, empty: errors
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # waits for the page under load
     assert serious_accessibility_violations(page) == []  # a task page with errors
     page.fill("#first_responder_name", "Priya Shah")
     page.fill("#first_responder_email", "priya.shah@example.org")
