@@ -113,7 +113,7 @@ class Engine(TaskWork):
 
     def warm(self) -> int:
         """Restore the newest version of every process now, so that a new web worker's first
-        requests do not wait for it (a parsed spec takes a few hundred milliseconds); returns how many."""
+        requests do not wait for it (parsing a spec is slow: docs/performance.md); returns how many."""
         with self.db.reading() as session:
             ids = newest_definition_ids(session)
             for definition_id in ids:
@@ -291,7 +291,7 @@ class Engine(TaskWork):
 
         `keep_workflows=False` for a process that only fires timers (`nrm scheduler`): a case's
         next step after its timer is nearly always a person's, in a web worker, so keeping the
-        workflow would only cost memory and, in a burst, about 7 % of the firing time."""
+        workflow would only cost memory and, in a burst, firing time (docs/performance.md)."""
         workflows = self.workflows if keep_workflows else WorkflowCache(0)
         firing = TimerFiring(self.db, self.definitions, self.config, node, workflows=workflows)
         return TimerScheduler(

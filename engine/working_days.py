@@ -41,7 +41,7 @@ def check_working_days(n: object) -> int:
 @lru_cache(maxsize=64)
 def _bank_holidays(subdivision: str, year: int) -> frozenset[date]:
     # Loaded on first use: the bounded runner (engine/sandbox/child.py) imports this module but
-    # should pay for `holidays` (0.3 s, 20 MB of its memory budget) only if code calls the helper.
+    # should pay for `holidays` (time and memory: docs/performance.md) only if code calls the helper.
     import holidays
 
     return frozenset(holidays.UK(subdiv=subdivision, years=year))

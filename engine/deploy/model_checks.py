@@ -276,7 +276,7 @@ def review_bundle(bundle: Bundle, *, lint: bool = True) -> tuple[list[Finding], 
 
     Kept in this process per content hash (and lint, and the service operators known): a bundle's
     content never changes under its hash, and validate-then-deploy, or the test suite deploying the
-    same bundle into many fresh databases, would otherwise pay bpmnlint's Node start (0.2 to 0.5 s)
+    same bundle into many fresh databases, would otherwise pay bpmnlint's Node start (docs/performance.md)
     and SpiffWorkflow's parse each time. The parsed specs are only read (deploy serializes them).
     The code budget is in the key too: the trials of code that reads no case data depend on it."""
     key = (bundle.content_hash, lint, frozenset(registered_services()), bounded_runner().budget)

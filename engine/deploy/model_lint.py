@@ -1,7 +1,7 @@
 """bpmnlint's recommended rules (npm), run by Node over a bundle's diagrams.
 
 bpmnlint is the bpmn.io project's linter; there is no Python port, so the engine runs it in one
-Node process per check (about a third of a second). Where Node or the npm packages are missing
+Node process per check (its cost: docs/performance.md). Where Node or the npm packages are missing
 the report says so as a warning, and the engine's own checks still run.
 """
 

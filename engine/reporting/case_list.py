@@ -59,7 +59,7 @@ def _has_facts(facts: tuple[tuple[str, str], ...], sqlite: bool) -> list:
 
 def _at_step(case_id, step: str):
     """Waiting at `step`: an open task or a waiting timer there. Two id sets OR-ed (not one
-    UNION): PostgreSQL then hashes each set; 6x faster there."""
+    UNION): PostgreSQL then hashes each set, which is faster there (docs/performance.md)."""
     return or_(
         case_id.in_(select(OpenTask.case_id).where(OpenTask.element_id == step)),
         case_id.in_(select(Timer.case_id).where(Timer.element_id == step, Timer.state == TimerState.WAITING)),
@@ -121,8 +121,8 @@ LISTED = (
 def _count_query(wanted: CaseFilter, now: datetime, sqlite: bool):
     """Cases matching in each status. Filters on facts or overdue tasks are counted in the case
     summaries, which hold the status, the fact set and the soonest due date: from their indexes,
-    instead of looking up each matching case's wide row (25,000–45,000 lookups, 40–100 ms on
-    PostgreSQL); a step alone, from the open-task and timer indexes. Anything else counts `cases`
+    instead of looking up each matching case's wide row (slow with many matches, see
+    docs/performance.md); a step alone, from the open-task and timer indexes. Anything else counts `cases`
     directly."""
     others = (
         wanted.facts,
@@ -160,8 +160,8 @@ def _count_at_step(step: str):
     """Cases waiting at `step`, per status, without reading the cases: only active and suspended
     cases have open tasks or waiting timers (completing a case leaves none; cancelling closes
     them), so the distinct case ids there are counted from the two indexes, and the few suspended
-    ones among them through the status index; the rest are active. 15 ms instead of a hashed scan
-    of every case (45 ms on PostgreSQL for 36,000 cases)."""
+    ones among them through the status index; the rest are active. Cheaper than a hashed scan
+    of every case (docs/performance.md)."""
     waiting = union(
         select(OpenTask.case_id).where(OpenTask.element_id == step),
         select(Timer.case_id).where(Timer.element_id == step, Timer.state == TimerState.WAITING),
@@ -195,7 +195,7 @@ def case_page(
     by_status = {status.value: counts.get(status, 0) for status in CaseStatus}
     total = by_status[wanted.status] if wanted.status else sum(by_status.values())
     query = (
-        select(*LISTED, _overdue(now).label("overdue"))  # not the state: 8-50 KB a case
+        select(*LISTED, _overdue(now).label("overdue"))  # not the state: large (docs/performance.md)
         .where(*_conditions(wanted, now, paging=sqlite, sqlite=sqlite))
         .order_by(*SORTS.get(wanted.sort, SORTS["newest"]))
         .offset(offset)

@@ -58,7 +58,7 @@ class _Counts:
 
 def _counts(session: Session, months: tuple[str, str]) -> _Counts:
     """One grouped query, read from the month index alone: cases sharing a month, an agency and a
-    fact set are one group (about 12,000 groups for a year of 200,000 referrals), added up per
+    fact set are one group (far fewer groups than cases: docs/performance.md), added up per
     (month, fact set) first, then spread over each set's facts."""
     month = CaseSummary.referred_month
     query = (

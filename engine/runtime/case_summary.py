@@ -101,8 +101,8 @@ def backfill_summaries(db: Database, progress: Callable[[int], None] | None = No
     done, last_id = 0, 0
     if not db.is_sqlite:
         # Fresh statistics first: after a bulk import PostgreSQL may still plan on the audit
-        # table's old size; the decisions query then scanned far more than its 5,000 cases and
-        # 200,000 summaries took over four minutes instead of half a minute.
+        # table's old size; the decisions query then scanned far more than its CHUNK of cases and
+        # the backfill took several times as long (docs/performance.md).
         with db.writing() as session:
             session.execute(text(f"ANALYZE {', '.join(ANALYZED)}"))
     while True:

@@ -23,7 +23,7 @@ from typing import Any
 
 from engine.runtime.step_writes import KnownRows
 
-DEFAULT_SIZE = 500  # a restored NRM workflow is about 150 KB of Python objects
+DEFAULT_SIZE = 500  # bounds the memory kept: a workflow's size is in docs/performance.md
 
 
 @dataclass

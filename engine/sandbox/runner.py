@@ -32,7 +32,7 @@ from engine.errors import CodeBudgetExceeded, SandboxViolation, ScriptError, Val
 from engine.sandbox.child import HEADER, MAX_REPLY_BYTES
 
 CHILD = Path(__file__).resolve().parent / "child.py"
-START_SECONDS = 15  # a child starts in about 0.05 s; much longer means the machine is in trouble
+START_SECONDS = 15  # far above a child's start (docs/performance.md): the machine is in trouble
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,15 @@
 """Instance state without the spec: the spec is stored once per definition version.
 
-SpiffWorkflow's workflow converter writes the whole spec into every serialization (9 KB of a
-16 KB small workflow). `InstanceStateConverter` leaves it out and takes the spec, restored once
-per definition version, when the state is read back.
+SpiffWorkflow's workflow converter writes the whole spec into every serialization (most of a
+small workflow's size: docs/performance.md). `InstanceStateConverter` leaves it out and takes the
+spec, restored once per definition version, when the state is read back.
 
 A finished sub-process is not kept either: once its call activity has completed (its data is
 in the parent) or was cancelled (an interrupting boundary event), nothing runs in it again, so
 `prune_finished` drops its task tree and keeps only the ids of the elements it completed (the
 case page still draws them as done). What is stored is that state as JSON, compressed with
-zlib: at most 3.5 KB at any wait state of the NRM pathway, where the whole tree reached 53 KB
-(docs/benchmarks.md §5).
+zlib: a small part of the whole tree's size (docs/performance.md; the latest sizes in
+docs/benchmarks.md §5).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def load_specs(spec_json: str) -> SpecPair:
 
 def dump_state(workflow: BpmnWorkflow) -> bytes:
     """The instance state (tasks, data, running sub-processes, events), without the spec: compact
-    JSON, zlib-compressed (level 6: 3.5 KB where level 1 gives 3.9 KB, for about 0.2 ms more)."""
+    JSON, zlib-compressed (level 6: smaller than level 1 for a little more time, docs/performance.md)."""
     prune_finished(workflow)
     _SERIALIZER.registry._encoder_mode = True  # as serialize_json does, but with compact separators
     try:

@@ -139,8 +139,8 @@ class TimerScheduler:
         """Timers are due now (a burst, or overdue at start-up): one worker drains them in batches.
 
         One, not every idle worker: the work is Python, so a second drainer in the same process
-        only takes turns with the first on the GIL (a 10,000-timer burst drained in 8.1 s with one
-        drainer, 10.0 s with two and 11.1 s with four, SQLite, one run). More cores: more
+        only takes turns with the first on the GIL (more drainers drained a burst more slowly,
+        docs/performance.md). More cores: more
         scheduler processes. A call while the drainer is busy makes it look again when done."""
         with self._lock:
             if self._draining:

@@ -96,7 +96,7 @@ class TimerFiring:
             if after is None:
                 return [DueTimer(*row) for row in session.execute(waiting())]
             # Two index ranges, not one OR: a burst of timers already due must not be read again
-            # on every poll (that cost a 10,000-timer burst a quarter of its time).
+            # on every poll (that cost a burst much of its time: docs/performance.md).
             found = {row.id: DueTimer(*row) for row in session.execute(waiting(Timer.due_at > after))}
             for row in session.execute(waiting(Timer.next_attempt_at > after)):
                 found.setdefault(row.id, DueTimer(*row))

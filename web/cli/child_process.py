@@ -20,7 +20,7 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 def wrapped(command: list[str]) -> list[str]:
     """`command`, to be started by this process as a child that stops when this process dies."""
     # By its path, not `-m web.cli.child_process`: importing the `web` package would load the whole app
-    # (about 2 s) before the command starts, which then loads it again.
+    # (slow: docs/performance.md) before the command starts, which then loads it again.
     return [sys.executable, os.path.abspath(__file__), str(os.getpid()), *command]
 
 

@@ -24,7 +24,7 @@ class OpenTask(Base):
             "assignee",
         ),
         # ... and counts them from this one: PostgreSQL stores each group once with a list of its rows
-        # (B-tree deduplication), so counting a group's 50,000 tasks reads 1 MB instead of 16 MB.
+        # (B-tree deduplication), so a group's count reads far less than the wide index (docs/performance.md).
         Index("ix_open_tasks_group", "candidate_group"),
         # Only claimed tasks: a third or less of them, and "not assigned" is never read from it (with
         # SQLite's ANALYZE statistics the planner took `assignee IS NULL` for a rare value).
