@@ -49,14 +49,17 @@ demo: setup
 	$(BIN)/nrm demo
 
 ## The whole test suite (PostgreSQL tests run when NRM_TEST_POSTGRES_URL is set; .ci/run sets it),
-## one pytest worker per core (pytest-xdist): about 8 minutes on 2 cores.
+## one pytest worker per core (pytest-xdist): about 8 minutes on 2 cores. Before it, the linter and
+## the type check (mypy on the files pyproject.toml's [tool.mypy] names).
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q -ra -n auto
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check engine tasks web tests
+	$(BIN)/mypy
 
 ## Benchmarks: results written to docs/benchmarks.md with the machine and date.
 bench: setup
