@@ -48,18 +48,20 @@ demo: setup
 	$(BIN)/nrm init
 	$(BIN)/nrm demo
 
-## Lint, the layering (import-linter contracts in pyproject.toml), then the whole test suite
-## (PostgreSQL tests run when NRM_TEST_POSTGRES_URL is set; .ci/run sets it), one pytest worker
-## per core (pytest-xdist): about 8 minutes on 2 cores.
+## Lint, the layering (import-linter contracts in pyproject.toml), the type check (mypy on what
+## [tool.mypy] names), then the whole test suite (PostgreSQL tests run when NRM_TEST_POSTGRES_URL
+## is set; .ci/run sets it), one pytest worker per core (pytest-xdist): about 8 minutes on 2 cores.
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/pytest -q -ra -n auto
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check engine tasks web tests
+	$(BIN)/mypy
 
 ## Benchmarks: results written to docs/benchmarks.md with the machine and date.
 bench: setup

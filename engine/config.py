@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'nrm.sqlite3'}"
@@ -36,7 +37,7 @@ class EngineConfig:
         the timer settings NRM_TIMER_LEASE_SECONDS, NRM_TIMER_MAX_ATTEMPTS, NRM_TIMER_BACKOFF_SECONDS,
         NRM_SCHEDULER_POLL_SECONDS, NRM_SCHEDULER_HORIZON_SECONDS, NRM_SCHEDULER_WORKERS."""
         env = os.environ
-        numbers = {
+        numbers: dict[str, Any] = {
             name: kind(env[f"NRM_{name.upper()}"])
             for name, kind in (
                 ("timer_lease_seconds", float),

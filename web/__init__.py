@@ -34,7 +34,9 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     app.config.update(settings or {})
     if app.config.get("TRUSTED_PROXIES"):
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     app.jinja_loader = ChoiceLoader(
         [
             PackageLoader("web"),

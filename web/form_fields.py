@@ -51,7 +51,7 @@ def _kind(spec: dict) -> str:
 
 def _reveals(schema: dict) -> dict[str, tuple[str, str]]:
     """Field revealed -> (controlling field, option value), from `allOf` if/then on one `const`."""
-    revealed = {}
+    revealed: dict[str, tuple[str, str]] = {}
     for rule in schema.get("allOf", []):
         condition = rule.get("if", {}).get("properties", {})
         if len(condition) != 1:
@@ -92,7 +92,7 @@ def fields_for(schema: dict) -> list[Field]:
 
 
 def _all_fields(fields: list[Field]) -> list[tuple[Field, tuple[str, str] | None]]:
-    found = []
+    found: list[tuple[Field, tuple[str, str] | None]] = []
     for one in fields:
         found.append((one, None))
         for option, children in one.children.items():

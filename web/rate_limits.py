@@ -24,7 +24,7 @@ def init_rate_limits(app: Flask) -> Limiter:
     # when enabled: with RATELIMIT_ENABLED=False it was collected and signing in failed.
     app.extensions["nrm_sign_in_limiter"] = limiter
     sign_in = app.view_functions["auth.sign_in"]
-    app.view_functions["auth.sign_in"] = limiter.limit(
+    app.view_functions["auth.sign_in"] = limiter.limit(  # type: ignore[assignment]  # its type admits async views
         lambda: app.config["SIGN_IN_LIMIT"],
         methods=["POST"],
         deduct_when=lambda response: response.status_code == 400,

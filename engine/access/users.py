@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine import clock
@@ -49,7 +49,7 @@ class UserView:
         return group in self.groups or is_admin(self.groups)
 
 
-def user_view(row: User) -> UserView:
+def user_view(row: User | Row) -> UserView:
     return UserView(row.username, row.display_name, frozenset(row.groups or ()), row.agency, row.active)
 
 

@@ -12,6 +12,7 @@ a waiting timer from now and renumber open tasks, so the tasks are re-pointed he
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.diff import SpecDiff
@@ -32,8 +33,8 @@ class MigrationRefused(EngineError):
 class MigrationPlan:
     """What moving one workflow (the case or one of its sub-processes) needs: new spec, alignment."""
 
-    workflow: object
-    spec: object
+    workflow: Any  # a BpmnWorkflow or a BpmnSubWorkflow (SpiffWorkflow has no types)
+    spec: Any
     alignment: dict
 
 

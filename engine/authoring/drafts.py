@@ -7,8 +7,10 @@ second editor's stale save is refused instead of overwriting.
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,7 +92,7 @@ def check_file(path: str, content: bytes | str) -> str:
     return text
 
 
-def _checked(files: dict[str, str | bytes]) -> dict[str, str]:
+def _checked(files: Mapping[str, str | bytes]) -> dict[str, str]:
     if len(files) > MAX_FILES:
         raise DraftFileRefused(f"a draft holds at most {MAX_FILES} files; this one has {len(files)}")
     checked = {path: check_file(path, content) for path, content in sorted(files.items())}
@@ -139,7 +141,8 @@ class Drafts:
                 version = session.get(DefinitionVersion, from_definition)
                 if version is None:
                     raise NotFound(f"definition version {from_definition} does not exist")
-                texts = {f.path: f.content for f in version.files} | texts
+                copied: dict[str, str | bytes] = {f.path: f.content for f in version.files}
+                texts = copied | texts
             if not texts:
                 raise DraftFileRefused(
                     "a draft needs at least one .bpmn file: start from a version or upload one"
@@ -198,11 +201,11 @@ class Drafts:
             self._audit(session, actor, "draft_saved", row, uploaded=path)
             return self._view(session, row)
 
-    def validate(self, draft_id: int, actor: Actor) -> list[Finding]:
+    def validate(self, draft_id: int, actor: Actor) -> builtins.list[Finding]:  # `list` is a method here
         draft = self.get(draft_id, actor)
         return check_bundle(bundle_of(draft.files))
 
-    def deploy(self, draft_id: int, actor: Actor) -> tuple[Deployment, list[Finding]]:
+    def deploy(self, draft_id: int, actor: Actor) -> tuple[Deployment, builtins.list[Finding]]:
         """A new definition version from the draft, unless a finding is an error (DeploymentError)."""
         draft = self.get(draft_id, actor)
         bundle = bundle_of(draft.files)
@@ -235,7 +238,7 @@ class Drafts:
     def _view(session: Session, row: ModelDraft) -> DraftView:
         based_on = None
         if row.based_on_id is not None:
-            version = session.get(DefinitionVersion, row.based_on_id)
+            version = session.get_one(DefinitionVersion, row.based_on_id)  # versions are never deleted
             based_on = f"{version.process_id} v{version.version}"
         return DraftView(
             row.id,

@@ -85,11 +85,12 @@ def _check_services(roots: dict[str, etree._Element]) -> list[Finding]:
     for path, root in roots.items():
         for node in root.iterfind(".//spiffworkflow:serviceTaskOperator", NS):
             if node.get("id") not in known:
-                owner = node.getparent().getparent()
+                parent = node.getparent()  # extensionElements, inside the task (if it is where it belongs)
+                owner = parent.getparent() if parent is not None else None
                 findings.append(
                     Finding(
                         path,
-                        owner.get("id"),
+                        owner.get("id") if owner is not None else None,
                         f"unknown service task operator {node.get('id')!r}; "
                         f"known: {', '.join(sorted(known)) or 'none'}",
                     )
@@ -151,7 +152,12 @@ def _check_forms(roots: dict[str, etree._Element], bundle: Bundle) -> tuple[dict
 def _no_main_process(roots: dict[str, etree._Element], called: set, executable: set[str]) -> Finding:
     """Why no process can run first. SpiffWorkflow runs only processes marked executable (its
     `get_process_ids` lists no others), and models from other tools often mark none."""
-    processes = {p.get("id"): path for path, root in roots.items() for p in root.iterfind("bpmn:process", NS)}
+    processes = {
+        process_id: path
+        for path, root in roots.items()
+        for p in root.iterfind("bpmn:process", NS)
+        if (process_id := p.get("id")) is not None
+    }
     where = next(iter(roots), "bundle")
     if not processes:
         return Finding(where, None, "no process: the diagrams hold no bpmn:process element")
@@ -219,6 +225,7 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
         )
         if main_findings:
             raise DeploymentError(main_findings)
+        assert process_id is not None  # no findings: the one main process
         for path, root in roots.items():
             try:
                 reported_fields_of(root, process_id)

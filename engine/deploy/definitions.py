@@ -105,8 +105,11 @@ def latest_definition_id(session: Session, process_id: str) -> int:
 
 def newest_definition_ids(session: Session) -> list[int]:
     """The newest version of every deployed process (what new cases start on)."""
-    newest = select(DefinitionVersion.process_id, func.max(DefinitionVersion.version).label("version"))
-    newest = newest.group_by(DefinitionVersion.process_id).subquery()
+    newest = (
+        select(DefinitionVersion.process_id, func.max(DefinitionVersion.version).label("version"))
+        .group_by(DefinitionVersion.process_id)
+        .subquery()
+    )
     return list(
         session.scalars(
             select(DefinitionVersion.id).join(

@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import resources
+from typing import cast
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -87,9 +88,9 @@ def _schema_findings(path: str, root: etree._Element) -> list[Finding]:
     except etree.LxmlError as error:  # libxml2 gives up on some trees ("Internal error ...")
         return [Finding(path, None, f"cannot be checked against BPMN 2.0 ({error}); {SAVE_AS_UTF8}")]
     findings = []
-    for error in list(_SCHEMA.error_log)[:20]:
-        message = re.sub(r"\{[^}]*\}", "", error.message)  # namespaces make the message unreadable
-        findings.append(Finding(path, _element_at(root, error.line), f"not valid BPMN 2.0: {message}"))
+    for entry in list(_SCHEMA.error_log)[:20]:
+        message = re.sub(r"\{[^}]*\}", "", entry.message)  # namespaces make the message unreadable
+        findings.append(Finding(path, _element_at(root, entry.line), f"not valid BPMN 2.0: {message}"))
     return findings
 
 
@@ -134,7 +135,7 @@ def _unsupported(path: str, root: etree._Element) -> list[Finding]:
                 findings.append(
                     Finding(path, node.get("id"), f"SpiffWorkflow does not run bpmn:{name.localname}")
                 )
-    foreign = {}
+    foreign: dict[str, tuple[str | None, str]] = {}
     for node in root.iter():
         if not isinstance(node.tag, str):
             continue
@@ -184,7 +185,12 @@ def _lanes(path: str, root: etree._Element) -> list[Finding]:
 
 
 def _called_processes(roots: dict[str, etree._Element]) -> list[Finding]:
-    processes = {p.get("id") for root in roots.values() for p in root.iterfind(".//bpmn:process", NS)}
+    processes = {
+        process_id
+        for root in roots.values()
+        for p in root.iterfind(".//bpmn:process", NS)
+        if (process_id := p.get("id")) is not None
+    }
     return [
         Finding(
             path,
@@ -210,7 +216,7 @@ def _plain(source: str) -> bool:
     """A text, or working_days() of constants: what may be evaluated at deploy. Anything else (an
     expression that could build a huge value in the web worker) waits until the timer is reached."""
     try:
-        tree = parse_code(source, "eval").body
+        tree = cast(ast.Expression, parse_code(source, "eval")).body
     except SandboxViolation:
         return False  # the code check reports what is wrong with it
     if isinstance(tree, ast.Constant):

@@ -60,8 +60,8 @@ def _elements(root: etree._Element) -> tuple[dict[str, etree._Element], tuple]:
             if node.get("id"):
                 layout.append(_own(node))
             continue
-        if node.get("id") and not _inline(node) and node is not root:
-            elements[node.get("id")] = node
+        if (node_id := node.get("id")) and not _inline(node) and node is not root:
+            elements[node_id] = node
     return elements, tuple(layout)
 
 

@@ -54,14 +54,14 @@ class Scope:
 def read_scope(path: str, element: etree._Element) -> Scope:
     scope = Scope(path, element)
     for child in element:
-        if is_flow_node(child) and child.get("id"):
-            scope.nodes[child.get("id")] = child
-            scope.successors[child.get("id")] = []
+        if is_flow_node(child) and (child_id := child.get("id")):
+            scope.nodes[child_id] = child
+            scope.successors[child_id] = []
     for child in element.iterfind("bpmn:boundaryEvent", NS):
-        attached = child.get("attachedToRef")
-        if attached in scope.successors and child.get("id") in scope.nodes:
-            scope.successors[attached].append(child.get("id"))
-            scope.incoming[child.get("id")] = scope.incoming.get(child.get("id"), 0) + 1
+        attached, child_id = child.get("attachedToRef"), child.get("id")
+        if attached in scope.successors and child_id in scope.nodes:
+            scope.successors[attached].append(child_id)
+            scope.incoming[child_id] = scope.incoming.get(child_id, 0) + 1
     for flow in element.iterfind("bpmn:sequenceFlow", NS):
         source, target = flow.get("sourceRef"), flow.get("targetRef")
         if source in scope.nodes and target in scope.nodes:
@@ -77,20 +77,23 @@ def read_scopes(roots: dict[str, etree._Element]) -> tuple[dict[str, Scope], dic
     scopes: dict[tuple[str, str], Scope] = {}
     for path, root in roots.items():
         for process in root.iterfind(".//bpmn:process", NS):
-            scope = processes.setdefault(process.get("id"), read_scope(path, process))
-            scopes[(path, process.get("id"))] = scope
+            process_id = process.get("id", "")  # "" (not None) for a process without an id
+            scope = processes.setdefault(process_id, read_scope(path, process))
+            scopes[(path, process_id)] = scope
             for node in process.iter(*(f"{{{BPMN}}}{name}" for name in SUB_PROCESSES)):
-                scopes[(path, node.get("id"))] = read_scope(path, node)
+                scopes[(path, node.get("id", ""))] = read_scope(path, node)
     return processes, scopes
 
 
-def inner_scopes(scope: Scope, processes: dict[str, Scope], scopes: dict[tuple[str, str], Scope]) -> Iterator:
+def inner_scopes(
+    scope: Scope, processes: dict[str, Scope], scopes: dict[tuple[str, str], Scope]
+) -> Iterator[tuple[str, Scope]]:
     """(node id, the scope it runs) for each sub-process and call activity of a scope."""
     for node_id, node in scope.nodes.items():
         if local(node) in SUB_PROCESSES and (scope.path, node_id) in scopes:
             yield node_id, scopes[(scope.path, node_id)]
-        elif local(node) == "callActivity" and node.get("calledElement") in processes:
-            yield node_id, processes[node.get("calledElement")]
+        elif local(node) == "callActivity" and (called := node.get("calledElement")) in processes:
+            yield node_id, processes[called]
 
 
 def walk_order(scope: Scope) -> tuple[list[str], set[tuple[str, str]]]:

@@ -189,7 +189,9 @@ def _nesting(processes: dict[str, Scope], scopes: dict[tuple[str, str], Scope]) 
         if local(n) == "callActivity"
     }
     deepest: dict[tuple[str, str], int] = {}
-    stack = [(main, 0, (main.id,)) for p, main in processes.items() if p not in called]
+    stack: list[tuple[Scope, int, tuple[str, ...]]] = [
+        (main, 0, (main.id,)) for p, main in processes.items() if p not in called
+    ]
     while stack:
         scope, depth, chain = stack.pop()
         for node_id, inner in inner_scopes(scope, processes, scopes):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
@@ -56,7 +57,8 @@ def pipelined(connection: Connection) -> Iterator[None]:
         import psycopg  # only PostgreSQL needs it
 
         try:
-            with connection.connection.driver_connection.pipeline():
+            driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)
+            with driver.pipeline():
                 yield
         except psycopg.Error as error:
             raise DBAPIError.instance(None, None, error, psycopg.Error, dialect=connection.dialect) from error

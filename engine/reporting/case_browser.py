@@ -206,7 +206,7 @@ class CaseBrowser:
             raise CaseNotFound(f"no case {key}")
         self._allow(actor, "case_viewed", case_id)
         with self.db.reading() as session:
-            case = session.get(Case, case_id)
+            case = session.get_one(Case, case_id)  # found above; cases are never deleted
             definition = self.definitions.get(session, case.definition_id)
             workflow = Step(session, definition, case, actor, self.region).load_workflow()
             data = current_data(workflow)
@@ -239,4 +239,4 @@ def _diagrams(session: Session, definition_id: int) -> dict[str, str]:
 
 def _process_ids(text: str) -> list[str]:
     root = parse_untrusted_xml(text.encode(), "diagram")
-    return [p.get("id") for p in root.iter(f"{{{BPMN}}}process") if p.get("id")]
+    return [process_id for p in root.iter(f"{{{BPMN}}}process") if (process_id := p.get("id"))]

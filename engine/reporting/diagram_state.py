@@ -32,7 +32,9 @@ def element_states(workflow: BpmnWorkflow) -> dict[str, dict[str, str]]:
         states = found.setdefault(part.spec.name, {})
         for task in part.tasks.values():
             element = getattr(task.task_spec, "bpmn_id", None)
-            state = _state(task) if element else None
+            if not element:
+                continue
+            state = _state(task)
             if state is not None and RANK[state] >= RANK.get(states.get(element, ""), -1):
                 states[element] = state
     return found
@@ -42,14 +44,18 @@ def elements_inside_calls(diagrams: dict[str, str], main: str) -> dict[str, set[
     """For each call activity of `main`: every element of the processes it calls (transitively),
     so cases waiting deep inside are counted at the call activity on the main diagram."""
     elements: dict[str, set[str]] = {}
-    calls: dict[str, list[tuple[str, str]]] = {}
+    calls: dict[str, list[tuple[str, str | None]]] = {}
     for text in set(diagrams.values()):
         root = parse_untrusted_xml(text.encode(), "diagram")
         for process in root.iter(f"{{{BPMN}}}process"):
             pid = process.get("id")
-            elements[pid] = {e.get("id") for e in process.iter() if e.get("id")}
+            if pid is None:  # never looked up: every lookup is by a called (or the main) process id
+                continue
+            elements[pid] = {element_id for e in process.iter() if (element_id := e.get("id"))}
             calls[pid] = [
-                (c.get("id"), c.get("calledElement")) for c in process.iter(f"{{{BPMN}}}callActivity")
+                (call_id, c.get("calledElement"))
+                for c in process.iter(f"{{{BPMN}}}callActivity")
+                if (call_id := c.get("id")) is not None  # one without an id cannot be drawn or counted
             ]
 
     def inside(pid: str, seen: frozenset[str]) -> set[str]:

@@ -15,7 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, and_, exists, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -122,17 +122,21 @@ def backfill_summaries(db: Database, progress: Callable[[int], None] | None = No
                 select(CaseFact.case_id, CaseFact.name, CaseFact.value).where(CaseFact.case_id.in_(ids))
             ):
                 facts[case_id].append((name, value))
-            decided = session.execute(
-                select(AuditEvent.case_id, AuditEvent.element_id, func.min(AuditEvent.at))
-                .where(
-                    and_(
-                        AuditEvent.action == "task_completed",
-                        AuditEvent.element_id.in_(DECISION_COLUMNS),
-                        AuditEvent.case_id.in_(ids),
+            # (case id, element id, first completed): neither id NULL, as the conditions say.
+            decided = cast(
+                list[tuple[int, str, datetime]],
+                session.execute(
+                    select(AuditEvent.case_id, AuditEvent.element_id, func.min(AuditEvent.at))
+                    .where(
+                        and_(
+                            AuditEvent.action == "task_completed",
+                            AuditEvent.element_id.in_(DECISION_COLUMNS),
+                            AuditEvent.case_id.in_(ids),
+                        )
                     )
-                )
-                .group_by(AuditEvent.case_id, AuditEvent.element_id)
-            ).all()
+                    .group_by(AuditEvent.case_id, AuditEvent.element_id)
+                ).all(),
+            )
             next_due = session.execute(
                 select(OpenTask.case_id, func.min(OpenTask.due_at))
                 .where(OpenTask.case_id.in_(ids))

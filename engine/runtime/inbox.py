@@ -109,12 +109,12 @@ def task_page(
             part = part.join(Case, Case.id == OpenTask.case_id)
         counts.append(count.where(*arm.conditions, *filters).scalar_subquery())
         parts.append(part.where(*arm.conditions, *filters).order_by(*_page_order(OpenTask)))
-    total = session.scalar(select(reduce(add, counts)))
+    total = session.execute(select(reduce(add, counts))).scalar_one()
     if len(parts) == 1:
         page = parts[0].offset(offset).limit(limit).subquery("page")
     else:  # each arm's first offset + limit, merged
-        arms = union_all(*(select(*p.limit(offset + limit).subquery().c) for p in parts)).subquery("arms")
-        page = select(*arms.c).order_by(*_page_order(arms.c)).offset(offset).limit(limit).subquery("page")
+        merged = union_all(*(select(*p.limit(offset + limit).subquery().c) for p in parts)).subquery("arms")
+        page = select(*merged.c).order_by(*_page_order(merged.c)).offset(offset).limit(limit).subquery("page")
     rows = session.execute(
         select(OpenTask, Case.business_key)
         .join(page, page.c.id == OpenTask.id)

@@ -47,7 +47,7 @@ def retry_incident(db: Database, incident_id: int, actor: Actor) -> str:
                 detail={"incident": incident_id},
             )
         )
-        return session.get(Case, incident.case_id).business_key
+        return session.get_one(Case, incident.case_id).business_key
 
 
 def open_step_incident(

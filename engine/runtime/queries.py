@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BindParameter, Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.persistence.models import (
@@ -18,7 +18,7 @@ from engine.persistence.models import (
 from engine.views import CaseView, DocumentView, FlagView, HistoryEntry, IncidentView, TaskView, TimerView
 
 
-def task_view(row: OpenTask, case_key: str) -> TaskView:
+def task_view(row: OpenTask | Row, case_key: str) -> TaskView:
     return TaskView(
         row.id,
         case_key,
@@ -44,7 +44,7 @@ def document_view(row: CaseDocumentRow) -> DocumentView:
     return DocumentView(row.id, row.kind, row.title, row.recipient, row.element_id, row.created_at, row.body)
 
 
-def incident_view(row: Incident, case_key: str) -> IncidentView:
+def incident_view(row: Incident | Row, case_key: str) -> IncidentView:
     return IncidentView(
         row.id, case_key, row.kind, row.element_id, row.message, row.attempts, row.created_at, row.resolved_at
     )
@@ -68,7 +68,7 @@ def _definition_label(session: Session, definition_id: int) -> tuple[str, int]:
 # The case view's reads, built once: they run after every step (see docs/performance.md).
 _TASKS, _TIMERS = OpenTask.__table__, Timer.__table__
 _FLAGS, _INCIDENTS = CaseFlagRow.__table__, Incident.__table__
-_THIS_CASE = bindparam("case_id")
+_THIS_CASE: BindParameter[int] = bindparam("case_id")
 _CASE_TASKS = select(_TASKS).where(_TASKS.c.case_id == _THIS_CASE).order_by(_TASKS.c.created_at)
 _CASE_TIMERS = (
     select(_TIMERS.c.id, _TIMERS.c.element_id, _TIMERS.c.name, _TIMERS.c.due_at, _TIMERS.c.state)

@@ -200,6 +200,7 @@ class Step(StepRows):
         """Run to the next wait state (unless told not to: a migration only re-writes the rows);
         change the case object and gather the rows to write."""
         workflow = self.workflow
+        assert workflow is not None, "new_workflow, load_workflow or resume first"
         # Every task of the tree is visited to list them: once here, for all that follows.
         if run_engine:
             active = self.run(lambda: self._run_to_wait_state(workflow))

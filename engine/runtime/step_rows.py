@@ -5,8 +5,9 @@ gathers the rows and writes them)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -20,6 +21,14 @@ from engine.runtime import case_summary
 from engine.runtime.step_writes import FACTS, OPEN_TASKS, TIMERS
 from engine.spec.case_facts import facts_from
 from engine.views import FlagView
+
+if TYPE_CHECKING:
+    from engine.deploy.definitions import LoadedDefinition
+    from engine.persistence.models import Case
+    from engine.runtime.step_writes import KnownRows, StepWrites
+    from engine.sandbox.script_engine import NrmScriptEngine
+    from engine.spec.services import ServiceContext
+    from engine.views import Actor
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
@@ -40,6 +49,26 @@ def current_data(workflow: BpmnWorkflow, active: list | None = None) -> dict[str
 
 class StepRows:
     """The row bookkeeping of a Step (its attributes: case, now, writes, known_after, context...)."""
+
+    if TYPE_CHECKING:  # set by Step.__init__ (engine/runtime/step.py)
+        case: Case
+        definition: LoadedDefinition
+        actor: Actor
+        now: datetime
+        writes: StepWrites
+        known_after: KnownRows
+        context: ServiceContext
+        script_engine: NrmScriptEngine
+        raised: list[FlagView]
+        fired_timers: set[str]
+        _facts_before: set[tuple[str, str]]
+        _facts_changed: bool
+        _new_case: bool
+        _decided: list[str]
+        _next_due: datetime | None
+        _next_due_changed: bool
+
+        def run(self, action: Callable[[], Any]) -> Any: ...
 
     @staticmethod
     def _waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime, bool]]:

@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, null, select, union_all, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    null,
+    select,
+    union_all,
+    update,
+)
 
 from engine.persistence.db import pipelined
 from engine.persistence.models import (
@@ -52,7 +63,7 @@ class KnownRows:
 # task's row has no state. By case alone, the timer's state checked in Python: a case has a few
 # timers, while a condition on the state let PostgreSQL, on statistics from before a burst, scan
 # every waiting timer instead.
-_KNOWN_CASES = bindparam("case_ids", expanding=True)
+_KNOWN_CASES: BindParameter[list[int]] = bindparam("case_ids", expanding=True)
 _KNOWN_ROWS = union_all(
     select(
         TIMERS.c.case_id, TIMERS.c.state, TIMERS.c.id, TIMERS.c.element_id, TIMERS.c.name, TIMERS.c.due_at

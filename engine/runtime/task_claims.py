@@ -63,7 +63,7 @@ class TaskClaims:
             task = session.get(OpenTask, task_id)
             if task is None:
                 raise closed_task(session, task_id, actor, action)
-            case = session.get(Case, task.case_id)
+            case = session.get_one(Case, task.case_id)
             target = (task.case_id, task.id, task.element_id)
             require(actor, action, task.candidate_group, case.agency, target)
             if action == ASSIGN:

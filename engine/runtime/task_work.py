@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
@@ -36,6 +36,12 @@ from engine.spec.case_data import json_shaped
 from engine.spec.forms import declared_fields, validate_form_data
 from engine.views import SYSTEM, Actor, CaseView, FormView, TaskView
 
+if TYPE_CHECKING:
+    from engine.deploy.definitions import DefinitionCache
+    from engine.persistence.db import Database
+    from engine.runtime.step import Step
+    from engine.runtime.workflow_cache import WorkflowCache
+
 _CASE_COLUMNS = [column.key for column in Case.__table__.columns]
 _TASK_AND_CASE = (
     select(OpenTask.__table__, *(column.label(f"case__{column.key}") for column in Case.__table__.columns))
@@ -46,6 +52,14 @@ _TASK_AND_CASE = (
 
 class TaskWork:
     """Tasks: list, page, form, complete."""
+
+    if TYPE_CHECKING:  # what `Engine` (engine/api.py), which this is mixed into, provides
+        db: Database
+        definitions: DefinitionCache
+        workflows: WorkflowCache
+
+        def _step(self, session: Session, case: Case, actor: Actor) -> Step: ...
+        def _audited_refusals(self, actor: Actor) -> AbstractContextManager[None]: ...
 
     # -- tasks -----------------------------------------------------------------------------
     def tasks(
@@ -112,7 +126,7 @@ class TaskWork:
     @staticmethod
     def _validate(forms: dict[str, str], form: str | None, data: dict[str, Any]) -> None:
         schema_json = forms.get(form or "")
-        if schema_json is None:
+        if form is None or schema_json is None:  # no form has the name "": both mean no form
             raise FormValidationError(form or "(none)", [FieldError("(form)", "the task's form is missing")])
         validate_form_data(form, schema_json, data)
         unknown = sorted(set(data) - declared_fields(schema_json))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import cast
 
 from engine.sandbox.rules import BUILTIN_NAMES, parse_code, short_code_cached
 
@@ -153,7 +154,7 @@ def runs_inline(source: str, mode: str = "eval") -> bool:
     if mode == "eval":
         return _cheap(tree)
     assigned: set[str] = set()
-    for statement in tree.body:
+    for statement in cast(ast.Module, tree).body:  # mode "exec"
         if isinstance(statement, ast.Pass):
             continue
         plain_assign = isinstance(statement, ast.Assign) and all(
@@ -161,11 +162,11 @@ def runs_inline(source: str, mode: str = "eval") -> bool:
         )
         if not (plain_assign or isinstance(statement, ast.Expr)):
             return False
-        value = statement.value
+        value = cast(ast.Assign | ast.Expr, statement).value
         if not _cheap(value) or _names_read(value) & assigned:
             return False
         if isinstance(statement, ast.Assign):
-            assigned.update(t.id for t in statement.targets)
+            assigned.update(t.id for t in statement.targets if isinstance(t, ast.Name))  # all are
     return True
 
 

@@ -119,7 +119,7 @@ def _endless(node: ast.While) -> bool:
     """`while True:` (or another constant truth) with no `break` of its own."""
     if not (isinstance(node.test, ast.Constant) and node.test.value):
         return False
-    pending = list(node.body)
+    pending: list[ast.AST] = list(node.body)
     while pending:
         inner = pending.pop()
         if isinstance(inner, ast.Break):

@@ -92,9 +92,11 @@ class _Child:
             ) from None
 
     def ask(self, request: bytes, deadline: float) -> dict:
+        stdin = self.process.stdin
+        assert stdin is not None  # opened with PIPE
         try:
-            self.process.stdin.write(request)
-            self.process.stdin.flush()
+            stdin.write(request)
+            stdin.flush()
         except (BrokenPipeError, OSError):
             raise _NotTaken from None
         return self._reply(deadline)
@@ -106,7 +108,9 @@ class _Child:
         return json.loads(self._read(size, deadline))
 
     def _read(self, size: int, deadline: float) -> bytes:
-        pipe = self.process.stdout.fileno()
+        stdout = self.process.stdout
+        assert stdout is not None  # opened with PIPE
+        pipe = stdout.fileno()
         chunks, wanted = [], size
         while wanted:
             remaining = deadline - time.monotonic()
@@ -123,7 +127,8 @@ class _Child:
         self.process.kill()
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout):
-            pipe.close()
+            if pipe is not None:  # never None: both opened with PIPE
+                pipe.close()
 
 
 class BoundedRunner:

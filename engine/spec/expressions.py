@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from lxml import etree
 
@@ -29,19 +30,19 @@ class Expression:
     what: str
 
 
-def owner_id(node: etree._Element) -> str:
+def owner_id(node: etree._Element | None) -> str:
     """The id of the diagram element the code belongs to: not a part of it (an expression, an
     event definition), nor a SpiffWorkflow extension (a service operator or parameter has an id
     of its own, but the task is what is drawn)."""
     while node is not None:
         name = etree.QName(node)
         if (
-            node.get("id")
+            (node_id := node.get("id"))
             and name.namespace != SPIFF
             and name.localname not in EXPRESSION_PARTS
             and not name.localname.endswith("EventDefinition")
         ):
-            return node.get("id")
+            return node_id
         node = node.getparent()
     return "?"
 
@@ -49,21 +50,21 @@ def owner_id(node: etree._Element) -> str:
 def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
     """Conditions, scripts, timer expressions, service parameters and task properties."""
     for node in root.iterfind(".//bpmn:conditionExpression", NS):
-        if (node.text or "").strip():
-            yield Expression(owner_id(node), node.text.strip(), "eval", "condition")
+        if (text := node.text or "").strip():
+            yield Expression(owner_id(node), text.strip(), "eval", "condition")
     for node in root.iterfind(".//bpmn:scriptTask/bpmn:script", NS):
-        if (node.text or "").strip():
-            yield Expression(owner_id(node), node.text, "exec", "script")
+        if (text := node.text or "").strip():
+            yield Expression(owner_id(node), text, "exec", "script")
     for tag in ("preScript", "postScript"):
         for node in root.iterfind(f".//spiffworkflow:{tag}", NS):
-            if (node.text or "").strip():
-                yield Expression(owner_id(node), node.text, "exec", tag)
+            if (text := node.text or "").strip():
+                yield Expression(owner_id(node), text, "exec", tag)
     for tag in ("timeDate", "timeDuration", "timeCycle"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             yield Expression(owner_id(node), (node.text or "").strip(), "eval", f"timer {tag}")
     for node in root.iterfind(".//spiffworkflow:parameter", NS):
-        if node.get("value") is not None:
-            yield Expression(owner_id(node), node.get("value"), "eval", f"parameter '{node.get('id')}'")
+        if (value := node.get("value")) is not None:
+            yield Expression(owner_id(node), value, "eval", f"parameter '{node.get('id')}'")
     for node in root.iterfind(".//spiffworkflow:property", NS):
         if node.get("name") in EXPRESSION_PROPERTIES:
             yield Expression(owner_id(node), node.get("value", ""), "eval", f"property {node.get('name')}")
@@ -72,7 +73,7 @@ def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
 def dmn_expressions(root: etree._Element) -> Iterator[Expression]:
     """Input expressions and the input and output cells of every rule."""
     namespace = etree.QName(root).namespace
-    ns = {"dmn": namespace}
+    ns = cast(dict[str, str], {"dmn": namespace})  # None (no namespace): lxml then finds nothing
     for node in root.iterfind(".//dmn:inputExpression/dmn:text", ns):
         yield Expression(owner_id(node), (node.text or "").strip(), "eval", "input expression")
     for rule in root.iterfind(".//dmn:rule", ns):

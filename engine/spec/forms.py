@@ -36,6 +36,7 @@ def _validator(schema_json: str) -> Draft202012Validator:
 CHOICE_KEYS = frozenset({"const", "title", "description"})
 # Keywords whose value is a schema, a list of schemas or a mapping of names to schemas: only these
 # are walked (a `const`, `enum`, `default` or `examples` value is data, whatever it looks like).
+ONE_SCHEMA: tuple[str, ...]  # extended below
 ONE_SCHEMA = ("additionalProperties", "items", "contains", "not", "if", "then", "else", "propertyNames")
 ONE_SCHEMA += ("unevaluatedItems", "unevaluatedProperties")
 SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")

@@ -70,7 +70,7 @@ def check_instance_count(value: Any) -> None:
 def where(task: Any) -> tuple[str, str | None]:
     """' at element_id (its name)' and the element id of a SpiffWorkflow task ('' and None if
     it is not a diagram element)."""
-    spec = getattr(task, "task_spec", None)
+    spec: Any = getattr(task, "task_spec", None)  # a task spec or None; SpiffWorkflow has no types
     if getattr(spec, "bpmn_id", None) is None:
         return "", None
     return f" at {spec.bpmn_id} ({spec.bpmn_name or 'unnamed'})", spec.bpmn_id

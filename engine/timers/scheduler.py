@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -153,6 +154,7 @@ class TimerScheduler:
 
     def _drain(self) -> None:
         while True:
+            outcomes: Mapping[str, int]
             try:
                 outcomes = self.firing.drain()
             except Exception:  # a database outage: the next poll tries again

@@ -16,8 +16,9 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
@@ -178,8 +179,9 @@ class TimerFiring:
         if timer_ids is not None:
             condition &= Timer.id.in_(timer_ids)
         with self.db.writing() as session:
-            released = session.execute(
-                update(Timer).where(condition).values(claimed_by=None, claimed_until=None)
+            released = cast(  # an UPDATE's result is a CursorResult, which has the row count
+                CursorResult[Any],
+                session.execute(update(Timer).where(condition).values(claimed_by=None, claimed_until=None)),
             )
             return released.rowcount
 
@@ -188,7 +190,7 @@ class TimerFiring:
             timer = session.get(Timer, timer_id)
             if timer is None or timer.state is not TimerState.WAITING or timer.claimed_by != self.node:
                 return "skipped"
-            case = session.get(Case, timer.case_id)
+            case = session.get_one(Case, timer.case_id)  # the timer's case (a foreign key)
             if case.status is not CaseStatus.ACTIVE:
                 timer.claimed_by = timer.claimed_until = None
                 return "skipped"

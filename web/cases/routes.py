@@ -57,7 +57,7 @@ def export():
     except Forbidden:
         abort(403)
     facts = [fact for _param, fact in FACT_FILTERS]
-    rows = (
+    lines = (
         [
             row.key,
             row.status,
@@ -71,7 +71,7 @@ def export():
         for row in rows
     )
     header = ["reference", "status", "stage", "referred", "updated", "agency", "overdue", *facts]
-    return csv_response(header, rows, f"nrm-cases-{clock.now():%Y-%m-%d}.csv")
+    return csv_response(header, lines, f"nrm-cases-{clock.now():%Y-%m-%d}.csv")
 
 
 @cases.get("/cases/<key>")

@@ -180,7 +180,7 @@ FORMS: dict[str, Any] = {
 
 
 def form_payload(
-    form: str, person: Person | None = None, rng: Random | None = None, **overrides: Any
+    form: str | None, person: Person | None = None, rng: Random | None = None, **overrides: Any
 ) -> dict:
     """Answers for `form` about `person`, with `overrides` applied (a value of None removes a field)."""
     if form not in FORMS:

@@ -143,9 +143,8 @@ def _claim_action(task_id: str, change) -> object:
         flash(str(refused))
     except Forbidden:
         abort(403)
-    return redirect(
-        request.form.get("back") if request.form.get("back", "").startswith("/") else url_for("inbox.tasks")
-    ), 303
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/") else url_for("inbox.tasks")), 303
 
 
 @inbox.post("/tasks/<task_id>/claim")

@@ -16,7 +16,9 @@ def run_migrations_online() -> None:
     if connectable is not None:
         _run(connectable)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None  # set by alembic_config (engine/persistence/schema.py)
+    engine = make_engine(url)
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()
