@@ -4,6 +4,7 @@
 service tasks); SpiffWorkflow and the ORM stay inside.
 """
 
+from engine import clock
 from engine.access.api_tokens import TokenRefused, TokenView
 from engine.access.rules import (
     GROUPS,
@@ -20,7 +21,8 @@ from engine.api import Engine
 from engine.authoring.case_migration import MigrationRefused
 from engine.authoring.drafts import DraftFileRefused, DraftView
 from engine.clock import Clock, MovableClock
-from engine.config import EngineConfig
+from engine.config import PROJECT_ROOT, EngineConfig
+from engine.deploy.model_checks import finding_counts
 from engine.deploy.model_diff import ElementChange
 from engine.errors import (
     CaseNotActive,
@@ -38,10 +40,16 @@ from engine.errors import (
     UnsafeXml,
 )
 from engine.reporting.case_browser import CaseDetail, CaseDiagram
+from engine.reporting.case_list import SORT_NAMES as CASE_SORTS
 from engine.reporting.case_list import CaseFilter
 from engine.reporting.statistics import Figure
 from engine.runtime.inbox import TaskFilter
 from engine.sandbox.runner import stop_diagram_code
+from engine.spec.bundle import read_bundle
+from engine.spec.forms import check_form_schema
+from engine.spec.json_input import MAX_DEPTH as JSON_MAX_DEPTH
+from engine.spec.json_input import JsonRefused, read_json
+from engine.timers.scheduler import TimerScheduler
 from engine.views import (
     SYSTEM,
     Actor,
@@ -54,8 +62,20 @@ from engine.views import (
     IncidentView,
     TaskView,
 )
+from engine.working_days import LONDON
 
 __all__ = [
+    "CASE_SORTS",
+    "JSON_MAX_DEPTH",
+    "LONDON",
+    "PROJECT_ROOT",
+    "JsonRefused",
+    "TimerScheduler",
+    "check_form_schema",
+    "clock",
+    "finding_counts",
+    "read_bundle",
+    "read_json",
     "stop_diagram_code",
     "DraftFileRefused",
     "DraftView",

@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine import may_view_cases
-from engine.working_days import LONDON
+from engine import LONDON, may_view_cases
 
 
 def error_list(errors: dict[str, str], date_fields: frozenset[str] = frozenset()) -> list[dict[str, str]]:

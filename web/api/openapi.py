@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.spec.json_input import MAX_DEPTH
+from engine import JSON_MAX_DEPTH as MAX_DEPTH
 
 NULLABLE_TIME = {"type": "string", "format": "date-time", "nullable": True}
 TIME = {"type": "string", "format": "date-time"}

@@ -16,6 +16,7 @@ from engine import (
     Conflict,
     Forbidden,
     FormValidationError,
+    JsonRefused,
     NotFound,
     SandboxViolation,
     ScriptError,
@@ -23,8 +24,8 @@ from engine import (
     TaskFilter,
     TokenRefused,
     may_work_on,
+    read_json,
 )
-from engine.spec.json_input import JsonRefused, read_json
 from web.api.openapi import openapi_document
 from web.api.problems import ApiProblem, problem_response
 from web.api.serialize import case_json, task_json
@@ -179,7 +180,7 @@ def release_task(task_id: str):
 
 
 def _body() -> dict[str, Any]:
-    """The request's JSON object; 400 if it is not one (engine.json_input says what is refused)."""
+    """The request's JSON object; 400 if it is not one (JsonRefused says what is refused)."""
     try:
         body = read_json(request.get_data()) if request.is_json else None
     except JsonRefused as refused:

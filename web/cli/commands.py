@@ -7,14 +7,21 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from engine import GROUPS, Actor, Engine, EngineError, stop_diagram_code
-from engine.deploy.model_checks import finding_counts
-from engine.spec.bundle import read_bundle
-from engine.spec.json_input import JsonRefused, read_json
+from engine import (
+    GROUPS,
+    Actor,
+    Engine,
+    EngineError,
+    JsonRefused,
+    TimerScheduler,
+    finding_counts,
+    read_bundle,
+    read_json,
+    stop_diagram_code,
+)
 from web import create_app
 from web.cli.demo import (
     DEMO_DAYS,
@@ -28,9 +35,6 @@ from web.cli.demo import (
 from web.cli.serve import serve
 from web.cli.support import _actor, _engine, _fail, _initialise
 from web.cli.tokens import tokens
-
-if TYPE_CHECKING:
-    from engine.timers.scheduler import TimerScheduler
 
 STOP_SECONDS = 8  # SIGTERM or Ctrl-C to exit: at most this, and a second or two to close
 

@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from engine import SYSTEM, Actor, Engine, EngineError, FormValidationError
-from engine.config import EngineConfig
+from engine import SYSTEM, Actor, Engine, EngineConfig, EngineError, FormValidationError
 
 
 def _engine(require_schema: bool = True) -> Engine:

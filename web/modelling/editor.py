@@ -15,11 +15,12 @@ from engine import (
     DraftFileRefused,
     DraftView,
     Forbidden,
+    JsonRefused,
     NotFound,
+    check_form_schema,
     may_edit_models,
+    read_json,
 )
-from engine.spec.forms import check_form_schema
-from engine.spec.json_input import JsonRefused, read_json
 from web.engine_access import actor, engine
 from web.form_fields import fields_for
 from web.modelling.pages import modelling
