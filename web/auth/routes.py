@@ -21,7 +21,7 @@ def init_login(app: Flask) -> None:
 
     @manager.user_loader
     def _load(username: str) -> SignedInUser | None:
-        view = engine().users.get(username)
+        view = engine().user(username)
         return SignedInUser(view) if view else None
 
 
@@ -44,7 +44,7 @@ def sign_in():
             errors["password"] = "Enter your password"
         if not errors:
             try:
-                view = engine().users.authenticate(username, password)
+                view = engine().authenticate(username, password)
             except SignInRefused as refused:
                 errors["username"] = str(refused)
             else:

@@ -15,16 +15,15 @@ processes = Blueprint("processes", __name__)
 @processes.get("/processes")
 @login_required
 def index():
-    browser = engine().case_browser
     try:
-        versions = browser.overview(actor())
+        versions = engine().version_overview(actor())
         chosen_id = request.args.get("version", type=int) or next(
             (v.id for v in versions if v.process_id == "nrm_pathway"), versions[0].id if versions else None
         )
         chosen = next((v for v in versions if v.id == chosen_id), None)
         if chosen_id is not None and chosen is None:
             abort(404)
-        diagram, waiting = browser.waiting_on(chosen.id, actor()) if chosen else (None, {})
+        diagram, waiting = engine().waiting_on(chosen.id, actor()) if chosen else (None, {})
     except Forbidden:
         abort(403)
     except NotFound:

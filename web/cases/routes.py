@@ -24,12 +24,12 @@ def index():
     try:
         wanted, errors = case_filter(request.args)
         page = max(request.args.get("page", 1, type=int), 1)
-        browser = engine().case_browser
-        rows, total, counts = browser.page(wanted, actor(), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        nrm = engine()
+        rows, total, counts = nrm.case_page(wanted, actor(), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         options = {
-            "step": browser.steps(actor()),
-            "agency": browser.agencies(actor()),
-            **{param: browser.fact_values(fact, actor()) for param, fact in FACT_FILTERS},
+            "step": nrm.case_steps(actor()),
+            "agency": nrm.case_agencies(actor()),
+            **{param: nrm.case_fact_values(fact, actor()) for param, fact in FACT_FILTERS},
         }
     except Forbidden:
         abort(403)
@@ -53,7 +53,7 @@ def index():
 def export():
     wanted, _errors = case_filter(request.args)
     try:
-        rows, _total, _counts = engine().case_browser.page(wanted, actor(), limit=CSV_ROWS)
+        rows, _total, _counts = engine().case_page(wanted, actor(), limit=CSV_ROWS)
     except Forbidden:
         abort(403)
     facts = [fact for _param, fact in FACT_FILTERS]
@@ -78,7 +78,7 @@ def export():
 @login_required
 def case(key: str):
     try:
-        detail = engine().case_browser.detail(key, actor())
+        detail = engine().case_detail(key, actor())
         view = engine().case(key)
         history = engine().history(key)
         documents = engine().documents(key)

@@ -44,9 +44,7 @@ def _period() -> tuple[datetime, datetime, dict[str, str], str, str]:
 def _figures():
     since, until, errors, first, last = _period()
     try:
-        found, counted = engine().case_browser.statistics(
-            actor(), since, until, fresh=request.args.get("fresh") == "yes"
-        )
+        found, counted = engine().statistics(actor(), since, until, fresh=request.args.get("fresh") == "yes")
         return found, counted, errors, first, last
     except Forbidden:
         abort(403)

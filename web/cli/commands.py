@@ -223,7 +223,7 @@ def users_add(
 ) -> None:
     """Add USERNAME with a password and groups."""
     try:
-        user = _engine().users.add(username, password, list(groups), display_name=display_name, agency=agency)
+        user = _engine().add_user(username, password, list(groups), display_name=display_name, agency=agency)
     except ValueError as error:
         _fail(error)
     click.echo(f"Added {user.username} ({', '.join(sorted(user.groups))})")
@@ -232,7 +232,7 @@ def users_add(
 @users.command("list")
 def users_list() -> None:
     """Everyone who can sign in."""
-    for user in _engine().users.all():
+    for user in _engine().list_users():
         agency = f" [{user.agency}]" if user.agency else ""
         click.echo(f"{user.username:<20} {', '.join(sorted(user.groups))}{agency}")
 
@@ -296,7 +296,7 @@ def _serve_timers(engine: Engine, node: str | None, banner: str) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     timers.start()
-    click.echo(banner.format(node=timers.node, url=engine.db.engine.url.render_as_string(hide_password=True)))
+    click.echo(banner.format(node=timers.node, url=engine.database_url_for_display()))
     reported = dict(timers.outcomes)
     while not stopping.wait(10):
         if timers.outcomes != reported:

@@ -71,10 +71,10 @@ DEMO_AGENCIES = (
 
 def add_demo_users(engine: Engine) -> list[str]:
     """The demo users (one per role), unless the database has users already; returns their names."""
-    if engine.users.all():
+    if engine.list_users():
         return []
     for username, name, groups, agency in DEMO_USERS:
-        engine.users.add(username, DEMO_PASSWORD, groups, display_name=name, agency=agency)
+        engine.add_user(username, DEMO_PASSWORD, groups, display_name=name, agency=agency)
     return [username for username, *_ in DEMO_USERS]
 
 

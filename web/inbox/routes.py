@@ -111,7 +111,7 @@ def task(task_id: str):
     case = engine().case(form.task.case_key)
     fields = fields_for(schema)
     group = form.task.candidate_group
-    members = engine().users.members(group) if _is_manager() else []
+    members = engine().group_members(group) if _is_manager() else []
     members = [m for m in members if may_work_on(m.actor, group, case.agency)]  # whom the engine accepts
     return render_template(
         "inbox/task.html",
@@ -151,17 +151,17 @@ def _claim_action(task_id: str, change) -> object:
 @inbox.post("/tasks/<task_id>/claim")
 @login_required
 def claim(task_id: str):
-    return _claim_action(task_id, lambda: engine().claims.claim(task_id, actor()))
+    return _claim_action(task_id, lambda: engine().claim_task(task_id, actor()))
 
 
 @inbox.post("/tasks/<task_id>/release")
 @login_required
 def release(task_id: str):
-    return _claim_action(task_id, lambda: engine().claims.release(task_id, actor()))
+    return _claim_action(task_id, lambda: engine().release_task(task_id, actor()))
 
 
 @inbox.post("/tasks/<task_id>/assign")
 @login_required
 def assign(task_id: str):
     username = request.form.get("username", "").strip().lower()
-    return _claim_action(task_id, lambda: engine().claims.assign(task_id, username, actor()))
+    return _claim_action(task_id, lambda: engine().assign_task(task_id, username, actor()))

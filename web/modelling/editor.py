@@ -51,7 +51,7 @@ def editor_data(draft: DraftView) -> dict:
 @login_required
 def editor(draft_id: int):
     try:
-        draft = engine().drafts.get(draft_id, actor())
+        draft = engine().draft(draft_id, actor())
     except Forbidden:
         abort(403)
     except NotFound:
@@ -89,7 +89,7 @@ def save(draft_id: int):
     if not isinstance(version, int):
         return _refusal(ValueError('"version" must be the draft version you opened'), 400)
     try:
-        return jsonify({"version": engine().drafts.save(draft_id, files, version, actor())})
+        return jsonify({"version": engine().save_draft(draft_id, files, version, actor())})
     except Forbidden as error:
         return _refusal(error, 403)
     except NotFound as error:
@@ -104,7 +104,7 @@ def save(draft_id: int):
 @login_required
 def validate(draft_id: int):
     try:
-        findings = engine().drafts.validate(draft_id, actor())
+        findings = engine().validate_draft(draft_id, actor())
     except Forbidden as error:
         return _refusal(error, 403)
     except NotFound as error:
@@ -117,7 +117,7 @@ def validate(draft_id: int):
 @login_required
 def deploy(draft_id: int):
     try:
-        deployment, warnings = engine().drafts.deploy(draft_id, actor())
+        deployment, warnings = engine().deploy_draft(draft_id, actor())
     except Forbidden as error:
         return _refusal(error, 403)
     except NotFound as error:

@@ -36,14 +36,14 @@ def init_upload_limit(app) -> None:
 @login_required
 def index():
     try:
-        versions = engine().case_browser.overview(actor())
+        versions = engine().version_overview(actor())
     except Forbidden:
         abort(403)
     owner = may_edit_models(actor())
     return render_template(
         "modelling/index.html",
         versions=versions,
-        drafts=engine().drafts.list(actor()) if owner else [],
+        drafts=engine().list_drafts(actor()) if owner else [],
         owner=owner,
         previous={v.id: _previous(versions, v) for v in versions},
     )
@@ -56,7 +56,7 @@ def _previous(versions, version):
 
 def _files(definition_id: int):
     try:
-        return engine().versions.files(definition_id, actor())
+        return engine().version_files(definition_id, actor())
     except Forbidden:
         abort(403)
     except NotFound:
@@ -97,7 +97,7 @@ def version_diff(definition_id: int):
     if against is None:
         abort(400, description="say which version to compare with: ?against=<version id>")
     try:
-        changes = engine().versions.diff(against, definition_id, actor())
+        changes = engine().version_diff(against, definition_id, actor())
     except Forbidden:
         abort(403)
     except NotFound:
@@ -122,14 +122,14 @@ def migrate(definition_id: int):
             flash(f"Moved the first {MAX_MOVES} chosen cases; choose the rest and move them again")
         for key in chosen[:MAX_MOVES]:
             try:
-                version = engine().versions.migrate_case(key, definition_id, actor())
+                version = engine().migrate_case(key, definition_id, actor())
                 results.append((key, f"moved to version {version}", True))
             except Forbidden:
                 abort(403)
             except EngineError as refused:  # refused, changed meanwhile, or its state cannot be read
                 results.append((key, f"not moved: {refused}", False))
     try:
-        running = engine().versions.running_cases(definition_id, actor())
+        running = engine().running_cases(definition_id, actor())
     except Forbidden:
         abort(403)
     return render_template(
@@ -154,7 +154,7 @@ def _uploads():
 def new_draft():
     """A draft from a deployed version (`from_version`) or from uploaded files."""
     try:
-        draft = engine().drafts.create(
+        draft = engine().create_draft(
             actor(),
             name=request.form.get("name", ""),
             from_definition=request.form.get("from_version", type=int),
@@ -174,7 +174,7 @@ def upload(draft_id: int):
     added = []
     try:
         for path, content in _uploads():
-            engine().drafts.add_file(draft_id, path, content, actor())
+            engine().add_draft_file(draft_id, path, content, actor())
             added.append(path)
     except Forbidden:
         abort(403)
@@ -191,7 +191,7 @@ def upload(draft_id: int):
 @login_required
 def delete_draft(draft_id: int):
     try:
-        engine().drafts.delete(draft_id, actor())
+        engine().delete_draft(draft_id, actor())
     except Forbidden:
         abort(403)
     except NotFound:
