@@ -20,6 +20,7 @@ from engine.access.users import SignInRefused, UserView
 from engine.api import Engine
 from engine.authoring.case_migration import MigrationRefused
 from engine.authoring.drafts import DraftFileRefused, DraftView
+from engine.authoring.model_versions import RunningCase, VersionView
 from engine.clock import Clock, MovableClock
 from engine.config import PROJECT_ROOT, EngineConfig
 from engine.deploy.model_checks import finding_counts
@@ -66,6 +67,8 @@ from engine.working_days import LONDON
 
 __all__ = [
     "CASE_SORTS",
+    "RunningCase",
+    "VersionView",
     "JSON_MAX_DEPTH",
     "LONDON",
     "PROJECT_ROOT",

@@ -7,10 +7,9 @@ these methods, never the two services themselves.
 from __future__ import annotations
 
 from engine.authoring.drafts import Drafts, DraftView
-from engine.authoring.model_versions import ModelVersions, RunningCase
+from engine.authoring.model_versions import ModelVersions, RunningCase, VersionView
 from engine.deploy.model_diff import ElementChange
 from engine.errors import Finding
-from engine.persistence.models import DefinitionVersion
 from engine.views import Actor, Deployment
 
 
@@ -58,7 +57,7 @@ class AuthoringFacade:
         self.drafts.delete(draft_id, actor)
 
     # -- deployed versions -----------------------------------------------------------------
-    def version_files(self, definition_id: int, actor: Actor) -> tuple[DefinitionVersion, dict[str, bytes]]:
+    def version_files(self, definition_id: int, actor: Actor) -> tuple[VersionView, dict[str, bytes]]:
         """A deployed version and its files, as deployed."""
         return self.versions.files(definition_id, actor)
 

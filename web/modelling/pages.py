@@ -66,23 +66,23 @@ def _files(definition_id: int):
 @modelling.get("/versions/<int:definition_id>/files/<path:path>")
 @login_required
 def version_file(definition_id: int, path: str):
-    row, files = _files(definition_id)
+    version, files = _files(definition_id)
     if path not in files:
         abort(404)
-    name = f"{row.process_id}-v{row.version}-{path.replace('/', '-')}"
+    name = f"{version.process_id}-v{version.version}-{path.replace('/', '-')}"
     return send_file(io.BytesIO(files[path]), as_attachment=True, download_name=name, mimetype=_mime(path))
 
 
 @modelling.get("/versions/<int:definition_id>/download")
 @login_required
 def version_zip(definition_id: int):
-    row, files = _files(definition_id)
+    version, files = _files(definition_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, content in sorted(files.items()):
             archive.writestr(path, content)
     buffer.seek(0)
-    name = f"{row.process_id}-v{row.version}.zip"
+    name = f"{version.process_id}-v{version.version}.zip"
     return send_file(buffer, as_attachment=True, download_name=name, mimetype="application/zip")
 
 
