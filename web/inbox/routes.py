@@ -8,9 +8,6 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_login import current_user, login_required
 
 from engine import (
-    CaseNotActive,
-    Conflict,
-    Forbidden,
     FormValidationError,
     NotFound,
     SandboxViolation,
@@ -21,6 +18,7 @@ from engine import (
     may_work_on,
 )
 from web.engine_access import actor, engine
+from web.errors import back_page
 from web.form_fields import date_field_names, error_messages, fields_for, parse_submission, values_for
 
 inbox = Blueprint("inbox", __name__)
@@ -69,12 +67,8 @@ def _already_completed(done: TaskAlreadyCompleted):
 def _load_form(task_id: str):
     try:
         return engine().task_form(task_id, actor())
-    except TaskAlreadyCompleted as done:
+    except TaskAlreadyCompleted as done:  # its own page, not the flashed message of other conflicts
         abort(make_response(_already_completed(done)))
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
 
 
 @inbox.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -89,17 +83,14 @@ def task(task_id: str):
     if request.method == "POST":
         data = parse_submission(schema, request.form)
         values = values_for(data)
+        # The form again with the answers given, or the page saying who completed the task; other
+        # refusals are the app's (web/errors.py), a Conflict flashed on the task list.
         try:
             case = engine().complete_task(task_id, data, actor())
         except FormValidationError as invalid:
             errors, status = error_messages(schema, invalid.errors), 400
         except TaskAlreadyCompleted as done:
             return _already_completed(done)
-        except (Conflict, CaseNotActive) as conflict:
-            flash(str(conflict))
-            return redirect(url_for("inbox.tasks")), 303
-        except Forbidden:
-            abort(403)
         except (ScriptError, SandboxViolation):  # the model's fault: an incident is open for managers
             failed, status = True, 422
         else:
@@ -139,13 +130,9 @@ def _is_manager() -> bool:
 def _claim_action(task_id: str, change) -> object:
     try:
         change()
-    except (Conflict, NotFound) as refused:
-        flash(str(refused))
-    except Forbidden:
-        abort(403)
-    return redirect(
-        request.form.get("back") if request.form.get("back", "").startswith("/") else url_for("inbox.tasks")
-    ), 303
+    except NotFound as gone:  # closed meanwhile: said on the page, as a Conflict is, not a 404 page
+        flash(str(gone))
+    return redirect(back_page()), 303
 
 
 @inbox.post("/tasks/<task_id>/claim")
