@@ -50,12 +50,7 @@ def editor_data(draft: DraftView) -> dict:
 @modelling.get("/drafts/<int:draft_id>")
 @login_required
 def editor(draft_id: int):
-    try:
-        draft = engine().draft(draft_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
+    draft = engine().draft(draft_id, actor())
     return render_template("modelling/editor.html", draft=draft, editor=editor_data(draft))
 
 
@@ -64,6 +59,8 @@ def _finding(f) -> dict:
 
 
 def _refusal(error: Exception, status: int):
+    """The editor's JSON calls answer refusals in JSON (model-editor.js shows `error`), so they map
+    the engine's errors here rather than leave them to the app's HTML pages (web/errors.py)."""
     return jsonify({"error": str(error)}), status
 
 

@@ -35,10 +35,7 @@ def init_upload_limit(app) -> None:
 @modelling.get("")
 @login_required
 def index():
-    try:
-        versions = engine().version_overview(actor())
-    except Forbidden:
-        abort(403)
+    versions = engine().version_overview(actor())
     owner = may_edit_models(actor())
     return render_template(
         "modelling/index.html",
@@ -54,19 +51,10 @@ def _previous(versions, version):
     return max(older, key=lambda v: v.version).id if older else None
 
 
-def _files(definition_id: int):
-    try:
-        return engine().version_files(definition_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
-
-
 @modelling.get("/versions/<int:definition_id>/files/<path:path>")
 @login_required
 def version_file(definition_id: int, path: str):
-    version, files = _files(definition_id)
+    version, files = engine().version_files(definition_id, actor())
     if path not in files:
         abort(404)
     name = f"{version.process_id}-v{version.version}-{path.replace('/', '-')}"
@@ -76,7 +64,7 @@ def version_file(definition_id: int, path: str):
 @modelling.get("/versions/<int:definition_id>/download")
 @login_required
 def version_zip(definition_id: int):
-    version, files = _files(definition_id)
+    version, files = engine().version_files(definition_id, actor())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, content in sorted(files.items()):
@@ -98,21 +86,17 @@ def version_diff(definition_id: int):
         abort(400, description="say which version to compare with: ?against=<version id>")
     try:
         changes = engine().version_diff(against, definition_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
-    except Conflict as refused:
+    except Conflict as refused:  # versions of two processes: a bad request, not a change made meanwhile
         abort(400, description=str(refused))
-    old, _ = _files(against)
-    new, _ = _files(definition_id)
+    old, _ = engine().version_files(against, actor())
+    new, _ = engine().version_files(definition_id, actor())
     return render_template("modelling/diff.html", old=old, new=new, changes=changes)
 
 
 @modelling.route("/versions/<int:definition_id>/migrate", methods=["GET", "POST"])
 @login_required
 def migrate(definition_id: int):
-    target, _ = _files(definition_id)
+    target, _ = engine().version_files(definition_id, actor())
     results: list[tuple[str, str, bool]] = []
     if request.method == "POST":
         chosen = request.form.getlist("case")
@@ -125,13 +109,10 @@ def migrate(definition_id: int):
                 version = engine().migrate_case(key, definition_id, actor())
                 results.append((key, f"moved to version {version}", True))
             except Forbidden:
-                abort(403)
+                raise  # the app's 403 page (web/errors.py), not a line in the results
             except EngineError as refused:  # refused, changed meanwhile, or its state cannot be read
                 results.append((key, f"not moved: {refused}", False))
-    try:
-        running = engine().running_cases(definition_id, actor())
-    except Forbidden:
-        abort(403)
+    running = engine().running_cases(definition_id, actor())
     return render_template(
         "modelling/migrate.html",
         target=target,
@@ -160,9 +141,7 @@ def new_draft():
             from_definition=request.form.get("from_version", type=int),
             files=dict(_uploads()),
         )
-    except Forbidden:
-        abort(403)
-    except (DraftFileRefused, NotFound) as refused:
+    except (DraftFileRefused, NotFound) as refused:  # the version to copy may have gone: said on the page
         flash(f"The draft was not created: {refused}")
         return redirect(url_for("modelling.index")), 303
     return redirect(url_for("modelling.editor", draft_id=draft.id)), 303
@@ -176,10 +155,6 @@ def upload(draft_id: int):
         for path, content in _uploads():
             engine().add_draft_file(draft_id, path, content, actor())
             added.append(path)
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
     except DraftFileRefused as refused:
         flash(f"Not added: {refused}")
     if added:
@@ -190,11 +165,6 @@ def upload(draft_id: int):
 @modelling.post("/drafts/<int:draft_id>/delete")
 @login_required
 def delete_draft(draft_id: int):
-    try:
-        engine().delete_draft(draft_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
+    engine().delete_draft(draft_id, actor())
     flash("Draft deleted")
     return redirect(url_for("modelling.index")), 303
