@@ -9,6 +9,8 @@ from engine.access.api_tokens import TokenRefused, TokenView
 from engine.access.rules import (
     GROUPS,
     WORKING_GROUPS,
+    has_referrals_page,
+    has_task_list,
     is_manager,
     may_edit_models,
     may_see_personal_data,
@@ -94,6 +96,8 @@ __all__ = [
     "may_view_cases",
     "GROUPS",
     "WORKING_GROUPS",
+    "has_referrals_page",
+    "has_task_list",
     "is_manager",
     "may_work_on",
     "only_refers",

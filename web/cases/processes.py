@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
+from engine import is_manager
 from web.engine_access import actor, engine
 
 processes = Blueprint("processes", __name__)
@@ -32,5 +33,5 @@ def index():
         waiting=sorted(waiting.items(), key=lambda item: -item[1]),
         diagram_json={"diagrams": diagram.diagrams if diagram else {}, "states": states, "labels": labels},
         incidents=engine().incidents(),
-        is_manager=actor().is_superuser or "manager" in actor().groups,
+        is_manager=is_manager(actor()),
     )

@@ -7,7 +7,7 @@ import math
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine import Conflict, clock
+from engine import Conflict, clock, is_manager
 from web.cases.filters import FACT_FILTERS, STATUSES, case_filter
 from web.csv_export import csv_response
 from web.engine_access import actor, engine
@@ -82,7 +82,7 @@ def case(key: str):
         history=list(reversed(history)),
         documents=documents,
         now=clock.now(),
-        is_manager=actor().is_superuser or "manager" in actor().groups,
+        is_manager=is_manager(actor()),
         timers_json={
             t.element_id: f"due {london(t.due_at, True)}" for t in view.timers if t.state == "waiting"
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from engine import (
     FormValidationError,
@@ -15,7 +15,9 @@ from engine import (
     TaskAlreadyCompleted,
     TaskFilter,
     clock,
+    is_manager,
     may_work_on,
+    only_refers,
 )
 from web.engine_access import actor, engine
 from web.errors import back_page
@@ -28,7 +30,7 @@ PAGE_SIZE = 25
 @inbox.get("/")
 @login_required
 def home():
-    if current_user.view.groups == frozenset({"first-responder"}):
+    if only_refers(actor()):
         return redirect(url_for("referrals.index"))
     return redirect(url_for("inbox.tasks"))
 
@@ -102,7 +104,7 @@ def task(task_id: str):
     case = engine().case(form.task.case_key)
     fields = fields_for(schema)
     group = form.task.candidate_group
-    members = engine().group_members(group) if _is_manager() else []
+    members = engine().group_members(group) if is_manager(actor()) else []
     members = [m for m in members if may_work_on(m.actor, group, case.agency)]  # whom the engine accepts
     return render_template(
         "inbox/task.html",
@@ -121,10 +123,6 @@ def task(task_id: str):
             for m in members
         ],
     ), status
-
-
-def _is_manager() -> bool:
-    return current_user.has_role("manager")
 
 
 def _claim_action(task_id: str, change) -> object:
