@@ -10,6 +10,8 @@ from engine.access.api_tokens import TokenRefused, TokenView
 from engine.access.rules import (
     GROUPS,
     WORKING_GROUPS,
+    has_referrals_page,
+    has_task_list,
     is_manager,
     may_edit_models,
     may_see_personal_data,
@@ -21,8 +23,11 @@ from engine.access.users import SignInRefused, UserView
 from engine.api import Engine
 from engine.authoring.case_migration import MigrationRefused
 from engine.authoring.drafts import DraftFileRefused, DraftView
-from engine.clock import Clock, MovableClock
-from engine.config import EngineConfig
+from engine.authoring.model_versions import RunningCase, VersionView
+from engine.clock import Clock, MovableClock, now
+from engine.clock import use as use_clock
+from engine.config import PROJECT_ROOT, EngineConfig
+from engine.deploy.model_checks import finding_counts
 from engine.deploy.model_diff import ElementChange
 from engine.errors import (
     CaseNotActive,
@@ -40,10 +45,16 @@ from engine.errors import (
     UnsafeXml,
 )
 from engine.reporting.case_browser import CaseDetail, CaseDiagram
+from engine.reporting.case_list import SORT_NAMES as CASE_SORTS
 from engine.reporting.case_list import CaseFilter
 from engine.reporting.statistics import Figure
 from engine.runtime.inbox import TaskFilter
 from engine.sandbox.runner import stop_diagram_code
+from engine.spec.bundle import read_bundle
+from engine.spec.forms import check_form_schema
+from engine.spec.json_input import MAX_DEPTH as JSON_MAX_DEPTH
+from engine.spec.json_input import JsonRefused, read_json
+from engine.timers.scheduler import TimerScheduler
 from engine.views import (
     SYSTEM,
     Actor,
@@ -56,8 +67,23 @@ from engine.views import (
     IncidentView,
     TaskView,
 )
+from engine.working_days import LONDON
 
 __all__ = [
+    "CASE_SORTS",
+    "RunningCase",
+    "VersionView",
+    "JSON_MAX_DEPTH",
+    "LONDON",
+    "PROJECT_ROOT",
+    "JsonRefused",
+    "TimerScheduler",
+    "check_form_schema",
+    "now",
+    "use_clock",
+    "finding_counts",
+    "read_bundle",
+    "read_json",
     "stop_diagram_code",
     "DraftFileRefused",
     "DraftView",
@@ -73,6 +99,8 @@ __all__ = [
     "may_view_cases",
     "GROUPS",
     "WORKING_GROUPS",
+    "has_referrals_page",
+    "has_task_list",
     "is_manager",
     "may_work_on",
     "only_refers",

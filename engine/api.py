@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.access.api_tokens import ApiTokens
+from engine.access.facade import PeopleFacade
 from engine.access.rules import is_manager, may_read_referral, may_refer
 from engine.access.users import UserDirectory
 from engine.authoring.drafts import Drafts
+from engine.authoring.facade import AuthoringFacade
 from engine.authoring.model_versions import ModelVersions
 from engine.config import EngineConfig
 from engine.deploy.definitions import (
@@ -39,6 +41,7 @@ from engine.persistence import schema
 from engine.persistence.db import Database
 from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseStatus
 from engine.reporting.case_browser import CaseBrowser
+from engine.reporting.facade import ReportingFacade
 from engine.reporting.facts_backfill import backfill_facts
 from engine.runtime.case_summary import backfill_summaries
 from engine.runtime.incidents import list_incidents, retry_incident
@@ -65,8 +68,12 @@ from engine.views import (
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
-class Engine(TaskWork):
-    """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history."""
+class Engine(TaskWork, PeopleFacade, AuthoringFacade, ReportingFacade):
+    """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
+
+    Tasks (engine/runtime/task_work.py), users and tokens (engine/access/facade.py), drafts and
+    versions (engine/authoring/facade.py) and the case browser (engine/reporting/facade.py) are
+    mixed in; callers use those methods rather than the services they delegate to."""
 
     def __init__(self, config: EngineConfig | None = None):
         self.config = config or EngineConfig.from_environment()
@@ -82,6 +89,20 @@ class Engine(TaskWork):
         self.case_browser = CaseBrowser(self.db, self.definitions, self.config.bank_holiday_region)
         self.drafts = Drafts(self.db)
         self.versions = ModelVersions(self.db, self.definitions, self.config.bank_holiday_region)
+
+    # -- the database ----------------------------------------------------------------------
+    def database_url_for_display(self) -> str:
+        """The database's URL with its password hidden, for messages."""
+        return self.db.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def uses_sqlite(self) -> bool:
+        """SQLite lets one process write at a time (several web workers want PostgreSQL)."""
+        return self.db.is_sqlite
+
+    def close_connections(self) -> None:
+        """Close the pooled connections (before forking: the children open their own)."""
+        self.db.dispose()
 
     # -- schema and definitions ------------------------------------------------------------
     def migrate(self) -> None:

@@ -1,24 +1,25 @@
 """The web app: a Flask app factory with one blueprint per area (sign-in, inbox, referrals).
 
-`web/` reaches the engine only through its public API (`engine`), never SpiffWorkflow or the ORM.
+`web/` reaches the engine only through its public API (`engine` and its `Engine` methods), never
+the engine's submodules or services, SpiffWorkflow or the ORM.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine import Engine, SandboxViolation, ScriptError
+from engine import Engine
 from web.api import api
-from web.api.problems import ApiProblem, problem_response
 from web.assets import assets
 from web.auth import auth, init_login
 from web.cases import cases, processes, statistics
 from web.config import web_settings
+from web.errors import init_error_pages
 from web.inbox import inbox
 from web.modelling import init_upload_limit, modelling
 from web.rate_limits import init_rate_limits
@@ -53,50 +54,6 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     init_login(app)
     for blueprint in (api, assets, auth, cases, inbox, modelling, processes, referrals, statistics):
         app.register_blueprint(blueprint)
-    _error_pages(app)
+    init_error_pages(app)  # the engine's refusals and HTTP errors as pages, in one place
     init_rate_limits(app)
     return app
-
-
-def _error_pages(app: Flask) -> None:
-    messages = {
-        400: ("There is a problem with the request", "Go back and try again."),
-        403: ("You cannot do this", "Your role does not allow it. If you think it should, ask your manager."),
-        404: ("Page not found", "The case or task may have been closed, or the address is wrong."),
-        405: ("That cannot be done here", "Go back and use the page's own buttons."),
-        413: ("The upload is too large", "Send less at once."),
-        500: ("Sorry, there is a problem with the service", "Try again later."),
-    }
-
-    def handler(error):
-        code = getattr(error, "code", 500)
-        if request.path.startswith("/api/"):
-            response = problem_response(ApiProblem(code, error.name, error.description))
-            if getattr(error, "valid_methods", None):
-                response.headers["Allow"] = ", ".join(error.valid_methods)
-            return response
-        title, text = messages.get(code, ("Sorry, there is a problem with the service", "Try again later."))
-        return render_template("errors/error.html", title=title, text=text), code
-
-    for code in messages:
-        app.register_error_handler(code, handler)
-
-    @app.errorhandler(ScriptError)
-    @app.errorhandler(SandboxViolation)
-    def model_failed(_error):
-        """The process model's code failed or went over its budget (nothing was saved; a case that
-        exists has an incident for managers). Pages that keep a form's answers handle it first."""
-        return render_template(
-            "errors/error.html",
-            title="This could not be done",
-            text="The process model failed, so nothing was saved. Ask a process owner to check the model, "
-            "then try again.",
-        ), 422
-
-    @app.errorhandler(CSRFError)
-    def csrf_failed(error):
-        return render_template(
-            "errors/error.html",
-            title="Your page was out of date",
-            text="Go back, reload the page and try again.",
-        ), 400

@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from engine.config import PROJECT_ROOT
+from engine import PROJECT_ROOT
 
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 

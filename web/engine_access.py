@@ -21,9 +21,6 @@ class SignedInUser(UserMixin):
     def get_id(self) -> str:
         return self.view.username
 
-    def has_role(self, group: str) -> bool:
-        return self.view.has_role(group)
-
 
 def actor() -> Actor:
     """The signed-in person as an engine Actor (their groups and agency decide what they may do)."""

@@ -1,6 +1,6 @@
 """Sign-in attempts limited per client address (Flask-Limiter), on top of the per-account lock.
 
-The account lock (engine.users) stops guessing one person's password; this stops one address
+The account lock (engine/access/users.py) stops guessing one person's password; this stops one address
 trying many accounts. Only failed attempts count, so an office behind one address is not locked
 out by people signing in successfully."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g
 
@@ -32,3 +33,11 @@ def init_security(app: Flask) -> None:
         response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
+
+
+def same_site_path(target: str | None) -> bool:
+    """A path on this site (never `//other.example`, `/\\other.example`, which browsers read as the
+    former, or a full URL): safe to redirect to."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    return not urlsplit(target).netloc

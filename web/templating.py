@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine import may_view_cases
-from engine.working_days import LONDON
+from engine import LONDON, has_referrals_page, has_task_list, may_view_cases
 
 
 def error_list(errors: dict[str, str], date_fields: frozenset[str] = frozenset()) -> list[dict[str, str]]:
@@ -76,7 +75,14 @@ def data_rows(data: dict[str, Any]) -> list[dict]:
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(error_list=error_list, due_state=due_state, may_view_cases=may_view_cases)
+    app.jinja_env.globals.update(
+        error_list=error_list,
+        due_state=due_state,
+        # the access rules the pages ask (engine/access/rules.py), never a group name
+        may_view_cases=may_view_cases,
+        has_referrals_page=has_referrals_page,
+        has_task_list=has_task_list,
+    )
     app.jinja_env.filters.update(
         london=london,
         london_short=london_short,

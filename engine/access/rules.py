@@ -76,6 +76,16 @@ def may_read_referral(actor: Actor, case_agency: str | None) -> bool:
     return actor.is_superuser or case_agency == actor.agency
 
 
+def has_referrals_page(actor: Actor) -> bool:
+    """The Referrals link: first responders (with an agency or not) and administrators."""
+    return actor.is_superuser or is_first_responder(actor)
+
+
+def has_task_list(actor: Actor) -> bool:
+    """The Tasks link: anyone in a group besides first responders (whose work is their referrals)."""
+    return bool(team_groups(actor))
+
+
 def only_refers(actor: Actor) -> bool:
     """Someone whose only work is referring (their home page is the referral form)."""
     return actor.groups == frozenset({FIRST_RESPONDER})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,6 +18,31 @@ from engine.persistence.models import Case, CaseStatus, DefinitionVersion, OpenT
 from engine.runtime.step import Step
 from engine.runtime.task_claims import record_refusal
 from engine.views import Actor
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """A deployed version of a process (its files come beside it)."""
+
+    id: int
+    process_id: str
+    process_name: str
+    version: int
+    content_hash: str
+    deployed_at: datetime
+    deployed_by: str
+
+
+def _version_view(row: DefinitionVersion) -> VersionView:
+    return VersionView(
+        id=row.id,
+        process_id=row.process_id,
+        process_name=row.process_name,
+        version=row.version,
+        content_hash=row.content_hash,
+        deployed_at=row.deployed_at,
+        deployed_by=row.deployed_by,
+    )
 
 
 @dataclass(frozen=True)
@@ -39,16 +65,14 @@ class ModelVersions:
         self.definitions = definitions
         self.region = bank_holiday_region
 
-    def files(self, definition_id: int, actor: Actor) -> tuple[DefinitionVersion, dict[str, bytes]]:
-        """A version's row (detached) and its files, as deployed."""
+    def files(self, definition_id: int, actor: Actor) -> tuple[VersionView, dict[str, bytes]]:
+        """A version and its files, as deployed."""
         _require_viewer(actor, "download models")
         with self.db.reading() as session:
             row = session.get(DefinitionVersion, definition_id)
             if row is None:
                 raise DefinitionNotFound(f"definition version {definition_id} does not exist")
-            files = {f.path: f.content for f in row.files}
-            session.expunge(row)
-            return row, files
+            return _version_view(row), {f.path: f.content for f in row.files}
 
     def diff(self, old_id: int, new_id: int, actor: Actor) -> list[ElementChange]:
         old, old_files = self.files(old_id, actor)

@@ -29,6 +29,7 @@ SORTS = {
     "updated": (Case.updated_at.desc(), Case.id.desc()),
     "reference": (Case.business_key.asc(),),
 }
+SORT_NAMES = tuple(SORTS)  # what a case list may be sorted by, for pages to offer and check
 
 
 @dataclass(frozen=True)

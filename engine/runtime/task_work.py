@@ -1,4 +1,4 @@
-"""The inbox side of the engine's API: listing tasks, a task's form, completing a task.
+"""The inbox side of the engine's API: listing tasks, a task's form, claiming and completing a task.
 
 Mixed into `Engine` (engine/api.py), whose database, definitions, kept workflows, steps and
 audited refusals it uses.
@@ -32,6 +32,7 @@ from engine.persistence.models import AuditEvent, Case, CaseStatus, OpenTask
 from engine.runtime.inbox import TaskFilter, task_page
 from engine.runtime.incidents import open_step_incident
 from engine.runtime.queries import case_view, task_view
+from engine.runtime.task_claims import TaskClaims
 from engine.spec.case_data import json_shaped
 from engine.spec.forms import declared_fields, validate_form_data
 from engine.views import SYSTEM, Actor, CaseView, FormView, TaskView
@@ -51,7 +52,9 @@ _TASK_AND_CASE = (
 
 
 class TaskWork:
-    """Tasks: list, page, form, complete."""
+    """Tasks: list, page, form, claim, release, assign, complete."""
+
+    claims: TaskClaims
 
     if TYPE_CHECKING:  # what `Engine` (engine/api.py), which this is mixed into, provides
         db: Database
@@ -84,6 +87,18 @@ class TaskWork:
             return FormView(
                 task_view(row, case.business_key), json.loads(definition.forms.get(row.form or "", "{}"))
             )
+
+    def claim_task(self, task_id: str, actor: Actor) -> TaskView:
+        """Take a task you may work on; refused if someone else has it."""
+        return self.claims.claim(task_id, actor)
+
+    def release_task(self, task_id: str, actor: Actor) -> TaskView:
+        """Give a task back to its group (its assignee or a manager)."""
+        return self.claims.release(task_id, actor)
+
+    def assign_task(self, task_id: str, username: str, actor: Actor) -> TaskView:
+        """A manager gives a task to someone who may work on it."""
+        return self.claims.assign(task_id, username, actor)
 
     def complete_task(self, task_id: str, data: dict[str, Any], actor: Actor = SYSTEM) -> CaseView:
         """Validate `data` against the task's form, complete it and run the case to its next wait state.

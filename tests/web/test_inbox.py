@@ -87,6 +87,20 @@ def test_claim_release_and_a_manager_assigns(browser, nrm):
     assert ukba.post(f"/tasks/{rg.id}/assign", {"username": "manager"}).status_code == 403
 
 
+def test_a_claim_returns_only_to_a_page_of_this_site(browser, nrm):
+    police, ukba = browser("fr-police"), browser("ca-ukba")
+    key = _refer_adult(police)
+    nrm.complete_task(nrm.tasks(case_key=key)[0].id, _adult_referral(nrm))
+    rg = nrm.tasks(case_key=key)[0]
+    ukba.get("/tasks")
+    for back in ("//evil.example/tasks", "/\\evil.example", "https://evil.example/"):
+        response = ukba.post(f"/tasks/{rg.id}/release", {"back": back})
+        assert response.status_code == 303 and response.headers["Location"] == "/tasks", back
+    assert ukba.post(f"/tasks/{rg.id}/claim", {"back": "/tasks?assigned=me"}).headers["Location"] == (
+        "/tasks?assigned=me"
+    )
+
+
 def test_the_inbox_filters_and_marks_overdue_tasks(browser, nrm, moving_clock):
     from datetime import timedelta
 

@@ -105,3 +105,15 @@ def test_a_manager_assigns_from_the_task_page(browser, world, nrm):
     assert nrm.case(rg_task.case_key).open_tasks[0].assignee == member
     page = worker.get(f"/tasks/{rg_task.id}").get_data(as_text=True)
     assert "Assign to" not in page and "Release" in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_navigation_and_home_page_follow_each_role(role, browser):
+    groups = GROUPS[role]
+    user = browser(role)
+    page = user.get("/no-such-page").get_data(as_text=True)  # the 404 page has the navigation too
+    assert ('href="/referrals/"' in page) == ("admin" in groups or "first-responder" in groups)
+    assert ('href="/tasks"' in page) == bool(groups - {"first-responder"})
+    assert ('href="/cases"' in page) == bool(groups & {"admin", "manager", "process-owner"})
+    home = user.get("/").headers["Location"]
+    assert home.endswith("/referrals/" if groups == {"first-responder"} else "/tasks"), home

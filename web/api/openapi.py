@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.spec.json_input import MAX_DEPTH
+from engine import JSON_MAX_DEPTH as MAX_DEPTH
+from engine import WORKING_GROUPS
 
 NULLABLE_TIME = {"type": "string", "format": "date-time", "nullable": True}
 TIME = {"type": "string", "format": "date-time"}
@@ -22,7 +23,7 @@ TASK = {
         "case_key": {"type": "string", "example": "NRM-2026-000123"},
         "element_id": {"type": "string", "example": "decide_reasonable_grounds"},
         "name": {"type": "string"},
-        "candidate_group": {"type": "string", "example": "competent-authority-ukba"},
+        "candidate_group": {"type": "string", "example": WORKING_GROUPS[1]},  # a competent authority
         "form": NULLABLE_TEXT,
         "assignee": NULLABLE_TEXT,
         "created_at": TIME,

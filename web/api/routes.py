@@ -16,6 +16,7 @@ from engine import (
     Conflict,
     Forbidden,
     FormValidationError,
+    JsonRefused,
     NotFound,
     SandboxViolation,
     ScriptError,
@@ -23,8 +24,8 @@ from engine import (
     TaskFilter,
     TokenRefused,
     may_work_on,
+    read_json,
 )
-from engine.spec.json_input import JsonRefused, read_json
 from web.api.openapi import openapi_document
 from web.api.problems import ApiProblem, problem_response
 from web.api.serialize import case_json, task_json
@@ -57,7 +58,7 @@ def authenticated(view):
         try:
             if scheme.lower() != "bearer":
                 raise TokenRefused("send `Authorization: Bearer nrm_…` with a token from `nrm tokens add`")
-            g.api_user = engine().tokens.authenticate(secret.strip())
+            g.api_user = engine().authenticate_token(secret.strip())
         except TokenRefused as refused:
             raise ApiProblem(401, "Not signed in", str(refused)) from None
         return _engine_call(lambda: view(*args, **kwargs))
@@ -169,17 +170,17 @@ def get_task(task_id: str):
 @api.post("/tasks/<task_id>/claim")
 @authenticated
 def claim_task(task_id: str):
-    return jsonify(task_json(engine().claims.claim(task_id, _actor())))
+    return jsonify(task_json(engine().claim_task(task_id, _actor())))
 
 
 @api.post("/tasks/<task_id>/release")
 @authenticated
 def release_task(task_id: str):
-    return jsonify(task_json(engine().claims.release(task_id, _actor())))
+    return jsonify(task_json(engine().release_task(task_id, _actor())))
 
 
 def _body() -> dict[str, Any]:
-    """The request's JSON object; 400 if it is not one (engine.json_input says what is refused)."""
+    """The request's JSON object; 400 if it is not one (JsonRefused says what is refused)."""
     try:
         body = read_json(request.get_data()) if request.is_json else None
     except JsonRefused as refused:
@@ -197,7 +198,7 @@ def assign_task(task_id: str):
         raise ApiProblem(
             400, "Bad request body", "username: give the username of a member of the task's group"
         )
-    return jsonify(task_json(engine().claims.assign(task_id, username.strip().lower(), _actor())))
+    return jsonify(task_json(engine().assign_task(task_id, username.strip().lower(), _actor())))
 
 
 @api.post("/tasks/<task_id>/complete")

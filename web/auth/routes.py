@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, login_required, login_user, logout_user
 
 from engine import SignInRefused
 from web.engine_access import SignedInUser, engine
+from web.security import same_site_path
 
 auth = Blueprint("auth", __name__)
 
@@ -21,13 +20,13 @@ def init_login(app: Flask) -> None:
 
     @manager.user_loader
     def _load(username: str) -> SignedInUser | None:
-        view = engine().users.get(username)
+        view = engine().user(username)
         return SignedInUser(view) if view else None
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a caseworker to another site after signing in."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if target is not None and same_site_path(target):
         return target
     return url_for("inbox.home")
 
@@ -44,7 +43,7 @@ def sign_in():
             errors["password"] = "Enter your password"
         if not errors:
             try:
-                view = engine().users.authenticate(username, password)
+                view = engine().authenticate(username, password)
             except SignInRefused as refused:
                 errors["username"] = str(refused)
             else:

@@ -6,8 +6,7 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from engine import CaseFilter
-from engine.reporting.case_list import SORTS
+from engine import CASE_SORTS, CaseFilter
 
 STATUSES = ("active", "suspended", "cancelled", "completed")
 FACT_FILTERS = (  # query parameter -> reported fact
@@ -36,8 +35,8 @@ def case_filter(args: MultiDict) -> tuple[CaseFilter, dict[str, str]]:
         errors["status"] = f"Choose a status: {', '.join(STATUSES)}"
         status = None
     sort = args.get("sort") or "newest"
-    if sort not in SORTS:
-        errors["sort"] = f"Choose a sort order: {', '.join(SORTS)}"
+    if sort not in CASE_SORTS:
+        errors["sort"] = f"Choose a sort order: {', '.join(CASE_SORTS)}"
         sort = "newest"
     facts = tuple(
         (fact, value[:200]) for parameter, fact in FACT_FILTERS if (value := args.get(parameter, "").strip())

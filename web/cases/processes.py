@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
-from engine import Forbidden, NotFound
+from engine import is_manager
 from web.engine_access import actor, engine
 
 processes = Blueprint("processes", __name__)
@@ -15,20 +15,14 @@ processes = Blueprint("processes", __name__)
 @processes.get("/processes")
 @login_required
 def index():
-    browser = engine().case_browser
-    try:
-        versions = browser.overview(actor())
-        chosen_id = request.args.get("version", type=int) or next(
-            (v.id for v in versions if v.process_id == "nrm_pathway"), versions[0].id if versions else None
-        )
-        chosen = next((v for v in versions if v.id == chosen_id), None)
-        if chosen_id is not None and chosen is None:
-            abort(404)
-        diagram, waiting = browser.waiting_on(chosen.id, actor()) if chosen else (None, {})
-    except Forbidden:
-        abort(403)
-    except NotFound:
+    versions = engine().version_overview(actor())
+    chosen_id = request.args.get("version", type=int) or next(
+        (v.id for v in versions if v.process_id == "nrm_pathway"), versions[0].id if versions else None
+    )
+    chosen = next((v for v in versions if v.id == chosen_id), None)
+    if chosen_id is not None and chosen is None:
         abort(404)
+    diagram, waiting = engine().waiting_on(chosen.id, actor()) if chosen else (None, {})
     labels = {element: f"{count} case{'' if count == 1 else 's'}" for element, count in waiting.items()}
     states = {pid: {e: "active" for e in waiting} for pid in (diagram.diagrams if diagram else {})}
     return render_template(
@@ -39,5 +33,5 @@ def index():
         waiting=sorted(waiting.items(), key=lambda item: -item[1]),
         diagram_json={"diagrams": diagram.diagrams if diagram else {}, "states": states, "labels": labels},
         incidents=engine().incidents(),
-        is_manager=actor().is_superuser or "manager" in actor().groups,
+        is_manager=is_manager(actor()),
     )

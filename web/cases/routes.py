@@ -7,7 +7,7 @@ import math
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine import CaseNotActive, CaseNotFound, Conflict, Forbidden, NotFound, clock
+from engine import Conflict, is_manager, now
 from web.cases.filters import FACT_FILTERS, STATUSES, case_filter
 from web.csv_export import csv_response
 from web.engine_access import actor, engine
@@ -21,18 +21,15 @@ CSV_ROWS = 100_000  # a CSV export is read in pages of this many at most
 @cases.get("/cases")
 @login_required
 def index():
-    try:
-        wanted, errors = case_filter(request.args)
-        page = max(request.args.get("page", 1, type=int), 1)
-        browser = engine().case_browser
-        rows, total, counts = browser.page(wanted, actor(), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-        options = {
-            "step": browser.steps(actor()),
-            "agency": browser.agencies(actor()),
-            **{param: browser.fact_values(fact, actor()) for param, fact in FACT_FILTERS},
-        }
-    except Forbidden:
-        abort(403)
+    wanted, errors = case_filter(request.args)
+    page = max(request.args.get("page", 1, type=int), 1)
+    nrm = engine()
+    rows, total, counts = nrm.case_page(wanted, actor(), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    options = {
+        "step": nrm.case_steps(actor()),
+        "agency": nrm.case_agencies(actor()),
+        **{param: nrm.case_fact_values(fact, actor()) for param, fact in FACT_FILTERS},
+    }
     return render_template(
         "cases/list.html",
         rows=rows,
@@ -44,7 +41,7 @@ def index():
         options=options,
         errors=errors,
         args=request.args,
-        now=clock.now(),
+        now=now(),
     )
 
 
@@ -52,10 +49,7 @@ def index():
 @login_required
 def export():
     wanted, _errors = case_filter(request.args)
-    try:
-        rows, _total, _counts = engine().case_browser.page(wanted, actor(), limit=CSV_ROWS)
-    except Forbidden:
-        abort(403)
+    rows, _total, _counts = engine().case_page(wanted, actor(), limit=CSV_ROWS)
     facts = [fact for _param, fact in FACT_FILTERS]
     lines = (
         [
@@ -71,29 +65,24 @@ def export():
         for row in rows
     )
     header = ["reference", "status", "stage", "referred", "updated", "agency", "overdue", *facts]
-    return csv_response(header, lines, f"nrm-cases-{clock.now():%Y-%m-%d}.csv")
+    return csv_response(header, lines, f"nrm-cases-{now():%Y-%m-%d}.csv")
 
 
 @cases.get("/cases/<key>")
 @login_required
 def case(key: str):
-    try:
-        detail = engine().case_browser.detail(key, actor())
-        view = engine().case(key)
-        history = engine().history(key)
-        documents = engine().documents(key)
-    except Forbidden:
-        abort(403)
-    except CaseNotFound:
-        abort(404)
+    detail = engine().case_detail(key, actor())
+    view = engine().case(key)
+    history = engine().history(key)
+    documents = engine().documents(key)
     return render_template(
         "cases/case.html",
         case=view,
         detail=detail,
         history=list(reversed(history)),
         documents=documents,
-        now=clock.now(),
-        is_manager=actor().is_superuser or "manager" in actor().groups,
+        now=now(),
+        is_manager=is_manager(actor()),
         timers_json={
             t.element_id: f"due {london(t.due_at, True)}" for t in view.timers if t.state == "waiting"
         },
@@ -112,13 +101,9 @@ def change_status(key: str):
         abort(400)
     try:
         change(key, request.form.get("reason", ""), actor())
-    except Forbidden:
-        abort(403)
-    except CaseNotFound:
-        abort(404)
     except ValueError:
         flash("Give a reason: it goes in the case history")
-    except (CaseNotActive, Conflict) as refused:
+    except Conflict as refused:  # back to the case page, like a missing reason (not the task list)
         flash(str(refused))
     else:
         flash(f"Case {key}: {request.form['action']} done")
@@ -128,14 +113,6 @@ def change_status(key: str):
 @cases.post("/incidents/<int:incident_id>/retry")
 @login_required
 def retry_incident(incident_id: int):
-    try:
-        case = engine().retry_incident(incident_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
-    except Conflict as refused:
-        flash(str(refused))
-        return redirect(url_for("cases.index")), 303
+    case = engine().retry_incident(incident_id, actor())
     flash("The timer will fire again at the next poll")
     return redirect(url_for("cases.case", key=case.key)), 303

@@ -7,14 +7,21 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from engine import GROUPS, Actor, Engine, EngineError, stop_diagram_code
-from engine.deploy.model_checks import finding_counts
-from engine.spec.bundle import read_bundle
-from engine.spec.json_input import JsonRefused, read_json
+from engine import (
+    GROUPS,
+    Actor,
+    Engine,
+    EngineError,
+    JsonRefused,
+    TimerScheduler,
+    finding_counts,
+    read_bundle,
+    read_json,
+    stop_diagram_code,
+)
 from web import create_app
 from web.cli.demo import (
     DEMO_DAYS,
@@ -28,9 +35,6 @@ from web.cli.demo import (
 from web.cli.serve import serve
 from web.cli.support import _actor, _engine, _fail, _initialise
 from web.cli.tokens import tokens
-
-if TYPE_CHECKING:
-    from engine.timers.scheduler import TimerScheduler
 
 STOP_SECONDS = 8  # SIGTERM or Ctrl-C to exit: at most this, and a second or two to close
 
@@ -219,7 +223,7 @@ def users_add(
 ) -> None:
     """Add USERNAME with a password and groups."""
     try:
-        user = _engine().users.add(username, password, list(groups), display_name=display_name, agency=agency)
+        user = _engine().add_user(username, password, list(groups), display_name=display_name, agency=agency)
     except ValueError as error:
         _fail(error)
     click.echo(f"Added {user.username} ({', '.join(sorted(user.groups))})")
@@ -228,7 +232,7 @@ def users_add(
 @users.command("list")
 def users_list() -> None:
     """Everyone who can sign in."""
-    for user in _engine().users.all():
+    for user in _engine().list_users():
         agency = f" [{user.agency}]" if user.agency else ""
         click.echo(f"{user.username:<20} {', '.join(sorted(user.groups))}{agency}")
 
@@ -292,7 +296,7 @@ def _serve_timers(engine: Engine, node: str | None, banner: str) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     timers.start()
-    click.echo(banner.format(node=timers.node, url=engine.db.engine.url.render_as_string(hide_password=True)))
+    click.echo(banner.format(node=timers.node, url=engine.database_url_for_display()))
     reported = dict(timers.outcomes)
     while not stopping.wait(10):
         if timers.outcomes != reported:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from random import Random
 
-from engine import Actor, Engine, MovableClock, TaskView, clock
+from engine import Actor, Engine, MovableClock, TaskView, now, use_clock
 from web.cli.demo_data import PEOPLE, Person, form_payload
 
 # Days a caseworker typically takes to answer each task: (fewest, most).
@@ -71,10 +71,10 @@ DEMO_AGENCIES = (
 
 def add_demo_users(engine: Engine) -> list[str]:
     """The demo users (one per role), unless the database has users already; returns their names."""
-    if engine.users.all():
+    if engine.list_users():
         return []
     for username, name, groups, agency in DEMO_USERS:
-        engine.users.add(username, DEMO_PASSWORD, groups, display_name=name, agency=agency)
+        engine.add_user(username, DEMO_PASSWORD, groups, display_name=name, agency=agency)
     return [username for username, *_ in DEMO_USERS]
 
 
@@ -180,9 +180,9 @@ def run_demo(
 ) -> DemoResult:
     """Simulate `days` days ending now; returns counts. The engine clock is restored afterwards."""
     rng = Random(seed)
-    end = clock.now()
+    end = now()
     movable = MovableClock(end - timedelta(days=days))
-    previous = clock.use(movable)
+    previous = use_clock(movable)
     people: dict[str, Person] = {}
     agencies: dict[str, str] = {}
     delays: dict[str, int] = {}
@@ -205,7 +205,7 @@ def run_demo(
         movable.set(end)
         engine.fire_due_timers()
     finally:
-        clock.use(previous)
+        use_clock(previous)
     for case in engine.cases(limit=100_000):
         result.by_status[case.status] = result.by_status.get(case.status, 0) + 1
     return result

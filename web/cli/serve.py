@@ -81,7 +81,7 @@ def _scheduler(number: int) -> list[str]:
 def serve(workers: int, threads: int, schedulers: int, host: str, port: int) -> None:
     """Run web workers and schedulers until stopped; the database is migrated and models deployed first."""
     engine = _engine(require_schema=False)
-    if engine.db.is_sqlite and workers > 1:
+    if engine.uses_sqlite and workers > 1:
         click.secho(
             "Warning: SQLite lets one process write at a time; for several workers set NRM_DATABASE_URL "
             "to PostgreSQL (docs/deployment.md).",
@@ -89,7 +89,7 @@ def serve(workers: int, threads: int, schedulers: int, host: str, port: int) -> 
             err=True,
         )
     _initialise(engine)
-    engine.db.dispose()  # the children open their own connections
+    engine.close_connections()  # the children open their own connections
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())

@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from engine import SYSTEM, Actor, Engine, EngineError, FormValidationError
-from engine.config import EngineConfig
+from engine import SYSTEM, Actor, Engine, EngineConfig, EngineError, FormValidationError
 
 
 def _engine(require_schema: bool = True) -> Engine:
@@ -34,7 +33,7 @@ def _fail(error: Exception) -> None:
 
 def _initialise(engine: Engine) -> None:
     engine.migrate()
-    click.echo(f"Database ready: {engine.db.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"Database ready: {engine.database_url_for_display()}")
     try:
         deployment = engine.deploy(engine.config.bundle_path)
     except EngineError as error:

@@ -5,22 +5,22 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from engine import (
-    CaseNotActive,
-    Conflict,
-    Forbidden,
     FormValidationError,
     NotFound,
     SandboxViolation,
     ScriptError,
     TaskAlreadyCompleted,
     TaskFilter,
-    clock,
+    is_manager,
     may_work_on,
+    now,
+    only_refers,
 )
 from web.engine_access import actor, engine
+from web.errors import back_page
 from web.form_fields import date_field_names, error_messages, fields_for, parse_submission, values_for
 
 inbox = Blueprint("inbox", __name__)
@@ -30,7 +30,7 @@ PAGE_SIZE = 25
 @inbox.get("/")
 @login_required
 def home():
-    if current_user.view.groups == frozenset({"first-responder"}):
+    if only_refers(actor()):
         return redirect(url_for("referrals.index"))
     return redirect(url_for("inbox.tasks"))
 
@@ -53,7 +53,7 @@ def tasks():
         page=page,
         pages=max(math.ceil(total / PAGE_SIZE), 1),
         wanted=wanted,
-        now=clock.now(),
+        now=now(),
     )
 
 
@@ -69,12 +69,8 @@ def _already_completed(done: TaskAlreadyCompleted):
 def _load_form(task_id: str):
     try:
         return engine().task_form(task_id, actor())
-    except TaskAlreadyCompleted as done:
+    except TaskAlreadyCompleted as done:  # its own page, not the flashed message of other conflicts
         abort(make_response(_already_completed(done)))
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
 
 
 @inbox.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -89,17 +85,14 @@ def task(task_id: str):
     if request.method == "POST":
         data = parse_submission(schema, request.form)
         values = values_for(data)
+        # The form again with the answers given, or the page saying who completed the task; other
+        # refusals are the app's (web/errors.py), a Conflict flashed on the task list.
         try:
             case = engine().complete_task(task_id, data, actor())
         except FormValidationError as invalid:
             errors, status = error_messages(schema, invalid.errors), 400
         except TaskAlreadyCompleted as done:
             return _already_completed(done)
-        except (Conflict, CaseNotActive) as conflict:
-            flash(str(conflict))
-            return redirect(url_for("inbox.tasks")), 303
-        except Forbidden:
-            abort(403)
         except (ScriptError, SandboxViolation):  # the model's fault: an incident is open for managers
             failed, status = True, 422
         else:
@@ -111,7 +104,7 @@ def task(task_id: str):
     case = engine().case(form.task.case_key)
     fields = fields_for(schema)
     group = form.task.candidate_group
-    members = engine().users.members(group) if _is_manager() else []
+    members = engine().group_members(group) if is_manager(actor()) else []
     members = [m for m in members if may_work_on(m.actor, group, case.agency)]  # whom the engine accepts
     return render_template(
         "inbox/task.html",
@@ -122,7 +115,7 @@ def task(task_id: str):
         values=values,
         errors=errors,
         failed=failed,
-        now=clock.now(),
+        now=now(),
         members=members,
         may_work=may_work_on(actor(), group, case.agency),  # a manager may see a task of another team
         members_items=[
@@ -132,35 +125,28 @@ def task(task_id: str):
     ), status
 
 
-def _is_manager() -> bool:
-    return current_user.has_role("manager")
-
-
 def _claim_action(task_id: str, change) -> object:
     try:
         change()
-    except (Conflict, NotFound) as refused:
-        flash(str(refused))
-    except Forbidden:
-        abort(403)
-    back = request.form.get("back", "")
-    return redirect(back if back.startswith("/") else url_for("inbox.tasks")), 303
+    except NotFound as gone:  # closed meanwhile: said on the page, as a Conflict is, not a 404 page
+        flash(str(gone))
+    return redirect(back_page()), 303
 
 
 @inbox.post("/tasks/<task_id>/claim")
 @login_required
 def claim(task_id: str):
-    return _claim_action(task_id, lambda: engine().claims.claim(task_id, actor()))
+    return _claim_action(task_id, lambda: engine().claim_task(task_id, actor()))
 
 
 @inbox.post("/tasks/<task_id>/release")
 @login_required
 def release(task_id: str):
-    return _claim_action(task_id, lambda: engine().claims.release(task_id, actor()))
+    return _claim_action(task_id, lambda: engine().release_task(task_id, actor()))
 
 
 @inbox.post("/tasks/<task_id>/assign")
 @login_required
 def assign(task_id: str):
     username = request.form.get("username", "").strip().lower()
-    return _claim_action(task_id, lambda: engine().claims.assign(task_id, username, actor()))
+    return _claim_action(task_id, lambda: engine().assign_task(task_id, username, actor()))

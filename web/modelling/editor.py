@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from flask import abort, jsonify, make_response, render_template, request, url_for
 from flask_login import login_required
@@ -15,11 +16,12 @@ from engine import (
     DraftFileRefused,
     DraftView,
     Forbidden,
+    JsonRefused,
     NotFound,
+    check_form_schema,
     may_edit_models,
+    read_json,
 )
-from engine.spec.forms import check_form_schema
-from engine.spec.json_input import JsonRefused, read_json
 from web.engine_access import actor, engine
 from web.form_fields import fields_for
 from web.modelling.pages import modelling
@@ -49,12 +51,7 @@ def editor_data(draft: DraftView) -> dict:
 @modelling.get("/drafts/<int:draft_id>")
 @login_required
 def editor(draft_id: int):
-    try:
-        draft = engine().drafts.get(draft_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
+    draft = engine().draft(draft_id, actor())
     return render_template("modelling/editor.html", draft=draft, editor=editor_data(draft))
 
 
@@ -64,6 +61,23 @@ def _finding(f) -> dict:
 
 def _refusal(error: Exception, status: int):
     return jsonify({"error": str(error)}), status
+
+
+REFUSALS = ((Forbidden, 403), (NotFound, 404), (Conflict, 409), (DraftFileRefused, 400))
+
+
+def json_refusals(view):
+    """The editor's JSON calls answer the engine's refusals in JSON (model-editor.js shows `error`),
+    not with the app's HTML pages (web/errors.py)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except (Forbidden, NotFound, Conflict, DraftFileRefused) as error:
+            return _refusal(error, next(status for kind, status in REFUSALS if isinstance(error, kind)))
+
+    return wrapper
 
 
 def _body() -> dict:
@@ -80,6 +94,7 @@ def _body() -> dict:
 
 @modelling.post("/drafts/<int:draft_id>/save")
 @login_required
+@json_refusals
 def save(draft_id: int):
     body = _body()
     files, version = body.get("files"), body.get("version")
@@ -87,44 +102,26 @@ def save(draft_id: int):
         return _refusal(ValueError('"files" must map each path to its text'), 400)
     if not isinstance(version, int):
         return _refusal(ValueError('"version" must be the draft version you opened'), 400)
-    try:
-        return jsonify({"version": engine().drafts.save(draft_id, files, version, actor())})
-    except Forbidden as error:
-        return _refusal(error, 403)
-    except NotFound as error:
-        return _refusal(error, 404)
-    except Conflict as error:
-        return _refusal(error, 409)
-    except DraftFileRefused as error:
-        return _refusal(error, 400)
+    return jsonify({"version": engine().save_draft(draft_id, files, version, actor())})
 
 
 @modelling.post("/drafts/<int:draft_id>/validate")
 @login_required
+@json_refusals
 def validate(draft_id: int):
-    try:
-        findings = engine().drafts.validate(draft_id, actor())
-    except Forbidden as error:
-        return _refusal(error, 403)
-    except NotFound as error:
-        return _refusal(error, 404)
+    findings = engine().validate_draft(draft_id, actor())
     ok = not any(f.severity == "error" for f in findings)
     return jsonify({"ok": ok, "findings": [_finding(f) for f in findings]})
 
 
 @modelling.post("/drafts/<int:draft_id>/deploy")
 @login_required
+@json_refusals
 def deploy(draft_id: int):
     try:
-        deployment, warnings = engine().drafts.deploy(draft_id, actor())
-    except Forbidden as error:
-        return _refusal(error, 403)
-    except NotFound as error:
-        return _refusal(error, 404)
-    except DeploymentError as refused:
+        deployment, warnings = engine().deploy_draft(draft_id, actor())
+    except DeploymentError as refused:  # the findings, for the editor to mark on the diagram
         return jsonify({"ok": False, "findings": [_finding(f) for f in refused.findings]}), 422
-    except Conflict as error:
-        return _refusal(error, 409)
     return jsonify(
         {
             "ok": True,

@@ -35,15 +35,12 @@ def init_upload_limit(app) -> None:
 @modelling.get("")
 @login_required
 def index():
-    try:
-        versions = engine().case_browser.overview(actor())
-    except Forbidden:
-        abort(403)
+    versions = engine().version_overview(actor())
     owner = may_edit_models(actor())
     return render_template(
         "modelling/index.html",
         versions=versions,
-        drafts=engine().drafts.list(actor()) if owner else [],
+        drafts=engine().list_drafts(actor()) if owner else [],
         owner=owner,
         previous={v.id: _previous(versions, v) for v in versions},
     )
@@ -54,35 +51,26 @@ def _previous(versions, version):
     return max(older, key=lambda v: v.version).id if older else None
 
 
-def _files(definition_id: int):
-    try:
-        return engine().versions.files(definition_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
-
-
 @modelling.get("/versions/<int:definition_id>/files/<path:path>")
 @login_required
 def version_file(definition_id: int, path: str):
-    row, files = _files(definition_id)
+    version, files = engine().version_files(definition_id, actor())
     if path not in files:
         abort(404)
-    name = f"{row.process_id}-v{row.version}-{path.replace('/', '-')}"
+    name = f"{version.process_id}-v{version.version}-{path.replace('/', '-')}"
     return send_file(io.BytesIO(files[path]), as_attachment=True, download_name=name, mimetype=_mime(path))
 
 
 @modelling.get("/versions/<int:definition_id>/download")
 @login_required
 def version_zip(definition_id: int):
-    row, files = _files(definition_id)
+    version, files = engine().version_files(definition_id, actor())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, content in sorted(files.items()):
             archive.writestr(path, content)
     buffer.seek(0)
-    name = f"{row.process_id}-v{row.version}.zip"
+    name = f"{version.process_id}-v{version.version}.zip"
     return send_file(buffer, as_attachment=True, download_name=name, mimetype="application/zip")
 
 
@@ -97,22 +85,18 @@ def version_diff(definition_id: int):
     if against is None:
         abort(400, description="say which version to compare with: ?against=<version id>")
     try:
-        changes = engine().versions.diff(against, definition_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
-    except Conflict as refused:
+        changes = engine().version_diff(against, definition_id, actor())
+    except Conflict as refused:  # versions of two processes: a bad request, not a change made meanwhile
         abort(400, description=str(refused))
-    old, _ = _files(against)
-    new, _ = _files(definition_id)
+    old, _ = engine().version_files(against, actor())
+    new, _ = engine().version_files(definition_id, actor())
     return render_template("modelling/diff.html", old=old, new=new, changes=changes)
 
 
 @modelling.route("/versions/<int:definition_id>/migrate", methods=["GET", "POST"])
 @login_required
 def migrate(definition_id: int):
-    target, _ = _files(definition_id)
+    target, _ = engine().version_files(definition_id, actor())
     results: list[tuple[str, str, bool]] = []
     if request.method == "POST":
         chosen = request.form.getlist("case")
@@ -122,16 +106,13 @@ def migrate(definition_id: int):
             flash(f"Moved the first {MAX_MOVES} chosen cases; choose the rest and move them again")
         for key in chosen[:MAX_MOVES]:
             try:
-                version = engine().versions.migrate_case(key, definition_id, actor())
+                version = engine().migrate_case(key, definition_id, actor())
                 results.append((key, f"moved to version {version}", True))
             except Forbidden:
-                abort(403)
+                raise  # the app's 403 page (web/errors.py), not a line in the results
             except EngineError as refused:  # refused, changed meanwhile, or its state cannot be read
                 results.append((key, f"not moved: {refused}", False))
-    try:
-        running = engine().versions.running_cases(definition_id, actor())
-    except Forbidden:
-        abort(403)
+    running = engine().running_cases(definition_id, actor())
     return render_template(
         "modelling/migrate.html",
         target=target,
@@ -154,15 +135,13 @@ def _uploads():
 def new_draft():
     """A draft from a deployed version (`from_version`) or from uploaded files."""
     try:
-        draft = engine().drafts.create(
+        draft = engine().create_draft(
             actor(),
             name=request.form.get("name", ""),
             from_definition=request.form.get("from_version", type=int),
             files=dict(_uploads()),
         )
-    except Forbidden:
-        abort(403)
-    except (DraftFileRefused, NotFound) as refused:
+    except (DraftFileRefused, NotFound) as refused:  # the version to copy may have gone: said on the page
         flash(f"The draft was not created: {refused}")
         return redirect(url_for("modelling.index")), 303
     return redirect(url_for("modelling.editor", draft_id=draft.id)), 303
@@ -174,12 +153,8 @@ def upload(draft_id: int):
     added = []
     try:
         for path, content in _uploads():
-            engine().drafts.add_file(draft_id, path, content, actor())
+            engine().add_draft_file(draft_id, path, content, actor())
             added.append(path)
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
     except DraftFileRefused as refused:
         flash(f"Not added: {refused}")
     if added:
@@ -190,11 +165,6 @@ def upload(draft_id: int):
 @modelling.post("/drafts/<int:draft_id>/delete")
 @login_required
 def delete_draft(draft_id: int):
-    try:
-        engine().drafts.delete(draft_id, actor())
-    except Forbidden:
-        abort(403)
-    except NotFound:
-        abort(404)
+    engine().delete_draft(draft_id, actor())
     flash("Draft deleted")
     return redirect(url_for("modelling.index")), 303

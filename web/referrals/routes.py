@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from engine import Forbidden, SandboxViolation, ScriptError
+from engine import SandboxViolation, ScriptError
 from web.engine_access import actor, engine
 
 referrals = Blueprint("referrals", __name__, url_prefix="/referrals")
@@ -14,10 +14,7 @@ referrals = Blueprint("referrals", __name__, url_prefix="/referrals")
 @referrals.get("/")
 @login_required
 def index():
-    try:
-        cases = engine().referrals(actor())
-    except Forbidden:
-        abort(403)
+    cases = engine().referrals(actor())
     return render_template("referrals/index.html", cases=cases, agency=current_user.view.agency)
 
 
@@ -26,9 +23,7 @@ def index():
 def start():
     try:
         case = engine().start_case("nrm_pathway", actor=actor())
-    except Forbidden:
-        abort(403)
-    except (ScriptError, SandboxViolation):  # the model failed before its first question
+    except (ScriptError, SandboxViolation):  # the model failed before its first question: its own page
         return render_template(
             "errors/error.html",
             title="The referral could not be started",
