@@ -16,8 +16,8 @@ tasks/; @service_task (engine.spec.services); service tasks: letters · reflecti
 bench/; measures engine and web; make bench: pathway · http_api / timer_burst · inbox · casework \
 / model_limits"""
 LAYERS = """\
-engine.api; the Engine class: every operation web calls; api.py (Engine, with runtime/task_work.py's \
-TaskWork mixed in)
+engine.api; the Engine class web calls; api.py: Engine, with TaskWork (runtime) \
+/ and the access, authoring and reporting facades mixed in
 engine.authoring; process owners' work; drafts · model_versions / case_migration \
 || engine.reporting; what managers read; case_list · case_browser · statistics \
 / diagram_state · facts_backfill \
