@@ -138,3 +138,47 @@ class FormView:
 
     task: TaskView
     schema: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseFileRow:
+    """One answer of a case file: the question's title and the answer in words."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CaseFileSection:
+    """The answers of one form that a task's worker may read, titled by the form's title."""
+
+    title: str
+    rows: tuple[CaseFileRow, ...]
+
+
+@dataclass(frozen=True)
+class CaseFileLetter:
+    title: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseFileEvent:
+    """One line of a case's history, in words."""
+
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """What a task's worker may read of its case, as the task's `caseFile` declares
+    (docs/modelling.md#case-files). `letters` and `history` are None when not declared."""
+
+    sections: tuple[CaseFileSection, ...] = ()
+    letters: tuple[CaseFileLetter, ...] | None = None
+    history: tuple[CaseFileEvent, ...] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.sections and self.letters is None and self.history is None

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine import LONDON, has_referrals_page, has_task_list, may_view_cases
+from engine import LONDON, CaseFileSection, has_referrals_page, has_task_list, may_view_cases
 
 
 def error_list(errors: dict[str, str], date_fields: frozenset[str] = frozenset()) -> list[dict[str, str]]:
@@ -74,6 +74,14 @@ def data_rows(data: dict[str, Any]) -> list[dict]:
     return rows
 
 
+def case_file_rows(section: CaseFileSection) -> list[dict]:
+    """A case file section as summary-list rows; values keep their line breaks (app.css)."""
+    return [
+        {"key": {"text": row.label}, "value": {"text": row.value, "classes": "nrm-case-file__value"}}
+        for row in section.rows
+    ]
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         error_list=error_list,
@@ -89,5 +97,6 @@ def init_templating(app: Flask) -> None:
         pair=pair,
         steps_by_id=steps_by_id,
         data_rows=data_rows,
+        case_file_rows=case_file_rows,
         humanize=humanize,
     )

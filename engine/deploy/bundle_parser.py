@@ -16,6 +16,7 @@ from engine.sandbox.rules import shown_code
 from engine.spec.bounded_instances import bounded_parser
 from engine.spec.bundle import Bundle
 from engine.spec.case_facts import reported_fields_of
+from engine.spec.case_file import CASE_FILE_PROPERTY, check_case_file
 from engine.spec.expressions import NS, bpmn_expressions, dmn_expressions
 from engine.spec.forms import check_form_schema
 from engine.spec.services import registered_services
@@ -146,6 +147,12 @@ def _check_forms(roots: dict[str, etree._Element], bundle: Bundle) -> tuple[dict
                         f"form forms/{form.get('value')} is not a valid form (see above)",
                     )
                 )
+            case_file = task.find(f".//spiffworkflow:property[@name='{CASE_FILE_PROPERTY}']", NS)
+            if case_file is not None:
+                findings += [
+                    Finding(path, task.get("id"), problem)
+                    for problem in check_case_file(case_file.get("value") or "", forms)
+                ]
     return forms, findings
 
 

@@ -29,13 +29,14 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.persistence.models import AuditEvent, Case, CaseStatus, OpenTask
+from engine.runtime.case_file import build_case_file, declared_case_file
 from engine.runtime.inbox import TaskFilter, task_page
 from engine.runtime.incidents import open_step_incident
 from engine.runtime.queries import case_view, task_view
 from engine.runtime.task_claims import TaskClaims
 from engine.spec.case_data import json_shaped
 from engine.spec.forms import declared_fields, validate_form_data
-from engine.views import SYSTEM, Actor, CaseView, FormView, TaskView
+from engine.views import SYSTEM, Actor, CaseFile, CaseView, FormView, TaskView
 
 if TYPE_CHECKING:
     from engine.deploy.definitions import DefinitionCache
@@ -86,6 +87,22 @@ class TaskWork:
             definition = self.definitions.get(session, case.definition_id)
             return FormView(
                 task_view(row, case.business_key), json.loads(definition.forms.get(row.form or "", "{}"))
+            )
+
+    def case_file(self, task_id: str, actor: Actor = SYSTEM) -> CaseFile:
+        """What the task's worker may read of its case, as the task's `caseFile` declares; nothing
+        personal if it declares none. Refused (and audited) as viewing the task's form is."""
+        with self._audited_refusals(actor), self.db.reading() as session:
+            row, case = self._open_task(session, task_id, actor, VIEW)
+            definition = self.definitions.get(session, case.definition_id)
+            declared = declared_case_file(definition.specs, row.process_id, row.element_id)
+            if not declared:
+                return CaseFile()
+            workflow = self._step(session, case, actor).load_workflow()
+            task = workflow.get_task_from_id(UUID(task_id))
+            data = dict(task.data) if task is not None else {}
+            return build_case_file(
+                session, case.id, declared, row.form, data, definition.specs, definition.forms
             )
 
     def claim_task(self, task_id: str, actor: Actor) -> TaskView:

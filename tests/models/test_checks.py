@@ -111,6 +111,21 @@ CASES = {
         ),
         (REFLECTION, "arrange_support", "no formJsonSchemaFilename"),
     ),
+    "a case file naming a form that does not exist": (
+        _changed(
+            "reasonable_grounds.bpmn",
+            ('name="caseFile" value="choose-referral-form.json,', 'name="caseFile" value="referral.json,'),
+        ),
+        ("reasonable_grounds.bpmn", "decide_reasonable_grounds", "there is no form forms/referral.json"),
+    ),
+    "a case file naming a field the form does not have": (
+        _changed(REFLECTION, ("adult-referral-form.json#languages", "adult-referral-form.json#tongue")),
+        (REFLECTION, "arrange_support", "form adult-referral-form.json has no field 'tongue'"),
+    ),
+    "a case file naming an unknown section": (
+        _changed("reasonable_grounds.bpmn", ("decisions, letters, history", "decisions, letters, notes")),
+        ("reasonable_grounds.bpmn", "decide_reasonable_grounds", "'notes' is neither a form file"),
+    ),
     "an unknown service": (
         _changed(REFLECTION, ('id="start_reflection_period"', 'id="start_the_clock"')),
         (REFLECTION, "begin_reflection_period", "unknown service task operator 'start_the_clock'"),

@@ -155,3 +155,33 @@ def _referral_form_post() -> dict:
         "accommodation_needed": "true",
         "immigration_status": "not_known",
     }
+
+
+def test_the_task_page_shows_each_party_its_case_file(browser, nrm):
+    """The caseworker reads the referral above the decision form; the support provider who the
+    person is and their languages, not the account; another agency's first responder nothing."""
+    from web.cli.demo_data import form_payload
+
+    police, ukba, support, salvation = (
+        browser("fr-police"),
+        browser("ca-ukba"),
+        browser("support"),
+        browser("fr-salvation"),
+    )
+    key = _refer_adult(police)
+    account = "Recruited in Lagos with a promise of work.\nHer passport was taken."
+    nrm.complete_task(
+        nrm.tasks(case_key=key)[0].id,
+        form_payload("adult-referral-form.json", given_names="Adaeze", narrative=account, languages=["Igbo"]),
+    )
+    rg = nrm.tasks(case_key=key)[0]
+    page = ukba.get(f"/tasks/{rg.id}").get_data(as_text=True)
+    assert "Adaeze" in page and "Recruited in Lagos" in page and "Nigeria" in page
+    assert page.index("Recruited in Lagos") < page.index('<form method="post" novalidate>')
+    assert salvation.get(f"/tasks/{rg.id}").status_code == 403
+    nrm.complete_task(rg.id, form_payload("reasonable-grounds-decision.json"))
+    arrange = next(t for t in nrm.tasks(case_key=key) if t.element_id == "arrange_support")
+    page = support.get(f"/tasks/{arrange.id}").get_data(as_text=True)
+    assert "Adaeze" in page and "Igbo" in page and "Is an interpreter needed?" in page
+    assert "Lagos" not in page and "passport was taken" not in page
+    assert salvation.get(f"/tasks/{arrange.id}").status_code == 403

@@ -102,6 +102,7 @@ def task(task_id: str):
                 return redirect(url_for("inbox.task", task_id=following[0].id)), 303
             return redirect(url_for("inbox.home")), 303
     case = engine().case(form.task.case_key)
+    case_file = engine().case_file(task_id, actor())  # what this task's worker may read of the case
     fields = fields_for(schema)
     group = form.task.candidate_group
     members = engine().group_members(group) if is_manager(actor()) else []
@@ -110,6 +111,7 @@ def task(task_id: str):
         "inbox/task.html",
         form=form,
         case=case,
+        case_file=case_file,
         fields=fields,
         date_fields=date_field_names(fields),
         values=values,

@@ -1,0 +1,179 @@
+"""A task's case file: what its worker may read of the case, as the task's `caseFile` property
+declares (engine/spec/case_file.py parses it; docs/modelling.md#case-files describes it).
+
+Answers come from the data the task itself holds. A form's answers are shown only if a task with
+that form was completed on the case (the adult and child referral forms share field names, and
+only one of them is ever answered); decisions are the decision forms answered on the case other
+than the task's own; letters and history come from the case's documents and audit rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.persistence.models import AuditEvent, CaseDocumentRow, User
+from engine.spec.case_file import (
+    CASE_FILE_PROPERTY,
+    CaseFileItem,
+    field_title,
+    is_decision_form,
+    parse_case_file,
+    readable,
+)
+from engine.spec.serialization import SpecPair
+from engine.views import CaseFile, CaseFileEvent, CaseFileLetter, CaseFileRow, CaseFileSection
+
+FORM_PROPERTY = "formJsonSchemaFilename"
+
+
+def _all_task_specs(specs: SpecPair) -> list[Any]:
+    top, subprocesses = specs
+    return [t for s in (top, *subprocesses.values()) for t in s.task_specs.values()]
+
+
+def _properties(task_spec: Any) -> dict[str, str]:
+    extensions = getattr(task_spec, "extensions", None) or {}
+    return extensions.get("properties", {}) or {}
+
+
+def declared_case_file(specs: SpecPair, process_id: str, element_id: str) -> str | None:
+    """The `caseFile` value of a user task (None: the task declares none)."""
+    top, subprocesses = specs
+    spec = top if top.name == process_id else subprocesses.get(process_id)
+    task_spec = spec.task_specs.get(element_id) if spec is not None else None
+    return _properties(task_spec).get(CASE_FILE_PROPERTY) if task_spec is not None else None
+
+
+def build_case_file(
+    session: Session,
+    case_id: int,
+    declared: str,
+    own_form: str | None,
+    data: dict[str, Any],
+    specs: SpecPair,
+    forms: dict[str, str],
+) -> CaseFile:
+    """The case file `declared` gives, from the task's `data`; `own_form`, the task's form."""
+    items = parse_case_file(declared)  # checked at deploy
+    schemas = {name: json.loads(text) for name, text in forms.items()}
+    answered = _answered_forms(session, case_id, specs)
+    sections: list[CaseFileSection] = []
+    fields_by_form: dict[str, list[str] | None] = {}  # None: the whole form
+    order: list[str] = []
+    letters = history = None
+    for item in items:
+        if item.section == "decisions":
+            for form in answered:
+                if form != own_form and form in schemas and is_decision_form(schemas[form]):
+                    _want(fields_by_form, order, CaseFileItem(form=form))
+        elif item.section == "letters":
+            letters = _letters(session, case_id)
+        elif item.section == "history":
+            history = _history(session, case_id)
+        elif item.form is not None:
+            _want(fields_by_form, order, item)
+    for form in order:
+        schema = schemas.get(form)
+        if schema is None or form not in answered:
+            continue
+        names = fields_by_form[form] or list(schema.get("properties", {}))
+        rows = tuple(
+            CaseFileRow(field_title(schema, name), readable(schema["properties"].get(name, {}), data[name]))
+            for name in names
+            if name in data and data[name] not in (None, "", [], {})
+        )
+        if rows:
+            sections.append(CaseFileSection(str(schema.get("title") or form), rows))
+    return CaseFile(tuple(sections), letters, history)
+
+
+def _want(fields_by_form: dict[str, list[str] | None], order: list[str], item: CaseFileItem) -> None:
+    assert item.form is not None
+    if item.form not in fields_by_form:
+        order.append(item.form)
+        fields_by_form[item.form] = [] if item.field else None
+    wanted = fields_by_form[item.form]
+    if item.field is None:
+        fields_by_form[item.form] = None  # the whole form wins over single fields
+    elif wanted is not None and item.field not in wanted:
+        wanted.append(item.field)
+
+
+def _answered_forms(session: Session, case_id: int, specs: SpecPair) -> list[str]:
+    """The forms of the tasks completed on the case, in the order they were first completed."""
+    form_of = {t.name: form for t in _all_task_specs(specs) if (form := _properties(t).get(FORM_PROPERTY))}
+    completed = session.scalars(
+        select(AuditEvent.element_id)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action == "task_completed")
+        .order_by(AuditEvent.id)
+    )
+    answered: list[str] = []
+    for element_id in completed:
+        form = form_of.get(element_id or "")
+        if form and form not in answered:
+            answered.append(form)
+    return answered
+
+
+def _letters(session: Session, case_id: int) -> tuple[CaseFileLetter, ...]:
+    rows = session.execute(
+        select(CaseDocumentRow.title, CaseDocumentRow.created_at)
+        .where(CaseDocumentRow.case_id == case_id)
+        .order_by(CaseDocumentRow.created_at, CaseDocumentRow.kind)
+    )
+    return tuple(CaseFileLetter(title, created_at) for title, created_at in rows)
+
+
+_SAID = {
+    "case_started": "Referral started",
+    "task_completed": "{name}: done",
+    "timer_fired": "{name}",
+    "case_flagged": "Flagged for managers",
+    "case_suspended": "Case suspended",
+    "case_resumed": "Case resumed",
+    "case_cancelled": "Case cancelled",
+    "case_completed": "Case closed",
+    "incident_opened": "The case stopped on a fault; managers were told",
+}
+
+
+def _history(session: Session, case_id: int) -> tuple[CaseFileEvent, ...]:
+    """What happened, in words: the steps done, timers, letters and status changes, with who did
+    them; never refusals, views or claims."""
+    events = session.execute(
+        select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action.in_([*_SAID, "document_created"]))
+        .order_by(AuditEvent.id)
+    ).all()
+    titles = dict(
+        session.execute(
+            select(CaseDocumentRow.id, CaseDocumentRow.title).where(CaseDocumentRow.case_id == case_id)
+        ).all()
+    )
+    people = dict(
+        session.execute(
+            select(User.username, User.display_name).where(User.username.in_({e.actor for e in events}))
+        ).all()
+    )
+    lines = []
+    for at, actor, action, detail in events:
+        detail = detail or {}
+        if action == "document_created":
+            title = titles.get(str(detail.get("document_id")))
+            if not title:
+                continue
+            text = f"Letter: {title}"
+        else:
+            name = detail.get("name") or "A step"
+            text = _SAID[action].format(name=name)
+        who = people.get(actor)
+        if who and action != "document_created":
+            text += f", by {who}"
+        reason = detail.get("reason")
+        if reason:
+            text += f" ({reason})"
+        lines.append(CaseFileEvent(at, text))
+    return tuple(lines)
