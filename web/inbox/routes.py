@@ -58,11 +58,13 @@ def tasks():
 
 
 def _already_completed(done: TaskAlreadyCompleted):
-    """409: someone else completed the task; say who, change nothing."""
+    """409: someone else completed the task; say who (by name: the engine tells only those who may
+    see the task), change nothing."""
+    name = done.completed_by_name
     return render_template(
         "errors/error.html",
         title="This task has already been completed",
-        text=f"{done.completed_by} completed it. Nothing you entered was saved.",
+        text=f"{name[:1].upper()}{name[1:]} completed it. Nothing you entered was saved.",
     ), 409
 
 
