@@ -8,6 +8,8 @@ a case is suspended, and answers sent to a task that became unavailable come bac
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from engine import Actor
@@ -112,3 +114,46 @@ def test_the_already_completed_page_names_the_person_not_their_username(browser,
     manager = browser("manager")
     page = manager.get(f"/tasks/{first.id}").get_data(as_text=True)
     assert f"{NAMES['fr-police']} completed it" in page
+
+
+@pytest.fixture
+def decision(nrm):
+    """A police referral waiting for the UKBA reasonable grounds decision: that task."""
+    demo_user(nrm, "fr-police")
+    case = nrm.start_case("nrm_pathway", actor=POLICE)
+    for _ in range(3):
+        _complete(nrm, nrm.case(case.key).open_tasks[0], POLICE)
+    return nrm.case(case.key).open_tasks[0]
+
+
+SUCCESS = "govuk-notification-banner--success"
+
+
+def _banners(page: str) -> list[str]:
+    """Each notification banner's class attribute."""
+    return re.findall(r'<div class="(govuk-notification-banner(?:\s[^"]*)?)"', page)
+
+
+def test_what_worked_is_a_success_banner_and_a_refusal_an_important_one(browser, nrm, decision):
+    ukba, manager = browser("ca-ukba"), browser("manager")
+    back = {"back": f"/tasks/{decision.id}"}
+    page = ukba.get(ukba.post(f"/tasks/{decision.id}/claim", back).headers["Location"]).get_data(as_text=True)
+    assert _banners(page) == [f"govuk-notification-banner {SUCCESS}"] and "you have claimed it" in page
+    manager.get(f"/tasks/{decision.id}")
+    page = manager.get(manager.post(f"/tasks/{decision.id}/claim", back).headers["Location"]).get_data(
+        as_text=True
+    )
+    assert _banners(page) == ["govuk-notification-banner"] and "Important" in page
+    assert f"already claimed by {NAMES['ca-ukba']}" in page
+    page = ukba.get(ukba.post(f"/tasks/{decision.id}/release", back).headers["Location"]).get_data(
+        as_text=True
+    )
+    assert _banners(page) == [f"govuk-notification-banner {SUCCESS}"] and "released" in page
+    assigned = manager.post(f"/tasks/{decision.id}/assign", {**back, "username": "ca-ukba"})
+    page = manager.get(assigned.headers["Location"]).get_data(as_text=True)
+    assert _banners(page) == [f"govuk-notification-banner {SUCCESS}"]
+    assert f"assigned to {NAMES['ca-ukba']}" in page
+    done = ukba.post(f"/tasks/{decision.id}", form_payload(decision.form))
+    assert done.status_code == 303, done.get_data(as_text=True)
+    page = ukba.get(done.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert SUCCESS in page and ": done" in page

@@ -98,7 +98,7 @@ def task(task_id: str):
         except (ScriptError, SandboxViolation):  # the model's fault: an incident is open for managers
             failed, status = True, 422
         else:
-            flash(f"{form.task.name}: done")
+            flash(f"{form.task.name}: done", "success")
             following = [t for t in case.open_tasks if may_work_on(actor(), t.candidate_group, case.agency)]
             if following:
                 return redirect(url_for("inbox.task", task_id=following[0].id)), 303
@@ -127,28 +127,47 @@ def task(task_id: str):
     ), status
 
 
-def _claim_action(task_id: str, change) -> object:
+def _claim_action(task_id: str, change, done) -> object:
+    """Claim, release or assign, then back to the page the button was on, saying what happened
+    (`done(task)` in a success banner)."""
     try:
-        change()
+        changed = change()
     except NotFound as gone:  # closed meanwhile: said on the page, as a Conflict is, not a 404 page
         flash(str(gone))
+    else:
+        flash(done(changed), "success")
     return redirect(back_page()), 303
+
+
+def _name(username: str | None) -> str:
+    person = engine().user(username) if username else None
+    return person.display_name if person else "someone else"
 
 
 @inbox.post("/tasks/<task_id>/claim")
 @login_required
 def claim(task_id: str):
-    return _claim_action(task_id, lambda: engine().claim_task(task_id, actor()))
+    return _claim_action(
+        task_id, lambda: engine().claim_task(task_id, actor()), lambda t: f"{t.name}: you have claimed it"
+    )
 
 
 @inbox.post("/tasks/<task_id>/release")
 @login_required
 def release(task_id: str):
-    return _claim_action(task_id, lambda: engine().release_task(task_id, actor()))
+    return _claim_action(
+        task_id,
+        lambda: engine().release_task(task_id, actor()),
+        lambda t: f"{t.name}: released, so anyone in its team can claim it",
+    )
 
 
 @inbox.post("/tasks/<task_id>/assign")
 @login_required
 def assign(task_id: str):
     username = request.form.get("username", "").strip().lower()
-    return _claim_action(task_id, lambda: engine().assign_task(task_id, username, actor()))
+    return _claim_action(
+        task_id,
+        lambda: engine().assign_task(task_id, username, actor()),
+        lambda t: f"{t.name}: assigned to {_name(t.assignee)}",
+    )
