@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
 from engine.access.task_access import COMPLETE, VIEW, already_completed, closed_task, require
+from engine.access.users import person_name
 from engine.errors import (
     CaseNotActive,
     Conflict,
@@ -115,6 +116,11 @@ class TaskWork:
             key = case.business_key
             if case.status is not CaseStatus.ACTIVE:
                 raise CaseNotActive(f"Case {key} is {case.status.value}; a manager must resume it first")
+            if row.assignee not in (None, actor.username):
+                raise Conflict(
+                    f"This task is claimed by {person_name(session, row.assignee)}; ask them or a manager "
+                    "to release it."
+                )
             definition = self.definitions.get(session, case.definition_id)
             self._validate(definition.forms, row.form, data)
             failing["case_id"] = case.id
