@@ -157,3 +157,55 @@ def test_what_worked_is_a_success_banner_and_a_refusal_an_important_one(browser,
     assert done.status_code == 303, done.get_data(as_text=True)
     page = ukba.get(done.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert SUCCESS in page and ": done" in page
+
+
+@pytest.fixture
+def suspended(nrm, decision):
+    nrm.suspend_case(decision.case_key, "The person is in hospital", Actor("manager", frozenset({"manager"})))
+    return decision
+
+
+def test_a_suspended_cases_task_page_says_so_and_cannot_be_sent(browser, nrm, suspended):
+    page = browser("ca-ukba").get(f"/tasks/{suspended.id}").get_data(as_text=True)
+    assert "This case is suspended" in page and "The person is in hospital" in page
+    assert re.search(r"<button[^>]*disabled[^>]*>\s*Save and continue", page)
+    assert page.index("This case is suspended") < page.index("<h1")
+
+
+def test_answers_sent_to_a_suspended_case_come_back_on_the_page(browser, nrm, decision):
+    ukba = browser("ca-ukba")
+    ukba.get(f"/tasks/{decision.id}")
+    nrm.suspend_case(decision.case_key, "The person is in hospital", Actor("manager", frozenset({"manager"})))
+    typed = "Consistent account, typed at length"
+    response = ukba.post(f"/tasks/{decision.id}", {"rg_decision": "positive", "rg_reasons": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Your answers were not saved" in page and "Copy your answers before you leave this page" in page
+    assert typed in page and "This case is suspended" in page
+    assert nrm.case(decision.case_key).open_tasks[0].id == decision.id
+
+
+def test_answers_sent_to_a_task_someone_else_claimed_come_back_on_the_page(browser, nrm, decision):
+    ukba = browser("ca-ukba")
+    ukba.get(f"/tasks/{decision.id}")
+    nrm.claims.claim(decision.id, Actor("manager", frozenset({"manager", "competent-authority-ukba"})))
+    demo_user(nrm, "manager")
+    typed = "Consistent account, typed at length"
+    response = ukba.post(f"/tasks/{decision.id}", {"rg_decision": "positive", "rg_reasons": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and typed in page
+    assert f"claimed by {NAMES['manager']}" in page and "Your answers were not saved" in page
+    assert nrm.case(decision.case_key).open_tasks[0].id == decision.id
+
+
+def test_answers_sent_to_a_task_completed_meanwhile_are_shown_to_copy(browser, nrm, decision):
+    ukba = browser("ca-ukba")
+    ukba.get(f"/tasks/{decision.id}")
+    _complete(nrm, decision, UKBA)
+    typed = "Consistent account, typed at length"
+    response = ukba.post(f"/tasks/{decision.id}", {"rg_decision": "positive", "rg_reasons": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and typed in page
+    assert (
+        f"{NAMES['ca-ukba']} completed it" in page and "Copy your answers before you leave this page" in page
+    )

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_login import login_required
 
 from engine import (
+    Conflict,
     FormValidationError,
     NotFound,
     SandboxViolation,
@@ -59,13 +60,12 @@ def tasks():
 
 def _already_completed(done: TaskAlreadyCompleted):
     """409: someone else completed the task; say who (by name: the engine tells only those who may
-    see the task), change nothing."""
+    see the task), change nothing; answers sent are shown to copy."""
     name = done.completed_by_name
-    return render_template(
-        "errors/error.html",
-        title="This task has already been completed",
-        text=f"{name[:1].upper()}{name[1:]} completed it. Nothing you entered was saved.",
-    ), 409
+    said = f"{name[:1].upper()}{name[1:]} completed it."
+    if request.method == "POST":
+        return _not_saved_page(f"This task has already been completed: {said}"), 409
+    return render_template("errors/error.html", title="This task has already been completed", text=said), 409
 
 
 def _load_form(task_id: str):
@@ -73,6 +73,31 @@ def _load_form(task_id: str):
         return engine().task_form(task_id, actor())
     except TaskAlreadyCompleted as done:  # its own page, not the flashed message of other conflicts
         abort(make_response(_already_completed(done)))
+    except NotFound:
+        if request.method == "POST":  # closed meanwhile: the answers sent are not thrown away
+            abort(make_response(_not_saved_page("This task is closed: its case moved on without it."), 409))
+        raise
+
+
+def _not_saved_page(why: str):
+    """A page for answers sent to a task that is gone: what they were, to copy."""
+    answers = [
+        (
+            name.replace("_", " ").replace("-", " ").capitalize(),
+            ", ".join(v for v in request.form.getlist(name) if v),
+        )
+        for name in request.form
+        if name not in ("csrf_token", "back")
+    ]
+    return render_template("inbox/not_saved.html", why=why, answers=[a for a in answers if a[1]])
+
+
+def _suspension(case) -> dict | None:
+    """When a suspended case was suspended, and why (from its history), for the task page's banner."""
+    if case.status != "suspended":
+        return None
+    last = next((e for e in reversed(engine().history(case.key)) if e.action == "case_suspended"), None)
+    return {"at": last.at if last else None, "reason": (last.detail.get("reason") if last else None)}
 
 
 @inbox.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -84,6 +109,7 @@ def task(task_id: str):
     values: dict = {}
     status = 200
     failed = False
+    not_saved = ""
     if request.method == "POST":
         data = parse_submission(schema, request.form)
         values = values_for(data)
@@ -95,6 +121,8 @@ def task(task_id: str):
             errors, status = error_messages(schema, invalid.errors), 400
         except TaskAlreadyCompleted as done:
             return _already_completed(done)
+        except Conflict as refused:  # suspended, claimed by someone else, changed meanwhile: kept below
+            not_saved, status = str(refused), 409
         except (ScriptError, SandboxViolation):  # the model's fault: an incident is open for managers
             failed, status = True, 422
         else:
@@ -117,6 +145,8 @@ def task(task_id: str):
         values=values,
         errors=errors,
         failed=failed,
+        not_saved=not_saved,
+        suspension=_suspension(case),
         now=now(),
         members=members,
         may_work=may_work_on(actor(), group, case.agency),  # a manager may see a task of another team
