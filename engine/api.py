@@ -276,11 +276,11 @@ class Engine(TaskWork, PeopleFacade, AuthoringFacade, ReportingFacade):
     def _set_status(
         self, key: str, status: CaseStatus, allowed: set[CaseStatus], action: str, reason: str, actor: Actor
     ) -> CaseView:
-        if not reason or not reason.strip():
-            raise ValueError(f"a reason is required to {action.split('_')[1].rstrip('ed')} a case")
         with self._audited_refusals(actor), self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
-            _require_manager(actor, action, case.id)
+            _require_manager(actor, action, case.id)  # before anything is said about the request
+            if not reason or not reason.strip():
+                raise ValueError(f"a reason is required to {action.split('_')[1].rstrip('ed')} a case")
             self.workflows.forget(case.id)  # not needed while suspended, nor ever once cancelled
             if case.status not in allowed:
                 raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")

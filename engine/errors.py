@@ -30,11 +30,13 @@ class Conflict(EngineError):
 
 
 class TaskAlreadyCompleted(Conflict):
-    """The task was completed already (by `completed_by`)."""
+    """The task was completed already (by `completed_by`, a username for systems; `completed_by_name`
+    is the person's name for pages, "someone else" if they are not a user)."""
 
-    def __init__(self, message: str, completed_by: str | None = None):
+    def __init__(self, message: str, completed_by: str | None = None, completed_by_name: str | None = None):
         super().__init__(message)
         self.completed_by = completed_by
+        self.completed_by_name = completed_by_name or "someone else"
 
 
 class CaseNotActive(Conflict):

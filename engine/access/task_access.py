@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access.rules import is_manager, may_work_on
+from engine.access.users import person_name
 from engine.errors import EngineError, Forbidden, TaskAlreadyCompleted, TaskNotFound
 from engine.persistence.models import AuditEvent, Case
 from engine.views import Actor
@@ -73,7 +74,13 @@ def closed_task(session: Session, task_id: str, actor: Actor, action: str) -> En
         return Forbidden(NOT_YOURS, action=action, target=(first.case_id, task_id, first.element_id))
     completed_by = next((row.actor for row in rows if row.action == COMPLETE), None)
     if completed_by is not None:
-        return TaskAlreadyCompleted(
-            f"This task was completed already by {completed_by}; nothing was changed.", completed_by
-        )
+        return already_completed(session, completed_by)
     return TaskNotFound("This task is closed: its case moved on without it. Go back to your tasks.")
+
+
+def already_completed(session: Session, completed_by: str) -> TaskAlreadyCompleted:
+    """Who completed a task, by name, for someone who may see it."""
+    name = person_name(session, completed_by)
+    return TaskAlreadyCompleted(
+        f"This task was completed already by {name}; nothing was changed.", completed_by, name
+    )

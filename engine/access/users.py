@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine import clock
@@ -47,6 +48,13 @@ class UserView:
 
     def has_role(self, group: str) -> bool:
         return group in self.groups or is_admin(self.groups)
+
+
+def person_name(session: Session, username: str | None) -> str:
+    """The name people read for `username` (a user's display name, kept after they leave), or
+    "someone else" for an account that is not a user (a system, a demo actor)."""
+    name = session.scalar(select(User.display_name).where(User.username == username)) if username else None
+    return name or "someone else"
 
 
 def user_view(row: User | Row) -> UserView:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.access.rules import is_manager
 from engine.access.task_access import ASSIGN, CLAIM, RELEASE, Target, closed_task, may, require
-from engine.access.users import user_view
+from engine.access.users import person_name, user_view
 from engine.errors import Conflict, Forbidden
 from engine.persistence.db import Database
 from engine.persistence.models import AuditEvent, Case, OpenTask, User
@@ -70,11 +70,13 @@ class TaskClaims:
                 _require_assignable(session, assignee, task.candidate_group, case.agency, target)
             elif action == CLAIM and task.assignee not in (None, actor.username):
                 raise Conflict(
-                    f"This task is already claimed by {task.assignee}; ask them or a manager to release it."
+                    f"This task is already claimed by {person_name(session, task.assignee)}; ask them or a "
+                    "manager to release it."
                 )
             elif action == RELEASE and task.assignee not in (None, actor.username) and not is_manager(actor):
                 raise Forbidden(
-                    f"This task is claimed by {task.assignee}; only they or a manager may release it",
+                    f"This task is claimed by {person_name(session, task.assignee)}; only they or a manager "
+                    "may release it",
                     action=action,
                     target=target,
                 )

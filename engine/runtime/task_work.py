@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
-from engine.access.task_access import COMPLETE, VIEW, closed_task, require
+from engine.access.task_access import COMPLETE, VIEW, already_completed, closed_task, require
+from engine.access.users import person_name
 from engine.errors import (
     CaseNotActive,
     Conflict,
@@ -132,6 +133,11 @@ class TaskWork:
             key = case.business_key
             if case.status is not CaseStatus.ACTIVE:
                 raise CaseNotActive(f"Case {key} is {case.status.value}; a manager must resume it first")
+            if row.assignee not in (None, actor.username):
+                raise Conflict(
+                    f"This task is claimed by {person_name(session, row.assignee)}; ask them or a manager "
+                    "to release it."
+                )
             definition = self.definitions.get(session, case.definition_id)
             self._validate(definition.forms, row.form, data)
             failing["case_id"] = case.id
@@ -184,19 +190,19 @@ class TaskWork:
             yield
         except StaleDataError:
             if task_id is not None:
-                completed_by = self._completed_by(task_id)
-                if completed_by is not None:
-                    raise TaskAlreadyCompleted(
-                        f"This task was completed already by {completed_by}; nothing was changed.",
-                        completed_by,
-                    ) from None
+                done = self._completed(task_id)
+                if done is not None:
+                    raise done from None
             raise Conflict(
                 "the case was changed by someone else at the same time; reload it and try again"
             ) from None
 
-    def _completed_by(self, task_id: str) -> str | None:
+    def _completed(self, task_id: str) -> TaskAlreadyCompleted | None:
+        """Who completed a task that someone (allowed to see it: the write got that far) was
+        completing too."""
         with self.db.reading() as session:
-            return _completed_by(session, task_id)
+            completed_by = _completed_by(session, task_id)
+            return already_completed(session, completed_by) if completed_by is not None else None
 
     def _open_task(self, session: Session, task_id: str, actor: Actor, action: str) -> tuple[Row, Case]:
         """An open task and its case, read together in one statement without the ORM (a completion

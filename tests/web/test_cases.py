@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -129,10 +130,16 @@ def test_a_manager_suspends_resumes_and_cancels_with_a_reason(browser, cases, nr
     manager = browser("manager")
     page = f"/cases/{cases['adult']}"
     manager.get(page)
-    response = manager.post(f"{page}/status", {"action": "suspend", "reason": ""})
-    assert response.status_code == 303 and nrm.case(cases["adult"]).status == "active"
-    assert "Give a reason" in manager.get(page).get_data(as_text=True)
-    manager.post(f"{page}/status", {"action": "suspend", "reason": "Person missing; police informed"})
+    response = manager.post(f"{page}/status", {"action": "suspend", "reason": "  "})
+    assert response.status_code == 400 and nrm.case(cases["adult"]).status == "active"
+    text = response.get_data(as_text=True)
+    assert "govuk-error-summary" in text and 'href="#reason"' in text
+    assert 'id="reason-error"' in text and "Enter a reason for suspending the case" in text
+    assert "govuk-notification-banner" not in text and "<title>Error: " in text
+    assert re.search(r'<textarea[^>]*id="reason"[^>]*>  </textarea>', text)  # what was typed
+    done = manager.post(f"{page}/status", {"action": "suspend", "reason": "Person missing; police informed"})
+    success = manager.get(done.headers["Location"]).get_data(as_text=True)
+    assert "govuk-notification-banner--success" in success and "suspended" in success
     assert nrm.case(cases["adult"]).status == "suspended"
     assert "Person missing; police informed" in manager.get(page).get_data(as_text=True)
     manager.post(f"{page}/status", {"action": "resume", "reason": "Person found"})
@@ -145,6 +152,9 @@ def test_a_manager_suspends_resumes_and_cancels_with_a_reason(browser, cases, nr
         "case_cancelled",
     ]
     assert manager.post(f"{page}/status", {"action": "explode", "reason": "x"}).status_code == 400
+    owner = browser("owner")  # may see the case, may not change it: refused before the reason is checked
+    owner.get(page)
+    assert owner.post(f"{page}/status", {"action": "resume", "reason": ""}).status_code == 403
     assert manager.get("/cases/NRM-2026-999999").status_code == 404
 
 

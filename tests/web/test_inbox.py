@@ -80,7 +80,8 @@ def test_claim_release_and_a_manager_assigns(browser, nrm):
     assert "Release" in ukba.get("/tasks?assigned=me").get_data(as_text=True)
     manager.get("/tasks")
     manager.post(f"/tasks/{rg.id}/claim")
-    assert "already claimed by ca-ukba" in manager.get("/tasks").get_data(as_text=True)
+    claimed = "already claimed by Declan Murphy (UKBA competent authority)"
+    assert claimed in manager.get("/tasks").get_data(as_text=True)
     assert ukba.post(f"/tasks/{rg.id}/release").status_code == 303
     assert manager.post(f"/tasks/{rg.id}/assign", {"username": "ca-ukba"}).status_code == 303
     assert nrm.tasks(case_key=key)[0].assignee == "ca-ukba"
@@ -126,7 +127,7 @@ def test_two_people_completing_one_task_one_is_told_who_did_it(browser, nrm):
     assert police.post(f"/tasks/{task_id}", data).status_code == 303
     response = colleague.post(f"/tasks/{task_id}", data)
     assert response.status_code == 409
-    assert "fr-police completed it" in response.get_data(as_text=True)
+    assert "Priya Shah (police) completed it" in response.get_data(as_text=True)
     assert colleague.get(f"/tasks/{task_id}").status_code == 409
 
 

@@ -120,11 +120,14 @@ def test_the_probe_claim_then_complete_with_a_police_token_is_refused_throughout
 
 def test_a_colleague_is_still_told_who_completed_a_task(browser, app, nrm, completed_salvation_task):
     task = completed_salvation_task
+    demo_user(nrm, "fr-salvation")
     nrm.users.add("fr-salvation-2", "a long enough password", ["first-responder"], agency="salvation_army")
     colleague = browser()
     colleague.sign_in("fr-salvation-2", "a long enough password")
     response = colleague.get(f"/tasks/{task.id}")
-    assert response.status_code == 409 and "fr-salvation completed it" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "Sam Taylor (Salvation Army) completed it" in response.get_data(
+        as_text=True
+    )
     assert api_client(app, nrm, "fr-salvation").get(f"/tasks/{task.id}").get_json()["completed_by"] == (
         "fr-salvation"
     )

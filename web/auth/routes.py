@@ -57,5 +57,5 @@ def sign_in():
 @login_required
 def sign_out():
     logout_user()
-    flash("You have signed out")
+    flash("You have signed out", "success")
     return redirect(url_for("auth.sign_in"))

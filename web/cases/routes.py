@@ -71,6 +71,11 @@ def export():
 @cases.get("/cases/<key>")
 @login_required
 def case(key: str):
+    return _case_page(key)
+
+
+def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None):
+    """A case's page; with `errors`, the status form again with the reason typed (status 400)."""
     detail = engine().case_detail(key, actor())
     view = engine().case(key)
     history = engine().history(key)
@@ -83,30 +88,46 @@ def case(key: str):
         documents=documents,
         now=now(),
         is_manager=is_manager(actor()),
+        reason=reason,
+        errors=errors or {},
         timers_json={
             t.element_id: f"due {london(t.due_at, True)}" for t in view.timers if t.state == "waiting"
         },
-    )
+    ), (400 if errors else 200)
+
+
+# what a status change is called where people read it: in a missing reason's error, when done
+STATUS_CHANGES = {
+    "suspend": ("suspending", "suspended"),
+    "resume": ("resuming", "resumed"),
+    "cancel": ("cancelling", "cancelled"),
+}
 
 
 @cases.post("/cases/<key>/status")
 @login_required
 def change_status(key: str):
+    action = request.form.get("action", "")
     change = {
         "suspend": engine().suspend_case,
         "resume": engine().resume_case,
         "cancel": engine().cancel_case,
-    }.get(request.form.get("action", ""))
+    }.get(action)
     if change is None:
         abort(400)
+    reason = request.form.get("reason", "")
+    doing, done = STATUS_CHANGES[action]
+    missing = {"reason": f"Enter a reason for {doing} the case: it goes in the case history"}
+    if not reason.strip() and is_manager(actor()):  # anyone else is refused by the engine first
+        return _case_page(key, reason, missing)
     try:
-        change(key, request.form.get("reason", ""), actor())
-    except ValueError:
-        flash("Give a reason: it goes in the case history")
-    except Conflict as refused:  # back to the case page, like a missing reason (not the task list)
+        change(key, reason, actor())
+    except ValueError:  # the engine's own check of the reason, as above
+        return _case_page(key, reason, missing)
+    except Conflict as refused:  # said on the case page, not the task list
         flash(str(refused))
     else:
-        flash(f"Case {key}: {request.form['action']} done")
+        flash(f"Case {key} {done}", "success")
     return redirect(url_for("cases.case", key=key)), 303
 
 
@@ -114,5 +135,5 @@ def change_status(key: str):
 @login_required
 def retry_incident(incident_id: int):
     case = engine().retry_incident(incident_id, actor())
-    flash("The timer will fire again at the next poll")
+    flash("The timer will fire again at the next poll", "success")
     return redirect(url_for("cases.case", key=case.key)), 303

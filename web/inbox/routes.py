@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_login import login_required
 
 from engine import (
+    Conflict,
     FormValidationError,
     NotFound,
     SandboxViolation,
@@ -58,12 +59,13 @@ def tasks():
 
 
 def _already_completed(done: TaskAlreadyCompleted):
-    """409: someone else completed the task; say who, change nothing."""
-    return render_template(
-        "errors/error.html",
-        title="This task has already been completed",
-        text=f"{done.completed_by} completed it. Nothing you entered was saved.",
-    ), 409
+    """409: someone else completed the task; say who (by name: the engine tells only those who may
+    see the task), change nothing; answers sent are shown to copy."""
+    name = done.completed_by_name
+    said = f"{name[:1].upper()}{name[1:]} completed it."
+    if request.method == "POST":
+        return _not_saved_page(f"This task has already been completed: {said}"), 409
+    return render_template("errors/error.html", title="This task has already been completed", text=said), 409
 
 
 def _load_form(task_id: str):
@@ -71,6 +73,31 @@ def _load_form(task_id: str):
         return engine().task_form(task_id, actor())
     except TaskAlreadyCompleted as done:  # its own page, not the flashed message of other conflicts
         abort(make_response(_already_completed(done)))
+    except NotFound:
+        if request.method == "POST":  # closed meanwhile: the answers sent are not thrown away
+            abort(make_response(_not_saved_page("This task is closed: its case moved on without it."), 409))
+        raise
+
+
+def _not_saved_page(why: str):
+    """A page for answers sent to a task that is gone: what they were, to copy."""
+    answers = [
+        (
+            name.replace("_", " ").replace("-", " ").capitalize(),
+            ", ".join(v for v in request.form.getlist(name) if v),
+        )
+        for name in request.form
+        if name not in ("csrf_token", "back")
+    ]
+    return render_template("inbox/not_saved.html", why=why, answers=[a for a in answers if a[1]])
+
+
+def _suspension(case) -> dict | None:
+    """When a suspended case was suspended, and why (from its history), for the task page's banner."""
+    if case.status != "suspended":
+        return None
+    last = next((e for e in reversed(engine().history(case.key)) if e.action == "case_suspended"), None)
+    return {"at": last.at if last else None, "reason": (last.detail.get("reason") if last else None)}
 
 
 @inbox.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -82,6 +109,7 @@ def task(task_id: str):
     values: dict = {}
     status = 200
     failed = False
+    not_saved = ""
     if request.method == "POST":
         data = parse_submission(schema, request.form)
         values = values_for(data)
@@ -93,10 +121,12 @@ def task(task_id: str):
             errors, status = error_messages(schema, invalid.errors), 400
         except TaskAlreadyCompleted as done:
             return _already_completed(done)
+        except Conflict as refused:  # suspended, claimed by someone else, changed meanwhile: kept below
+            not_saved, status = str(refused), 409
         except (ScriptError, SandboxViolation):  # the model's fault: an incident is open for managers
             failed, status = True, 422
         else:
-            flash(f"{form.task.name}: done")
+            flash(f"{form.task.name}: done", "success")
             following = [t for t in case.open_tasks if may_work_on(actor(), t.candidate_group, case.agency)]
             if following:
                 return redirect(url_for("inbox.task", task_id=following[0].id)), 303
@@ -117,6 +147,8 @@ def task(task_id: str):
         values=values,
         errors=errors,
         failed=failed,
+        not_saved=not_saved,
+        suspension=_suspension(case),
         now=now(),
         members=members,
         may_work=may_work_on(actor(), group, case.agency),  # a manager may see a task of another team
@@ -127,28 +159,47 @@ def task(task_id: str):
     ), status
 
 
-def _claim_action(task_id: str, change) -> object:
+def _claim_action(task_id: str, change, done) -> object:
+    """Claim, release or assign, then back to the page the button was on, saying what happened
+    (`done(task)` in a success banner)."""
     try:
-        change()
+        changed = change()
     except NotFound as gone:  # closed meanwhile: said on the page, as a Conflict is, not a 404 page
         flash(str(gone))
+    else:
+        flash(done(changed), "success")
     return redirect(back_page()), 303
+
+
+def _name(username: str | None) -> str:
+    person = engine().user(username) if username else None
+    return person.display_name if person else "someone else"
 
 
 @inbox.post("/tasks/<task_id>/claim")
 @login_required
 def claim(task_id: str):
-    return _claim_action(task_id, lambda: engine().claim_task(task_id, actor()))
+    return _claim_action(
+        task_id, lambda: engine().claim_task(task_id, actor()), lambda t: f"{t.name}: you have claimed it"
+    )
 
 
 @inbox.post("/tasks/<task_id>/release")
 @login_required
 def release(task_id: str):
-    return _claim_action(task_id, lambda: engine().release_task(task_id, actor()))
+    return _claim_action(
+        task_id,
+        lambda: engine().release_task(task_id, actor()),
+        lambda t: f"{t.name}: released, so anyone in its team can claim it",
+    )
 
 
 @inbox.post("/tasks/<task_id>/assign")
 @login_required
 def assign(task_id: str):
     username = request.form.get("username", "").strip().lower()
-    return _claim_action(task_id, lambda: engine().assign_task(task_id, username, actor()))
+    return _claim_action(
+        task_id,
+        lambda: engine().assign_task(task_id, username, actor()),
+        lambda t: f"{t.name}: assigned to {_name(t.assignee)}",
+    )

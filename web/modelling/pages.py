@@ -158,7 +158,7 @@ def upload(draft_id: int):
     except DraftFileRefused as refused:
         flash(f"Not added: {refused}")
     if added:
-        flash(f"Added {', '.join(added)}")
+        flash(f"Added {', '.join(added)}", "success")
     return redirect(url_for("modelling.editor", draft_id=draft_id)), 303
 
 
@@ -166,5 +166,5 @@ def upload(draft_id: int):
 @login_required
 def delete_draft(draft_id: int):
     engine().delete_draft(draft_id, actor())
-    flash("Draft deleted")
+    flash("Draft deleted", "success")
     return redirect(url_for("modelling.index")), 303
