@@ -55,7 +55,7 @@ def test_completing_a_completed_task_says_who_completed_it(mini):
     before = _counts(mini)
     with pytest.raises(TaskAlreadyCompleted, match="someone else") as raised:
         mini.complete_task(task_id, {"name": "Bob", "team": "b"})
-    assert raised.value.completed_by == "alice"  # the account, for systems; people read a name (not a user here)
+    assert raised.value.completed_by == "alice"  # the account; people read a name
     assert _counts(mini) == before
     assert mini.case_data(case.key)["name"] == "Ann"
 
