@@ -60,10 +60,14 @@ class Forbidden(EngineError):
 
 @dataclass
 class FieldError:
-    """One failing form field: its path (e.g. `date_of_birth`) and the message."""
+    """One failing form field: its path (e.g. `date_of_birth`, `aliases.1` for an item), the
+    message, the schema keyword that failed (`required`, `maxLength`, `x-when`, …) and, where it
+    helps a reader, the value concerned in plain text (the repeated item of `uniqueItems`)."""
 
     field: str
     message: str
+    keyword: str = ""
+    detail: str = ""
 
 
 class FormValidationError(EngineError):

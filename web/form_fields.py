@@ -24,6 +24,7 @@ class Field:
     required: bool
     options: list[tuple[str, str]] = field(default_factory=list)
     children: dict[str, list[Field]] = field(default_factory=dict)
+    spec: dict[str, Any] = field(default_factory=dict, repr=False)  # its schema: limits and x-messages
 
 
 def _choices(spec: dict) -> list[tuple[str, str]]:
@@ -77,6 +78,7 @@ def fields_for(schema: dict) -> list[Field]:
             spec.get("description", ""),
             name in required,
             _choices(spec.get("items", {})) if spec.get("type") == "array" else _choices(spec),
+            spec=spec,
         )
         for name, spec in schema.get("properties", {}).items()
     }
@@ -162,41 +164,131 @@ def values_for(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def error_messages(schema: dict, errors) -> dict[str, str]:
-    """GOV.UK-style messages by field name, first error per field, for the summary and the fields."""
-    kinds = {one.name: one for one, _ in _all_fields(fields_for(schema))}
-    specs = schema.get("properties", {})
+    """GOV.UK-style messages by field name, first error per field, in the order the page shows the
+    fields (revealed ones under their option), for the error summary and the fields."""
+    every = [one for one, _ in _all_fields(fields_for(schema))]
+    kinds = {one.name: one for one in every}
     messages: dict[str, str] = {}
     for error in errors:
-        name = error.field.split(".")[0]
+        name, _, item = error.field.partition(".")
         if name not in messages:
             one = kinds.get(name)
-            messages[name] = _message(one, specs.get(name, {}), error.message) if one else error.message
-    return messages
+            messages[name] = message_for(one, error, bool(item)) if one else _plain(error.message)
+    page_order = {one.name: n for n, one in enumerate(every)}
+    return dict(sorted(messages.items(), key=lambda pair: page_order.get(pair[0], len(page_order))))
 
 
-def _message(one: Field, spec: dict, raw: str) -> str:
-    """The GOV.UK design system's wording for each kind of failure (jsonschema's text is for developers)."""
-    label = one.label.rstrip("?").lower()
+def _plain(text: str) -> str:
+    """A message about no field of the form (the engine's words), first letter capitalised."""
+    return text[:1].upper() + text[1:]
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _date_parts_missing(detail: str) -> list[str]:
+    """For a date posted with boxes left empty (`1990--3`: year, month, day), the parts missing."""
+    parts = detail.split("-")
+    if len(parts) != 3 or all(parts):
+        return []
+    return [part for part, given in zip(("day", "month", "year"), reversed(parts), strict=True) if not given]
+
+
+def message_for(one: Field, error, item: bool = False) -> str:
+    """The GOV.UK Design System's wording for one failing field, from the failing keyword (never
+    jsonschema's text, which is for developers). The form may set the words per field with
+    `x-messages`: `name` (how a message names the field, e.g. "the date the consent form was
+    signed"), `required` (the whole message when it is missing, e.g. "Select if …") and `item`
+    (one entry of a list, e.g. "other name")."""
+    spec, wording = one.spec, one.spec.get("x-messages", {})
+    label = one.label.rstrip("?")
+    name = wording.get("name") or label.lower()
+    subject = name[:1].upper() + name[1:]  # "Date of birth must …"
+    question = one.label.endswith("?")
     choose = one.kind in ("radios", "select", "yes-no", "checkboxes")
-    if "is a required property" in raw:
+    keyword = getattr(error, "keyword", "") or _keyword_of(error.message)
+    if keyword == "required":
+        if "required" in wording:
+            return wording["required"]
         if one.kind == "yes-no":
-            return f"Select yes or no: {one.label}"
-        return f"{'Select' if choose else 'Enter'} {label}"
+            return "Select yes or no"
+        if choose:
+            return "Select an option" if question else f"Select {name}"
+        return f"Enter {name}"
+    if item:
+        return _item_message(one, keyword, spec.get("items", {}), wording.get("item") or "entry", subject)
+    if keyword == "x-when":
+        return f"{subject} {WHEN_WORDS.get(spec.get('x-when', ''), 'must be a different date')}"
+    if keyword == "x-age-matches":
+        return f"{subject} must match the date of birth"
     if one.kind == "date":
-        return f"Enter a real date for {label}"
+        missing = _date_parts_missing(getattr(error, "detail", ""))
+        if missing and len(missing) < 3:
+            return f"{subject} must include a {' and '.join(missing)}"  # "must include a day and month"
+        return f"{subject} must be a real date"
     if one.kind == "number":
         low, high = spec.get("minimum"), spec.get("maximum")
+        if keyword == "type":
+            return f"{subject} must be a whole number"
         if low is not None and high is not None:
-            return f"{one.label} must be a whole number between {low} and {high}"
-        return f"Enter a whole number for {label}"
-    if one.kind == "checkboxes" and "should be non-empty" in raw:
-        return f"Select at least one option for {label}"
+            return f"{subject} must be a whole number between {low} and {high}"
+        if low is not None:
+            return f"{subject} must be {low} or more"
+        if high is not None:
+            return f"{subject} must be {high} or less"
+        return f"{subject} must be a whole number"
+    if keyword == "uniqueItems":
+        repeated = getattr(error, "detail", "")
+        noun = _a((wording.get("item") or "entry").split()[-1])
+        return f"{subject} must not repeat {noun}" + (f": {repeated}" if repeated else "")
+    if keyword == "minItems":
+        least = spec.get("minItems", 1)
+        if choose:
+            return f"Select at least {'one option' if least == 1 else f'{least} options'} for {name}"
+        return f"Enter {name}" if least == 1 else f"Enter at least {least} for {name}"
+    if keyword == "maxItems":
+        return f"{'Select' if choose else 'Enter'} no more than {spec.get('maxItems')} for {name}"
     if one.kind == "email":
         return "Enter an email address in the correct format, like name@example.com"
-    if "is too long" in raw or "expected to be empty" in raw:
-        return f"{one.label} must be {spec.get('maxLength', 'fewer')} characters or fewer"
-    if "is too short" in raw or "should be non-empty" in raw:
-        return f"Enter {label}"
+    if keyword == "maxLength":
+        return f"{subject} must be {spec.get('maxLength')} characters or fewer"
+    if keyword == "minLength":
+        low = spec.get("minLength", 1)
+        return f"Enter {name}" if low <= 1 else f"{subject} must be {low} characters or more"
     if choose:
-        return f"Select {label} from the list"
-    return f"{one.label}: {raw}"
+        return "Select one of the options" if question else f"Select {name} from the list"
+    if keyword == "pattern" or keyword == "format":
+        return f"Enter {name} in the correct format"
+    return f"Enter {name} in the correct format" if keyword == "type" else f"Check {name}"
+
+
+WHEN_WORDS = {
+    "past": "must be in the past",
+    "today-or-past": "must be today or in the past",
+    "future": "must be in the future",
+    "today-or-future": "must be today or in the future",
+}
+
+
+def _item_message(one: Field, keyword: str, items: dict, noun: str, subject: str) -> str:
+    """An error in one entry of a list (`aliases.2`): the item's own limits."""
+    if keyword == "maxLength":
+        return f"Each {noun} must be {items.get('maxLength')} characters or fewer"
+    if keyword == "minLength":
+        low = items.get("minLength", 1)
+        return f"Each {noun} must be {low} characters or more" if low > 1 else f"Enter each {noun}"
+    if keyword in ("enum", "const", "oneOf"):
+        return f"Select {subject[:1].lower() + subject[1:]} from the list"
+    if keyword in ("pattern", "format", "type"):
+        return f"Enter each {noun} in the correct format"
+    return f"Check each {noun}"
+
+
+def _keyword_of(message: str) -> str:
+    """The keyword behind one of the engine's messages, for errors made without one."""
+    if "is a required property" in message:
+        return "required"
+    if "is not a field of this form" in message:
+        return "additionalProperties"
+    return ""

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import SchemaError, ValidationError
 
+from engine import clock
 from engine.errors import FieldError, FormValidationError
 from engine.spec.json_input import JsonRefused, check_depth, read_json
+from engine.working_days import LONDON
+
+# The form keywords of our own (docs/modelling.md#user-tasks), beside JSON Schema's.
+WHEN = "x-when"  # on a date: "past", "today-or-past", "future" or "today-or-future", by London date
+WHENS = {
+    "past": ("must be in the past", lambda day, today: day < today),
+    "today-or-past": ("must be today or in the past", lambda day, today: day <= today),
+    "future": ("must be in the future", lambda day, today: day > today),
+    "today-or-future": ("must be today or in the future", lambda day, today: day >= today),
+}
+AGE_MATCHES = "x-age-matches"  # on the form: {"age": field, "date_of_birth": field}
+MESSAGES = "x-messages"  # on a field: how web words its errors ({"name", "required", "item"})
+MESSAGE_KEYS = frozenset({"name", "required", "item"})
 
 
 def check_form_schema(content: bytes) -> dict:
@@ -24,13 +40,79 @@ def check_form_schema(content: bytes) -> dict:
         raise ValueError(f"not a valid JSON Schema: {error.message}") from None
     if schema.get("type") != "object":
         raise ValueError('a form schema must have "type": "object"')
+    _check_own_keywords(schema)
     return schema
+
+
+def _check_own_keywords(schema: dict) -> None:
+    properties = schema.get("properties", {})
+    for name, spec in properties.items():
+        if not isinstance(spec, dict):
+            continue
+        if WHEN in spec:
+            if spec[WHEN] not in WHENS:
+                raise ValueError(f'{name}: "{WHEN}" must be one of {", ".join(WHENS)}')
+            if spec.get("format") != "date":
+                raise ValueError(f'{name}: "{WHEN}" is for a date ("format": "date")')
+        wording = spec.get(MESSAGES)
+        if wording is not None:
+            if not isinstance(wording, dict) or not set(wording) <= MESSAGE_KEYS:
+                raise ValueError(f'{name}: "{MESSAGES}" takes only {", ".join(sorted(MESSAGE_KEYS))}')
+            if not all(isinstance(text, str) and text.strip() for text in wording.values()):
+                raise ValueError(f'{name}: each of "{MESSAGES}" must be some text')
+    if AGE_MATCHES in schema:
+        pair = schema[AGE_MATCHES]
+        if not isinstance(pair, dict) or set(pair) != {"age", "date_of_birth"}:
+            raise ValueError(f'"{AGE_MATCHES}" must name two fields: "age" and "date_of_birth"')
+        age, born = properties.get(pair["age"]), properties.get(pair["date_of_birth"])
+        if not isinstance(age, dict) or age.get("type") != "integer":
+            raise ValueError(f'"{AGE_MATCHES}": "age" must name an integer field of the form')
+        if not isinstance(born, dict) or born.get("format") != "date":
+            raise ValueError(f'"{AGE_MATCHES}": "date_of_birth" must name a date field of the form')
+
+
+def today() -> date:
+    """Today in London by the engine's clock (what "in the past" means for a form's date)."""
+    return clock.now().astimezone(LONDON).date()
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None  # not a real date: "format" says so
+
+
+def _when(validator, kind: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    day = _as_date(instance)
+    if day is not None and kind in WHENS:
+        wording, holds = WHENS[kind]
+        if not holds(day, today()):
+            yield ValidationError(wording)
+
+
+def age_on(born: date, day: date) -> int:
+    """Age in whole years on `day` of someone born on `born`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _age_matches(validator, pair: dict, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    if not isinstance(instance, dict) or not isinstance(pair, dict):
+        return
+    age, born = instance.get(pair.get("age", "")), _as_date(instance.get(pair.get("date_of_birth", "")))
+    if not isinstance(age, int) or isinstance(age, bool) or born is None or born > today():
+        return  # missing or invalid answers have their own errors
+    if age != age_on(born, today()):
+        yield ValidationError(f"does not match {pair['date_of_birth']}", path=[pair["age"]])
+
+
+FormValidator = validators.extend(Draft202012Validator, {WHEN: _when, AGE_MATCHES: _age_matches})
 
 
 @lru_cache(maxsize=256)
 def _validator(schema_json: str) -> Draft202012Validator:
     schema = choices_as_enums(json.loads(schema_json))
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return FormValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 CHOICE_KEYS = frozenset({"const", "title", "description"})
@@ -84,9 +166,21 @@ def declared_fields(schema_json: str) -> frozenset[str]:
     return frozenset(json.loads(schema_json).get("properties", {}))
 
 
+def _repeated(items: Any) -> str:
+    """The first item of a list that repeats an earlier one, as plain text."""
+    seen: list[Any] = []
+    for item in items if isinstance(items, list) else []:
+        if item in seen:
+            return item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+        seen.append(item)
+    return ""
+
+
 def _message(error) -> str:
     """jsonschema's message, but a value outside a long list of choices is not answered with the
     whole list (the nationalities are 200), nor a long value with itself."""
+    if error.validator == "uniqueItems":
+        return "must not repeat an item"  # not jsonschema's, which quotes the whole list
     quoted = repr(error.instance)
     value = quoted if len(quoted) <= 80 else "the value"
     if error.validator == "enum" and len(error.validator_value) > 10:
@@ -114,6 +208,32 @@ def validate_form_data(form: str, schema_json: str, data: Any) -> None:
         check_depth(data)  # before jsonschema, json_shaped and the serializer recurse into it
     except JsonRefused as refused:
         raise FormValidationError(form, [FieldError("(form)", str(refused))]) from None
-    errors = sorted(_validator(schema_json).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        raise FormValidationError(form, [FieldError(_field_of(e), _message(e)) for e in errors])
+    found = [(_field_of(e), e) for e in _validator(schema_json).iter_errors(data)]
+    if found:
+        order = {name: n for n, name in enumerate(declared_fields_in_order(schema_json))}
+
+        def place(item: tuple[str, ValidationError]) -> tuple[int, list[str]]:
+            name, _ = item
+            return order.get(name.split(".")[0], len(order)), name.split(".")[1:]
+
+        found.sort(key=place)  # the form's order, so that the page lists them as it shows them
+        raise FormValidationError(form, [_field_error(name, e) for name, e in found])
+
+
+def _field_error(name: str, error: ValidationError) -> FieldError:
+    keyword = str(error.validator)
+    detail = ""
+    if keyword == "uniqueItems":
+        repeated = _repeated(error.instance)
+        detail = repeated if len(repeated) <= 80 else repeated[:79] + "…"
+        message = f"must not repeat an item: {detail}" if detail else _message(error)
+        return FieldError(name, message, keyword, detail)
+    elif keyword == "format" and isinstance(error.instance, str) and len(error.instance) <= 40:
+        detail = error.instance  # e.g. "1990--3": web tells which part of a date is missing
+    return FieldError(name, _message(error), keyword, detail)
+
+
+@lru_cache(maxsize=256)
+def declared_fields_in_order(schema_json: str) -> tuple[str, ...]:
+    """The form's top-level properties in the order the schema declares them."""
+    return tuple(json.loads(schema_json).get("properties", {}))

@@ -25,7 +25,7 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     page.check("input[name=age_group][value=adult]")
     page.click("button:has-text('Save and continue')")
     page.check("#consent_given")  # "Yes" reveals the date
-    page.fill("#consent_signed_date-day", "4")
+    page.fill("#consent_signed_date-day", "2")  # the engine's clock: 2 March 2026
     page.fill("#consent_signed_date-month", "3")
     page.fill("#consent_signed_date-year", "2026")
     assert serious_accessibility_violations(page) == []  # a task page with a conditional reveal
@@ -70,3 +70,27 @@ def test_error_pages_are_accessible(live_app, page):
     page.goto(f"{live_app}/referrals/")  # a caseworker is not a first responder
     assert "You cannot do this" in page.content()
     assert serious_accessibility_violations(page) == []
+
+
+def test_a_very_long_answer_never_widens_the_page(live_app, page):
+    """A 300-character other name, given twice: the errors name it, and the page stays as wide as
+    a phone's screen (long values wrap anywhere: web/static/app.css)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_app, "fr-police")
+    page.click("button:has-text('Start a referral')")
+    page.select_option("#first_responder_agency", "police")
+    page.check("input[name=age_group][value=adult]")
+    page.click("button:has-text('Save and continue')")
+    page.check("#consent_given")
+    page.fill("#consent_signed_date-day", "2")
+    page.fill("#consent_signed_date-month", "3")
+    page.fill("#consent_signed_date-year", "2026")
+    page.click("button:has-text('Save and continue')")
+    long_name = "Lan" * 100
+    page.fill("#aliases", f"{long_name}\n{long_name}")
+    page.fill("#given_names", long_name)
+    page.click("button:has-text('Save and continue')")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Other names must not repeat a name: LanLan")
+    expect(summary).to_contain_text("Given names must be 200 characters or fewer")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -23,7 +23,7 @@ def _refer_adult(police: Browser) -> str:
         consent,
         {
             "consent_given": "true",
-            "consent_signed_date-day": "4",
+            "consent_signed_date-day": "2",
             "consent_signed_date-month": "3",
             "consent_signed_date-year": "2026",
         },
