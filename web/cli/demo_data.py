@@ -7,9 +7,11 @@ passes the form's JSON Schema; overrides set the answers a scenario cares about.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from random import Random
 from typing import Any
+
+from engine import now
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ INDICATORS = (
 
 
 def _day(rng: Random, days_back: int = 400) -> str:
-    return (date(2026, 1, 1) - timedelta(days=rng.randrange(days_back))).isoformat()
+    """A day before today by the engine's clock (the demo moves it), as forms with `x-when` want."""
+    return (now().date() - timedelta(days=1 + rng.randrange(days_back))).isoformat()
 
 
 def _referral(person: Person, rng: Random) -> dict[str, Any]:
