@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
 from engine import LONDON, CaseFileSection, has_referrals_page, has_task_list, may_view_cases
 
@@ -75,9 +76,13 @@ def data_rows(data: dict[str, Any]) -> list[dict]:
 
 
 def case_file_rows(section: CaseFileSection) -> list[dict]:
-    """A case file section as summary-list rows; values keep their line breaks (app.css)."""
+    """A case file section as summary-list rows; values keep their line breaks (app.css). The value
+    is its own element, so that the macro's indentation inside the cell is not kept as a line."""
     return [
-        {"key": {"text": row.label}, "value": {"text": row.value, "classes": "nrm-case-file__value"}}
+        {
+            "key": {"text": row.label},
+            "value": {"html": Markup('<span class="nrm-case-file__value">{}</span>').format(row.value)},
+        }
         for row in section.rows
     ]
 
