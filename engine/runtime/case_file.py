@@ -17,16 +17,16 @@ from sqlalchemy.orm import Session
 from engine.persistence.models import AuditEvent, CaseDocumentRow, User
 from engine.spec.case_file import (
     CASE_FILE_PROPERTY,
+    FORM_PROPERTY,
     CaseFileItem,
     field_title,
     is_decision_form,
     parse_case_file,
     readable,
+    task_property,
 )
 from engine.spec.serialization import SpecPair
 from engine.views import CaseFile, CaseFileEvent, CaseFileLetter, CaseFileRow, CaseFileSection
-
-FORM_PROPERTY = "formJsonSchemaFilename"
 
 
 def _all_task_specs(specs: SpecPair) -> list[Any]:
@@ -34,17 +34,12 @@ def _all_task_specs(specs: SpecPair) -> list[Any]:
     return [t for s in (top, *subprocesses.values()) for t in s.task_specs.values()]
 
 
-def _properties(task_spec: Any) -> dict[str, str]:
-    extensions = getattr(task_spec, "extensions", None) or {}
-    return extensions.get("properties", {}) or {}
-
-
 def declared_case_file(specs: SpecPair, process_id: str, element_id: str) -> str | None:
     """The `caseFile` value of a user task (None: the task declares none)."""
     top, subprocesses = specs
     spec = top if top.name == process_id else subprocesses.get(process_id)
     task_spec = spec.task_specs.get(element_id) if spec is not None else None
-    return _properties(task_spec).get(CASE_FILE_PROPERTY) if task_spec is not None else None
+    return task_property(task_spec, CASE_FILE_PROPERTY) if task_spec is not None else None
 
 
 def build_case_file(
@@ -104,7 +99,7 @@ def _want(fields_by_form: dict[str, list[str] | None], order: list[str], item: C
 
 def _answered_forms(session: Session, case_id: int, specs: SpecPair) -> list[str]:
     """The forms of the tasks completed on the case, in the order they were first completed."""
-    form_of = {t.name: form for t in _all_task_specs(specs) if (form := _properties(t).get(FORM_PROPERTY))}
+    form_of = {t.name: form for t in _all_task_specs(specs) if (form := task_property(t, FORM_PROPERTY))}
     completed = session.scalars(
         select(AuditEvent.element_id)
         .where(AuditEvent.case_id == case_id, AuditEvent.action == "task_completed")

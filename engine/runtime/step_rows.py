@@ -20,6 +20,7 @@ from engine.persistence.models import AuditEvent, CaseDocumentRow, CaseFlagRow, 
 from engine.runtime import case_summary
 from engine.runtime.step_writes import FACTS, OPEN_TASKS, TIMERS
 from engine.spec.case_facts import facts_from
+from engine.spec.case_file import FORM_PROPERTY, task_property
 from engine.views import FlagView
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class StepRows:
                     "candidate_group": group,
                     "assignee": None,
                     "created_at": self.now,
-                    "form": spec.extensions.get("properties", {}).get("formJsonSchemaFilename"),
+                    "form": task_property(spec, FORM_PROPERTY),
                     "due_at": TimerEventDefinition.get_datetime(due) if due else None,
                 }
             )

@@ -20,7 +20,16 @@ from typing import Any
 
 from engine.working_days import LONDON
 
+FORM_PROPERTY = "formJsonSchemaFilename"  # a user task's form, next to its case file
 CASE_FILE_PROPERTY = "caseFile"
+
+
+def task_property(task_spec: Any, name: str) -> str | None:
+    """A `spiffworkflow:property` of a parsed task spec (None if it has none)."""
+    properties = (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
+    return properties.get(name)
+
+
 SECTIONS = ("decisions", "letters", "history")
 DECISION_SUFFIX = "_decision"
 
