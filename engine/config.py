@@ -24,6 +24,7 @@ class EngineConfig:
     scheduler_poll_seconds: float = 2.0  # how often a scheduler looks for new and changed timers
     scheduler_horizon_seconds: float = 300.0  # timers due this soon are held as in-memory jobs
     scheduler_workers: int = 2  # threads for a scheduler's jobs: wake-ups and the one drainer
+    evidence_max_bytes: int = 20 * 1024 * 1024  # an evidence file uploaded to a case
 
     def __post_init__(self):
         if self.bank_holiday_region not in BANK_HOLIDAY_REGIONS:
@@ -35,7 +36,8 @@ class EngineConfig:
     def from_environment(cls) -> EngineConfig:
         """NRM_DATABASE_URL, NRM_BANK_HOLIDAYS, NRM_SERVICE_MODULES (comma-separated), NRM_BUNDLE and
         the timer settings NRM_TIMER_LEASE_SECONDS, NRM_TIMER_MAX_ATTEMPTS, NRM_TIMER_BACKOFF_SECONDS,
-        NRM_SCHEDULER_POLL_SECONDS, NRM_SCHEDULER_HORIZON_SECONDS, NRM_SCHEDULER_WORKERS."""
+        NRM_SCHEDULER_POLL_SECONDS, NRM_SCHEDULER_HORIZON_SECONDS, NRM_SCHEDULER_WORKERS, and
+        NRM_EVIDENCE_MAX_BYTES."""
         env = os.environ
         numbers: dict[str, Any] = {
             name: kind(env[f"NRM_{name.upper()}"])
@@ -46,6 +48,7 @@ class EngineConfig:
                 ("scheduler_poll_seconds", float),
                 ("scheduler_horizon_seconds", float),
                 ("scheduler_workers", int),
+                ("evidence_max_bytes", int),
             )
             if f"NRM_{name.upper()}" in env
         }

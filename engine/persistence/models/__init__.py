@@ -8,6 +8,7 @@ from engine.persistence.models.case_fact import CaseFact
 from engine.persistence.models.case_summary import CaseSummary
 from engine.persistence.models.definition import DefinitionFile, DefinitionVersion
 from engine.persistence.models.document import CaseDocumentRow, CaseFlagRow
+from engine.persistence.models.evidence import CaseEvidence, CaseNote
 from engine.persistence.models.fact_set import FactSet
 from engine.persistence.models.incident import Incident
 from engine.persistence.models.model_draft import ModelDraft
@@ -21,6 +22,8 @@ __all__ = [
     "Base",
     "Case",
     "CaseDocumentRow",
+    "CaseEvidence",
+    "CaseNote",
     "CaseFact",
     "CaseSummary",
     "CaseFlagRow",
