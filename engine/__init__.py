@@ -48,6 +48,7 @@ from engine.reporting.case_browser import CaseDetail, CaseDiagram
 from engine.reporting.case_list import SORT_NAMES as CASE_SORTS
 from engine.reporting.case_list import CaseFilter
 from engine.reporting.statistics import Figure
+from engine.runtime.evidence_checks import EvidenceRefused
 from engine.runtime.inbox import TaskFilter
 from engine.sandbox.runner import stop_diagram_code
 from engine.spec.bundle import read_bundle
@@ -67,9 +68,12 @@ from engine.views import (
     CaseView,
     Deployment,
     DocumentView,
+    EvidenceFile,
+    EvidenceView,
     FormView,
     HistoryEntry,
     IncidentView,
+    NoteView,
     TaskView,
 )
 from engine.working_days import LONDON
@@ -129,6 +133,10 @@ __all__ = [
     "DocumentView",
     "Engine",
     "EngineConfig",
+    "EvidenceFile",
+    "EvidenceRefused",
+    "EvidenceView",
+    "NoteView",
     "EngineError",
     "Forbidden",
     "FormValidationError",

@@ -43,6 +43,7 @@ from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseSta
 from engine.reporting.case_browser import CaseBrowser
 from engine.reporting.facade import ReportingFacade
 from engine.reporting.facts_backfill import backfill_facts
+from engine.runtime.case_information import CaseInformation
 from engine.runtime.case_summary import backfill_summaries
 from engine.runtime.incidents import list_incidents, retry_incident
 from engine.runtime.queries import case_view, document_view, history_entry
@@ -68,12 +69,13 @@ from engine.views import (
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
-class Engine(TaskWork, PeopleFacade, AuthoringFacade, ReportingFacade):
+class Engine(TaskWork, CaseInformation, PeopleFacade, AuthoringFacade, ReportingFacade):
     """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
 
-    Tasks (engine/runtime/task_work.py), users and tokens (engine/access/facade.py), drafts and
-    versions (engine/authoring/facade.py) and the case browser (engine/reporting/facade.py) are
-    mixed in; callers use those methods rather than the services they delegate to."""
+    Tasks (engine/runtime/task_work.py), evidence and notes (engine/runtime/case_information.py),
+    users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py)
+    and the case browser (engine/reporting/facade.py) are mixed in; callers use those methods
+    rather than the services they delegate to."""
 
     def __init__(self, config: EngineConfig | None = None):
         self.config = config or EngineConfig.from_environment()

@@ -171,14 +171,49 @@ class CaseFileEvent:
 
 
 @dataclass(frozen=True)
+class EvidenceView:
+    """A file added to a case as evidence (its bytes come only with a download)."""
+
+    id: int
+    description: str
+    type_name: str  # in words: "PDF", "Word document"
+    size: int  # bytes
+    added_by: str  # the person's name
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note written on a case (kept as written, line breaks and all)."""
+
+    id: int
+    text: str
+    written_by: str  # the person's name
+    written_at: datetime
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An evidence file to download: the name to save it as, its type (by content) and bytes."""
+
+    download_name: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class CaseFile:
     """What a task's worker may read of its case, as the task's `caseFile` declares
-    (docs/modelling.md#case-files). `letters` and `history` are None when not declared."""
+    (docs/modelling.md#case-files). `letters`, `history`, `evidence` and `notes` are None when not
+    declared."""
 
     sections: tuple[CaseFileSection, ...] = ()
     letters: tuple[CaseFileLetter, ...] | None = None
     history: tuple[CaseFileEvent, ...] | None = None
+    evidence: tuple[EvidenceView, ...] | None = None
+    notes: tuple[NoteView, ...] | None = None
 
     @property
     def empty(self) -> bool:
-        return not self.sections and self.letters is None and self.history is None
+        parts = (self.letters, self.history, self.evidence, self.notes)
+        return not self.sections and all(part is None for part in parts)

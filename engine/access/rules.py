@@ -104,3 +104,28 @@ def may_work_on(actor: Actor, group: str, case_agency: str | None) -> bool:
 def team_groups(actor: Actor) -> list[str]:
     """The groups whose tasks reach the actor regardless of agency (all but first responders')."""
     return sorted(set(actor.groups) - {FIRST_RESPONDER})
+
+
+def is_competent_authority(group: str) -> bool:
+    """A competent authority's caseworkers: the group of the decision tasks (`competent-authority-…`)."""
+    return group.startswith("competent-authority-")
+
+
+ALL_INFORMATION, OWN_AGENCY_INFORMATION = "all", "own agency"
+
+
+def case_information_access(
+    actor: Actor, case_agency: str | None, case_groups: set[str], declared_by_task: bool = False
+) -> str | None:
+    """Evidence files and notes on a case (adding, listing, downloading): ALL_INFORMATION for
+    managers, the caseworkers of the competent authority the case is with (a competent authority
+    group among `case_groups`, the groups the case's tasks were given) and the worker of an open
+    task whose case file declares the section (`declared_by_task`); OWN_AGENCY_INFORMATION for the
+    referring agency's first responders, who see what their agency added; None for anyone else."""
+    if is_manager(actor) or declared_by_task:
+        return ALL_INFORMATION
+    if any(is_competent_authority(g) and may_work_on(actor, g, case_agency) for g in case_groups):
+        return ALL_INFORMATION
+    if is_first_responder(actor) and actor.agency and case_agency == actor.agency:
+        return OWN_AGENCY_INFORMATION
+    return None

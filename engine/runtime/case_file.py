@@ -4,7 +4,8 @@ declares (engine/spec/case_file.py parses it; docs/modelling.md#case-files descr
 Answers come from the data the task itself holds. A form's answers are shown only if a task with
 that form was completed on the case (the adult and child referral forms share field names, and
 only one of them is ever answered); decisions are the decision forms answered on the case other
-than the task's own; letters and history come from the case's documents and audit rows."""
+than the task's own; letters and history come from the case's documents and audit rows, evidence
+and notes from what people added to the case (engine/runtime/case_information.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import AuditEvent, CaseDocumentRow, User
+from engine.persistence.models import AuditEvent, CaseDocumentRow, CaseEvidence, User
+from engine.runtime.information_views import evidence_views, note_views
 from engine.spec.case_file import (
     CASE_FILE_PROPERTY,
     FORM_PROPERTY,
@@ -58,7 +60,7 @@ def build_case_file(
     sections: list[CaseFileSection] = []
     fields_by_form: dict[str, list[str] | None] = {}  # None: the whole form
     order: list[str] = []
-    letters = history = None
+    letters = history = evidence = notes = None
     for item in items:
         if item.section == "decisions":
             for form in answered:
@@ -68,6 +70,10 @@ def build_case_file(
             letters = _letters(session, case_id)
         elif item.section == "history":
             history = _history(session, case_id)
+        elif item.section == "evidence":
+            evidence = evidence_views(session, case_id)
+        elif item.section == "notes":
+            notes = note_views(session, case_id)
         elif item.form is not None:
             _want(fields_by_form, order, item)
     for form in order:
@@ -82,7 +88,7 @@ def build_case_file(
         )
         if rows:
             sections.append(CaseFileSection(str(schema.get("title") or form), rows))
-    return CaseFile(tuple(sections), letters, history)
+    return CaseFile(tuple(sections), letters, history, evidence, notes)
 
 
 def _want(fields_by_form: dict[str, list[str] | None], order: list[str], item: CaseFileItem) -> None:
@@ -132,6 +138,7 @@ _SAID = {
     "case_cancelled": "Case cancelled",
     "case_completed": "Case closed",
     "incident_opened": "The case stopped on a fault; managers were told",
+    "note_added": "Note added",
 }
 
 
@@ -140,12 +147,20 @@ def _history(session: Session, case_id: int) -> tuple[CaseFileEvent, ...]:
     them; never refusals, views or claims."""
     events = session.execute(
         select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
-        .where(AuditEvent.case_id == case_id, AuditEvent.action.in_([*_SAID, "document_created"]))
+        .where(
+            AuditEvent.case_id == case_id,
+            AuditEvent.action.in_([*_SAID, "document_created", "evidence_added"]),
+        )
         .order_by(AuditEvent.id)
     ).all()
     titles = dict(
         session.execute(
             select(CaseDocumentRow.id, CaseDocumentRow.title).where(CaseDocumentRow.case_id == case_id)
+        ).all()
+    )
+    evidence = dict(
+        session.execute(
+            select(CaseEvidence.id, CaseEvidence.description).where(CaseEvidence.case_id == case_id)
         ).all()
     )
     people = dict(
@@ -161,6 +176,8 @@ def _history(session: Session, case_id: int) -> tuple[CaseFileEvent, ...]:
             if not title:
                 continue
             text = f"Letter: {title}"
+        elif action == "evidence_added":
+            text = f"Evidence added: {evidence.get(int(detail.get('evidence_id') or 0), 'a file')}"
         else:
             name = detail.get("name") or "A step"
             text = _SAID[action].format(name=name)

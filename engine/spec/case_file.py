@@ -6,7 +6,9 @@ The task's `caseFile` property (docs/modelling.md#case-files) is a comma-separat
 - `adult-referral-form.json#languages`: one field of it;
 - `decisions`: the answers of the case's decision forms (a form with a field named `…_decision`);
 - `letters`: the letters and notices of the case, by title and date;
-- `history`: what happened on the case, as readable lines.
+- `history`: what happened on the case, as readable lines;
+- `evidence`: the files added to the case as evidence, to download and add to;
+- `notes`: the notes written on the case, to read and add to.
 
 A task without it shows nothing personal. This module parses and checks the list and turns an
 answer into the words a caseworker reads; engine/runtime/case_file.py gathers a task's case file.
@@ -30,7 +32,7 @@ def task_property(task_spec: Any, name: str) -> str | None:
     return properties.get(name)
 
 
-SECTIONS = ("decisions", "letters", "history")
+SECTIONS = ("decisions", "letters", "history", "evidence", "notes")
 DECISION_SUFFIX = "_decision"
 
 

@@ -123,8 +123,8 @@ CASES = {
         (REFLECTION, "arrange_support", "form adult-referral-form.json has no field 'tongue'"),
     ),
     "a case file naming an unknown section": (
-        _changed("reasonable_grounds.bpmn", ("decisions, letters, history", "decisions, letters, notes")),
-        ("reasonable_grounds.bpmn", "decide_reasonable_grounds", "'notes' is neither a form file"),
+        _changed("reasonable_grounds.bpmn", ("decisions, letters, history", "decisions, letters, memos")),
+        ("reasonable_grounds.bpmn", "decide_reasonable_grounds", "'memos' is neither a form file"),
     ),
     "an unknown service": (
         _changed(REFLECTION, ('id="start_reflection_period"', 'id="start_the_clock"')),

@@ -1,0 +1,58 @@
+"""A case's evidence and notes as plain views, with the names of who added them (for the case
+page, a task's case file and the evidence routes)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.persistence.models import CaseEvidence, CaseNote, User
+from engine.runtime.evidence_checks import TYPE_NAMES
+from engine.views import EvidenceView, NoteView
+
+
+def evidence_views(session: Session, case_id: int, agency: str | None = None) -> tuple[EvidenceView, ...]:
+    """The case's evidence, oldest first; with `agency`, only what that agency's people added."""
+    query = (
+        select(
+            CaseEvidence.id,
+            CaseEvidence.description,
+            CaseEvidence.media_type,
+            CaseEvidence.size,
+            CaseEvidence.uploaded_by,
+            CaseEvidence.uploaded_at,
+            User.display_name,
+        )
+        .outerjoin(User, User.username == CaseEvidence.uploaded_by)
+        .where(CaseEvidence.case_id == case_id)
+        .order_by(CaseEvidence.id)
+    )
+    if agency is not None:
+        query = query.where(User.agency == agency)
+    return tuple(
+        EvidenceView(
+            row.id,
+            row.description,
+            TYPE_NAMES.get(row.media_type, "File"),
+            row.size,
+            row.display_name or row.uploaded_by,
+            row.uploaded_at,
+        )
+        for row in session.execute(query)
+    )
+
+
+def note_views(session: Session, case_id: int, agency: str | None = None) -> tuple[NoteView, ...]:
+    """The case's notes in the order written; with `agency`, only that agency's people's."""
+    query = (
+        select(CaseNote.id, CaseNote.text, CaseNote.written_by, CaseNote.written_at, User.display_name)
+        .outerjoin(User, User.username == CaseNote.written_by)
+        .where(CaseNote.case_id == case_id)
+        .order_by(CaseNote.id)
+    )
+    if agency is not None:
+        query = query.where(User.agency == agency)
+    return tuple(
+        NoteView(row.id, row.text, row.display_name or row.written_by, row.written_at)
+        for row in session.execute(query)
+    )
