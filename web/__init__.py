@@ -17,7 +17,7 @@ from engine import Engine
 from web.api import api
 from web.assets import assets
 from web.auth import auth, init_login
-from web.cases import cases, processes, statistics
+from web.cases import cases, evidence, init_evidence_upload_limit, processes, statistics
 from web.config import web_settings
 from web.errors import init_error_pages
 from web.inbox import inbox
@@ -49,10 +49,11 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     app.extensions["nrm_engine"] = engine or Engine()
     init_security(app)  # first: the nonce must exist before anything (CSRF checks) can refuse a request
     init_upload_limit(app)  # before CSRFProtect, which reads the form
+    init_evidence_upload_limit(app)
     CSRFProtect(app).exempt(api)  # the API takes bearer tokens, never cookies: no CSRF to guard
     init_templating(app)
     init_login(app)
-    for blueprint in (api, assets, auth, cases, inbox, modelling, processes, referrals, statistics):
+    for blueprint in (api, assets, auth, cases, evidence, inbox, modelling, processes, referrals, statistics):
         app.register_blueprint(blueprint)
     init_error_pages(app)  # the engine's refusals and HTTP errors as pages, in one place
     init_rate_limits(app)

@@ -25,7 +25,8 @@ def init_security(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = CSP.format(nonce=g.get("csp_nonce", ""))
+        if "Content-Security-Policy" not in response.headers:  # a download sets a stricter one
+            response.headers["Content-Security-Policy"] = CSP.format(nonce=g.get("csp_nonce", ""))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"

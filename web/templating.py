@@ -87,6 +87,15 @@ def case_file_rows(section: CaseFileSection) -> list[dict]:
     ]
 
 
+def file_size(size: int) -> str:
+    """A file's size in words: `640 bytes`, `12 KB`, `1.2 MB`."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         error_list=error_list,
@@ -104,4 +113,5 @@ def init_templating(app: Flask) -> None:
         data_rows=data_rows,
         case_file_rows=case_file_rows,
         humanize=humanize,
+        file_size=file_size,
     )

@@ -1,7 +1,8 @@
-"""Managers' and process owners' views of cases: the list, one case, incidents."""
+"""Managers' and process owners' views of cases: the list, one case, incidents; evidence and notes."""
 
+from web.cases.evidence import evidence, init_evidence_upload_limit
 from web.cases.processes import processes
 from web.cases.routes import cases
 from web.cases.statistics import statistics
 
-__all__ = ["cases", "processes", "statistics"]
+__all__ = ["cases", "evidence", "init_evidence_upload_limit", "processes", "statistics"]

@@ -80,6 +80,7 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
     view = engine().case(key)
     history = engine().history(key)
     documents = engine().documents(key)
+    manager = is_manager(actor())  # evidence and notes: managers here, caseworkers beside their task
     return render_template(
         "cases/case.html",
         case=view,
@@ -87,7 +88,9 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
         history=list(reversed(history)),
         documents=documents,
         now=now(),
-        is_manager=is_manager(actor()),
+        is_manager=manager,
+        evidence=engine().evidence_list(key, actor()) if manager else None,
+        notes=engine().notes(key, actor()) if manager else None,
         reason=reason,
         errors=errors or {},
         timers_json={
