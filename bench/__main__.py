@@ -9,7 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import casework, http_api, inbox, pathway, timer_burst
+from bench import casework, http_api, inbox, pathway, task_page, timer_burst
 from bench.databases import postgres_database, sqlite_database
 from bench.report import write_report
 from engine.config import PROJECT_ROOT
@@ -27,14 +27,20 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-BENCHMARKS = ("pathway", "http", "inbox", "timers")
+BENCHMARKS = ("pathway", "http", "inbox", "task-page", "timers")
 STEADY_TIMERS, STEADY_SECONDS = 3000, 15.0  # timers due evenly over this long: 200 a second
 DEFAULT_OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
-def _casework(name: str):
-    """Benchmark 3b, run on the database benchmark 3a seeded."""
-    return lambda engine, sample_key: casework.casework(engine, sample_key, print, name)
+def _on_seeded(name: str, chosen: set[str]):
+    """Benchmarks 3b (with the inbox) and 3c (the task page), run on the database 3a seeded."""
+
+    def run(engine, sample_key):
+        worked = casework.casework(engine, sample_key, print, name) if "inbox" in chosen else None
+        page = task_page.task_page(engine, print, name) if "task-page" in chosen else None
+        return worked, page
+
+    return run
 
 
 def main() -> None:
@@ -80,13 +86,17 @@ def main() -> None:
             else:
                 served = http_api.http_completions(url, args.http_cases, progress)
     inboxes = []
-    if "inbox" in chosen:
+    if chosen & {"inbox", "task-page"}:  # the task page alone still needs the seeded database
         with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
-            inboxes.append(inbox.inbox("SQLite", url, args.inbox_cases, progress, _casework("SQLite")))
+            inboxes.append(
+                inbox.inbox("SQLite", url, args.inbox_cases, progress, _on_seeded("SQLite", chosen))
+            )
         with postgres_database() as url:
             if url is not None:
                 inboxes.append(
-                    inbox.inbox("PostgreSQL", url, args.inbox_cases, progress, _casework("PostgreSQL"))
+                    inbox.inbox(
+                        "PostgreSQL", url, args.inbox_cases, progress, _on_seeded("PostgreSQL", chosen)
+                    )
                 )
     bursts = []
     if "timers" in chosen:

@@ -179,6 +179,7 @@ class InboxResult:
     seed_seconds: float
     views: list[ViewTiming]
     casework: Any = None  # benchmark 3b's result, measured on the same database
+    task_page: Any = None  # benchmark 3c's result, measured on the same database
 
     @property
     def page_ms(self) -> list[float]:
@@ -409,9 +410,10 @@ def inbox(
     database_url: str,
     cases: int,
     progress: Callable[[str], None],
-    then: Callable[[Engine, str], Any] | None = None,
+    then: Callable[[Engine, str], tuple[Any, Any]] | None = None,
 ) -> InboxResult:
-    """Seed, measure the inbox, then run `then(engine, sample_key)` on the same database."""
+    """Seed, measure the inbox, then run `then(engine, sample_key)` on the same database: it returns
+    the results of benchmarks 3b and 3c (either may be None)."""
     group_tasks = cases // 4
     engine = Engine(EngineConfig(database_url=database_url, service_modules=["tasks"]))
     try:
@@ -425,7 +427,7 @@ def inbox(
             open_tasks = session.scalar(select(func.count()).select_from(OpenTask))
         progress(f"{name}: {cases:,} cases and {open_tasks:,} open tasks written in {seconds:.1f} s")
         views = measure(engine, sample_key, progress, name)
-        after = then(engine, sample_key) if then else None
-        return InboxResult(name, cases, group_tasks, open_tasks, seconds, views, after)
+        worked, page = then(engine, sample_key) if then else (None, None)
+        return InboxResult(name, cases, group_tasks, open_tasks, seconds, views, worked, page)
     finally:
         engine.db.dispose()

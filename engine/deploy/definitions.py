@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +17,7 @@ from engine.errors import DefinitionNotFound, DeploymentError, Finding
 from engine.persistence.models import AuditEvent, DefinitionFile, DefinitionVersion
 from engine.spec.bundle import Bundle
 from engine.spec.case_facts import reported_fields
+from engine.spec.case_file import FORM_PROPERTY, task_property
 from engine.spec.serialization import SERIALIZER_VERSION, SpecPair, dump_specs, load_specs
 from engine.views import Actor, Deployment
 
@@ -29,6 +32,22 @@ class LoadedDefinition:
     specs: SpecPair
     forms: dict[str, str]
     reported_fields: tuple[str, ...] = ()
+
+    @cached_property
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        """The forms parsed, once per definition: shared by every request, so read, never changed."""
+        return {name: json.loads(text) for name, text in self.forms.items()}
+
+    @cached_property
+    def task_forms(self) -> dict[str, str]:
+        """The form of each user task that names one, by element id (sub-processes included)."""
+        top, subprocesses = self.specs
+        return {
+            task.name: form
+            for spec in (top, *subprocesses.values())
+            for task in spec.task_specs.values()
+            if (form := task_property(task, FORM_PROPERTY))
+        }
 
 
 def _deployment(row: DefinitionVersion, created: bool) -> Deployment:

@@ -9,7 +9,6 @@ and notes from what people added to the case (engine/runtime/case_information.py
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
@@ -19,7 +18,6 @@ from engine.persistence.models import AuditEvent, CaseDocumentRow, CaseEvidence,
 from engine.runtime.information_views import evidence_views, note_views
 from engine.spec.case_file import (
     CASE_FILE_PROPERTY,
-    FORM_PROPERTY,
     CaseFileItem,
     field_title,
     is_decision_form,
@@ -29,11 +27,6 @@ from engine.spec.case_file import (
 )
 from engine.spec.serialization import SpecPair
 from engine.views import CaseFile, CaseFileEvent, CaseFileLetter, CaseFileRow, CaseFileSection
-
-
-def _all_task_specs(specs: SpecPair) -> list[Any]:
-    top, subprocesses = specs
-    return [t for s in (top, *subprocesses.values()) for t in s.task_specs.values()]
 
 
 def declared_case_file(specs: SpecPair, process_id: str, element_id: str) -> str | None:
@@ -50,13 +43,13 @@ def build_case_file(
     declared: str,
     own_form: str | None,
     data: dict[str, Any],
-    specs: SpecPair,
-    forms: dict[str, str],
+    schemas: dict[str, dict[str, Any]],
+    task_forms: dict[str, str],
 ) -> CaseFile:
-    """The case file `declared` gives, from the task's `data`; `own_form`, the task's form."""
+    """The case file `declared` gives, from the task's `data`; `own_form`, the task's form;
+    `schemas`, the definition's forms parsed; `task_forms`, each user task's form by element id."""
     items = parse_case_file(declared)  # checked at deploy
-    schemas = {name: json.loads(text) for name, text in forms.items()}
-    answered = _answered_forms(session, case_id, specs)
+    answered = _answered_forms(session, case_id, task_forms)
     sections: list[CaseFileSection] = []
     fields_by_form: dict[str, list[str] | None] = {}  # None: the whole form
     order: list[str] = []
@@ -103,9 +96,8 @@ def _want(fields_by_form: dict[str, list[str] | None], order: list[str], item: C
         wanted.append(item.field)
 
 
-def _answered_forms(session: Session, case_id: int, specs: SpecPair) -> list[str]:
+def _answered_forms(session: Session, case_id: int, form_of: dict[str, str]) -> list[str]:
     """The forms of the tasks completed on the case, in the order they were first completed."""
-    form_of = {t.name: form for t in _all_task_specs(specs) if (form := task_property(t, FORM_PROPERTY))}
     completed = session.scalars(
         select(AuditEvent.element_id)
         .where(AuditEvent.case_id == case_id, AuditEvent.action == "task_completed")

@@ -103,7 +103,7 @@ class TaskWork:
             task = workflow.get_task_from_id(UUID(task_id))
             data = dict(task.data) if task is not None else {}
             return build_case_file(
-                session, case.id, declared, row.form, data, definition.specs, definition.forms
+                session, case.id, declared, row.form, data, definition.schemas, definition.task_forms
             )
 
     def claim_task(self, task_id: str, actor: Actor) -> TaskView:

@@ -1,5 +1,5 @@
 """Browser tests: the real app on a real port, driven by Playwright in Debian's Chromium, with
-axe-core (from npm) checking each page for accessibility problems."""
+axe-core (from npm) checking each page for accessibility problems (tests/browser/axe.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from web import create_app
 from web.cli.demo import DEMO_PASSWORD, DEMO_USERS
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_SOURCE = AXE.read_text() if AXE.exists() else ""
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -55,28 +53,6 @@ def page():
         opened.set_default_timeout(15_000)
         yield opened
         browser.close()
-
-
-def serious_accessibility_violations(page) -> list[str]:
-    """Run axe-core in the page; the serious and critical violations, described."""
-    page.evaluate(AXE_SOURCE)  # evaluated through the DevTools protocol: the page's CSP still holds
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical") and not _known(v)
-    ]
-
-
-def _known(violation: dict) -> bool:
-    """GOV.UK Frontend's one documented, deliberate exception: `aria-expanded` on radios and
-    checkboxes that reveal a question (alphagov/govuk-frontend#979, kept after user research with
-    screen reader users). Only that exact pattern is excused; anything else fails the test."""
-    return violation["id"] == "aria-allowed-attr" and all(
-        ("govuk-radios__input" in node["html"] or "govuk-checkboxes__input" in node["html"])
-        and "aria-expanded" in node["html"]
-        for node in violation["nodes"]
-    )
 
 
 def sign_in(page, base: str, username: str) -> None:

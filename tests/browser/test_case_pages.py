@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from engine import Actor
-from tests.browser.conftest import serious_accessibility_violations, sign_in
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import sign_in
 from web.cli.demo_data import form_payload
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -75,7 +76,7 @@ def test_the_diagram_marks_where_a_case_is_at_each_stage(live_app, page, nrm, mo
     inside = _marked(page, "nrm_reflection_recovery")
     assert inside["reflection_period_over"] == "waiting" and inside["review_recovery_progress"] == "completed"
     assert page.locator(".nrm-timer-due").count() >= 1
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the case page with its diagram")
 
 
 def test_the_case_list_and_its_filters_in_the_browser(live_app, page, nrm):
@@ -84,7 +85,7 @@ def test_the_case_list_and_its_filters_in_the_browser(live_app, page, nrm):
     sign_in(page, live_app, "manager")
     page.goto(f"{live_app}/cases")
     assert all(key in page.content() for key in keys)
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the case list")
     page.select_option("#filter-age", "child")
     page.click("button:has-text('Apply filters')")
     page.wait_for_url("**age=child**")
@@ -92,7 +93,7 @@ def test_the_case_list_and_its_filters_in_the_browser(live_app, page, nrm):
     page.click(f"a:has-text('{keys[0]}')")
     page.wait_for_url(f"**/cases/{keys[0]}")
     assert "Personal details are shown to managers only" not in page.content()
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "a case page for a manager")
 
 
 def test_the_statistics_page_draws_its_charts(live_app, page, nrm):
@@ -110,7 +111,7 @@ def test_the_statistics_page_draws_its_charts(live_app, page, nrm):
     page.wait_for_selector("#chart-by-age[data-drawn=yes]")
     assert page.locator("canvas[data-drawn=yes]").count() >= 3
     assert refused == []
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the statistics page")
 
 
 def test_the_process_overview_draws_the_counts_the_database_has(live_app, page, nrm):
@@ -126,4 +127,4 @@ def test_the_process_overview_draws_the_counts_the_database_has(live_app, page, 
     }
     assert labels.get("choose_referral_form") == "2 cases"
     assert labels.get("refer_adult") == "1 case"  # the adult's consent task waits inside it
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the process overview")

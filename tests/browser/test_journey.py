@@ -12,7 +12,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import serious_accessibility_violations, sign_in
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import sign_in
 from tests.browser.form_filler import fill_form
 from web.cli.demo import DEMO_USERS
 from web.cli.demo_data import form_payload
@@ -24,8 +25,11 @@ def _worker(group: str) -> str:
     return next(name for name, _display, groups, _agency in DEMO_USERS if group in groups)
 
 
-def _work(page, base: str, nrm, key: str, element_id: str, claim: bool = False, **answers) -> None:
-    """Whoever's group owns the task signs in, finds it in the inbox and completes its form."""
+def _work(
+    page, base: str, nrm, key: str, element_id: str, claim: bool = False, check: str = "", **answers
+) -> None:
+    """Whoever's group owns the task signs in, finds it in the inbox and completes its form; with
+    `check`, axe-core checks the task page (named `check`) before it is filled in."""
     task = next(t for t in nrm.case(key).open_tasks if t.element_id == element_id)
     page.context.clear_cookies()
     sign_in(page, base, _worker(task.candidate_group))
@@ -38,6 +42,8 @@ def _work(page, base: str, nrm, key: str, element_id: str, claim: bool = False, 
     page.get_by_role("link", name=task.name).click()
     page.wait_for_url(f"**/tasks/{task.id}")
     assert key in page.content()  # the case summary above the form
+    if check:
+        assert_accessible(page, check)
     fill_form(page, nrm.task_form(task.id).schema, form_payload(task.form, **answers))
     with page.expect_navigation():  # the form's POST and its redirect, or the page with errors
         page.click("button:has-text('Save and continue')")
@@ -62,19 +68,28 @@ def test_an_adult_referral_through_every_stage_to_discretionary_leave(live_app, 
     )
     _work(page, live_app, nrm, key, "ask_adult_consent")
     _work(page, live_app, nrm, key, "complete_adult_referral")
-    assert serious_accessibility_violations(page) == []  # the inbox (after completing, with a banner)
+    assert_accessible(page, "the inbox (after completing, with a banner)")
 
-    _work(page, live_app, nrm, key, "decide_reasonable_grounds", claim=True, rg_decision="positive")
+    _work(
+        page,
+        live_app,
+        nrm,
+        key,
+        "decide_reasonable_grounds",
+        claim=True,
+        check="the reasonable grounds decision with the referral in its case file",
+        rg_decision="positive",
+    )
     _work(page, live_app, nrm, key, "arrange_support")
     started = moving_clock.now()
 
     _move_past(nrm, moving_clock, key, "reflection_day_30")
-    _work(page, live_app, nrm, key, "review_recovery_progress")
+    _work(page, live_app, nrm, key, "review_recovery_progress", check="the recovery review")
     _move_past(nrm, moving_clock, key, "reflection_period_over")
     assert moving_clock.now() - started >= timedelta(days=44)
 
     _work(page, live_app, nrm, key, "decide_conclusive_grounds", claim=True, cg_decision="positive")
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the inbox after the conclusive grounds decision")
     _work(page, live_app, nrm, key, "record_persons_plans")
     _work(page, live_app, nrm, key, "consider_discretionary_leave", dl_decision="granted")
 
@@ -84,4 +99,4 @@ def test_an_adult_referral_through_every_stage_to_discretionary_leave(live_app, 
     sign_in(page, live_app, "fr-police")
     page.goto(f"{live_app}/referrals/")
     assert key in page.content() and "Discretionary leave decided" in page.content()
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the first responder's referrals")

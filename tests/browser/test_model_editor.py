@@ -10,7 +10,8 @@ import pytest
 
 from engine import Actor
 from engine.spec.bundle import read_bundle
-from tests.browser.conftest import serious_accessibility_violations, sign_in
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import sign_in
 from tests.conftest import BUNDLE
 from tests.scenarios.driver import CaseDriver, person
 from web.cli.demo import POLICY_EXAMPLE
@@ -121,20 +122,20 @@ def test_a_case_is_moved_to_version_two_in_the_browser(live_app, page, nrm, data
     page.click("button:has-text('Move the chosen cases')")
     assert "moved to version 2" in page.inner_text("#migration-results")
     assert case.case().definition_version == 2
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the migration results")
 
 
 def test_models_and_editor_pages_have_no_serious_accessibility_problems(live_app, page, nrm):
     nrm.deploy(read_bundle(BUNDLE, BUNDLE / POLICY_EXAMPLE), OWNER)
     sign_in(page, live_app, "owner")
     page.goto(f"{live_app}/models")
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the models page")
     page.locator("tr[data-version-id] a:has-text('Changes from the version before')").first.click()
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the changes between versions")
     _open_draft(page, live_app)
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the model editor")
     _open(page, "competent_authority.dmn")
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the decision table editor")
     _open(page, "forms/recovery-review.json")
     page.wait_for_selector("#model-editor-preview .govuk-form-group")
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the form editor with its preview")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import serious_accessibility_violations, sign_in
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -14,12 +15,12 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_sign_in_page_is_accessible_and_runs_govuk_frontend(live_app, page):
     page.goto(f"{live_app}/sign-in")
     assert "govuk-frontend-supported" in page.evaluate("document.body.className")  # JS ran under the CSP
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the sign-in page")
 
 
 def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, page):
     sign_in(page, live_app, "fr-police")
-    assert serious_accessibility_violations(page) == []  # referrals page
+    assert_accessible(page, "referrals page")
     page.click("button:has-text('Start a referral')")
     page.select_option("#first_responder_agency", "police")
     page.check("input[name=age_group][value=adult]")
@@ -28,11 +29,11 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     page.fill("#consent_signed_date-day", "2")  # the engine's clock: 2 March 2026
     page.fill("#consent_signed_date-month", "3")
     page.fill("#consent_signed_date-year", "2026")
-    assert serious_accessibility_violations(page) == []  # a task page with a conditional reveal
+    assert_accessible(page, "a task page with a conditional reveal")
     page.click("button:has-text('Save and continue')")
     page.click("button:has-text('Save and continue')")  # the referral form, empty: errors
     expect(page.locator(".govuk-error-summary")).to_be_visible()  # waits for the page under load
-    assert serious_accessibility_violations(page) == []  # a task page with errors
+    assert_accessible(page, "a task page with errors")
     page.fill("#first_responder_name", "Priya Shah")
     page.fill("#first_responder_email", "priya.shah@example.org")
     page.fill("#given_names", "Adaeze")
@@ -57,19 +58,20 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     page.context.clear_cookies()
     sign_in(page, live_app, "ca-ukba")
     expect(page.locator("body")).to_contain_text("Make the reasonable grounds decision")
-    assert serious_accessibility_violations(page) == []  # the inbox
+    assert_accessible(page, "the inbox")
     page.click("text=Make the reasonable grounds decision")
     expect(page.locator("body")).to_contain_text("I suspect but cannot prove")
+    assert_accessible(page, "the decision task page with its case file")
 
 
 def test_error_pages_are_accessible(live_app, page):
     sign_in(page, live_app, "ca-ukba")
     page.goto(f"{live_app}/tasks/00000000-0000-0000-0000-000000000000")
     assert "Page not found" in page.content()
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the page not found")
     page.goto(f"{live_app}/referrals/")  # a caseworker is not a first responder
     assert "You cannot do this" in page.content()
-    assert serious_accessibility_violations(page) == []
+    assert_accessible(page, "the page refusing a caseworker")
 
 
 def test_a_very_long_answer_never_widens_the_page(live_app, page):
