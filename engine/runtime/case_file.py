@@ -54,7 +54,7 @@ def build_case_file(
     """The case file `declared` gives, from the task's `data`; `own_form`, the task's form."""
     items = parse_case_file(declared)  # checked at deploy
     schemas = {name: json.loads(text) for name, text in forms.items()}
-    answered = _answered_forms(session, case_id, specs)
+    answered = answered_forms(session, case_id, specs)
     sections: list[CaseFileSection] = []
     fields_by_form: dict[str, list[str] | None] = {}  # None: the whole form
     order: list[str] = []
@@ -97,7 +97,7 @@ def _want(fields_by_form: dict[str, list[str] | None], order: list[str], item: C
         wanted.append(item.field)
 
 
-def _answered_forms(session: Session, case_id: int, specs: SpecPair) -> list[str]:
+def answered_forms(session: Session, case_id: int, specs: SpecPair) -> list[str]:
     """The forms of the tasks completed on the case, in the order they were first completed."""
     form_of = {t.name: form for t in _all_task_specs(specs) if (form := task_property(t, FORM_PROPERTY))}
     completed = session.scalars(
