@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask
+from flask import Flask, g
 from markupsafe import Markup
 
 from engine import LONDON, CaseFileSection, has_referrals_page, has_task_list, may_view_cases
+from web.engine_access import engine
 
 
 def error_list(errors: dict[str, str], date_fields: frozenset[str] = frozenset()) -> list[dict[str, str]]:
@@ -62,11 +63,15 @@ def steps_by_id(steps: list[tuple[str, str, int]]) -> dict[str, str]:
 SYSTEM_NAME = "The system"
 
 
-def person(username: str | None, names: dict[str, str]) -> str:
-    """The name people read for `username`: its display name (from `names`, which
-    `engine().person_names` gives), never the username itself."""
+def person(username: str | None, names: dict[str, str] | None = None) -> str:
+    """The name people read for `username`: its display name (from `names`, else looked up once
+    a request), never the username itself."""
     if not username:
         return "Nobody"
+    if names is None:
+        names = g.setdefault("person_names", {})
+        if username not in names:
+            names.update(engine().person_names({username}))
     if username in names:
         return names[username]
     return SYSTEM_NAME if username == "system" else "Someone outside the service"
