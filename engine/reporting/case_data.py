@@ -16,7 +16,7 @@ from engine.working_days import LONDON
 OTHER_TITLE = "Worked out by the process"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _CODE = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)+$")  # a slug such as competent-authority-ukba
-_EMPTY = (None, "", [], {})
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
 
 
 def case_data_sections(
