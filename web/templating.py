@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from markupsafe import Markup
 
 from engine import LONDON, CaseFileSection, has_referrals_page, has_task_list, may_view_cases
+from web.engine_access import engine
 
 
 def error_list(errors: dict[str, str], date_fields: frozenset[str] = frozenset()) -> list[dict[str, str]]:
@@ -46,7 +46,9 @@ def due_state(due: datetime | None, now: datetime) -> str:
 
 
 def humanize(name: str) -> str:
-    return str(name).replace("_", " ").capitalize()
+    """A code in words: `not_known` -> `Not known`; the rest as written (`UKBA` stays)."""
+    text = str(name).replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def pair(value: str, names: dict[str, str]) -> dict[str, str]:
@@ -58,21 +60,21 @@ def steps_by_id(steps: list[tuple[str, str, int]]) -> dict[str, str]:
     return {element_id: f"{name} ({count})" for element_id, name, count in steps}
 
 
-def data_rows(data: dict[str, Any]) -> list[dict]:
-    """Case data as summary-list rows, in name order."""
-    rows = []
-    for name in sorted(data):
-        value = data[name]
-        if isinstance(value, bool):
-            text = "Yes" if value else "No"
-        elif isinstance(value, list):
-            text = ", ".join(humanize(v) if isinstance(v, str) else str(v) for v in value) or "None"
-        elif isinstance(value, dict):
-            text = ", ".join(f"{humanize(k)}: {v}" for k, v in value.items())
-        else:
-            text = str(value)
-        rows.append({"key": {"text": humanize(name)}, "value": {"text": text}})
-    return rows
+SYSTEM_NAME = "The system"
+
+
+def person(username: str | None, names: dict[str, str] | None = None) -> str:
+    """The name people read for `username`: its display name (from `names`, else looked up once
+    a request), never the username itself."""
+    if not username:
+        return "Nobody"
+    if names is None:
+        names = g.setdefault("person_names", {})
+        if username not in names:
+            names.update(engine().person_names({username}))
+    if username in names:
+        return names[username]
+    return SYSTEM_NAME if username == "system" else "Someone outside the service"
 
 
 def case_file_rows(section: CaseFileSection) -> list[dict]:
@@ -110,7 +112,7 @@ def init_templating(app: Flask) -> None:
         london_short=london_short,
         pair=pair,
         steps_by_id=steps_by_id,
-        data_rows=data_rows,
+        person=person,
         case_file_rows=case_file_rows,
         humanize=humanize,
         file_size=file_size,

@@ -33,6 +33,10 @@ class PeopleFacade:
         """An active user, or None."""
         return self.users.get(username)
 
+    def person_names(self, usernames: set[str]) -> dict[str, str]:
+        """Username -> display name, for the usernames that are (or were) users."""
+        return self.users.names(usernames)
+
     def list_users(self) -> list[UserView]:
         """Everyone, by username (inactive users too)."""
         return self.users.all()

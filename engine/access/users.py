@@ -113,6 +113,16 @@ class UserDirectory:
             row = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
             return user_view(row) if row else None
 
+    def names(self, usernames: set[str]) -> dict[str, str]:
+        """Username -> the name people read (display names are kept after a user leaves)."""
+        if not usernames:
+            return {}
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(User.username, User.display_name).where(User.username.in_(sorted(usernames)))
+            )
+            return {username: name for username, name in rows if name}
+
     def all(self) -> list[UserView]:
         with self.db.reading() as session:
             return [user_view(r) for r in session.scalars(select(User).order_by(User.username))]

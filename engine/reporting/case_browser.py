@@ -27,14 +27,17 @@ from engine.persistence.models import (
     Timer,
     TimerState,
 )
+from engine.reporting.case_data import case_data_sections
 from engine.reporting.case_list import CaseFilter, agencies, case_page, fact_values, waiting_steps
 from engine.reporting.diagram_state import element_states, elements_inside_calls
+from engine.reporting.fact_labels import fact_labels
 from engine.reporting.statistics import Figure, figures
+from engine.runtime.case_file import answered_forms
 from engine.runtime.step import Step, current_data
 from engine.runtime.task_claims import record_refusal
 from engine.spec.case_facts import BPMN
 from engine.spec.xml_guard import parse_untrusted_xml, xml_text
-from engine.views import Actor, CaseRow
+from engine.views import Actor, CaseFileSection, CaseRow
 
 STATISTICS_SECONDS = 300
 OPTIONS_SECONDS = 60
@@ -68,6 +71,7 @@ class CaseDetail:
     data: dict[str, Any]  # all of it, or only the reported facts
     personal_data_shown: bool
     diagram: CaseDiagram
+    sections: tuple[CaseFileSection, ...] = ()  # the same data in words, by form
 
 
 class CaseBrowser:
@@ -106,6 +110,11 @@ class CaseBrowser:
     def agencies(self, actor: Actor) -> list[str]:
         self._allow(actor, "cases_listed")
         return self._options(("agencies",), agencies)
+
+    def fact_labels(self, actor: Actor) -> dict[str, dict[str, str]]:
+        """Field -> value -> its choice label in the newest forms (at most a minute old)."""
+        self._allow(actor, "cases_listed")
+        return self._options(("fact_labels",), fact_labels)
 
     def _options(self, key: tuple, compute):
         """A filter's choices, read at most once a minute per process: they change slowly, and
@@ -213,12 +222,15 @@ class CaseBrowser:
             personal = may_see_personal_data(actor)
             if not personal:
                 data = {k: v for k, v in data.items() if k in definition.reported_fields}
+            data = json.loads(json.dumps(data, default=str))
+            answered = answered_forms(session, case_id, definition.task_forms)
             return CaseDetail(
-                json.loads(json.dumps(data, default=str)),
+                data,
                 personal,
                 CaseDiagram(
                     definition.process_id, _diagrams(session, case.definition_id), element_states(workflow)
                 ),
+                case_data_sections(data, definition.schemas, answered),
             )
 
 

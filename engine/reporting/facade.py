@@ -38,6 +38,10 @@ class ReportingFacade:
         """Every agency that has referred a case (at most a minute old): a filter's choices."""
         return self.case_browser.agencies(actor)
 
+    def case_fact_labels(self, actor: Actor) -> dict[str, dict[str, str]]:
+        """Field -> value -> the label the forms give it (at most a minute old): a fact in words."""
+        return self.case_browser.fact_labels(actor)
+
     def case_detail(self, key: str, actor: Actor) -> CaseDetail:
         """One case: its data (personal data only for managers), diagrams and element states."""
         return self.case_browser.detail(key, actor)

@@ -49,7 +49,7 @@ def build_case_file(
     """The case file `declared` gives, from the task's `data`; `own_form`, the task's form;
     `schemas`, the definition's forms parsed; `task_forms`, each user task's form by element id."""
     items = parse_case_file(declared)  # checked at deploy
-    answered = _answered_forms(session, case_id, task_forms)
+    answered = answered_forms(session, case_id, task_forms)
     sections: list[CaseFileSection] = []
     fields_by_form: dict[str, list[str] | None] = {}  # None: the whole form
     order: list[str] = []
@@ -96,7 +96,7 @@ def _want(fields_by_form: dict[str, list[str] | None], order: list[str], item: C
         wanted.append(item.field)
 
 
-def _answered_forms(session: Session, case_id: int, form_of: dict[str, str]) -> list[str]:
+def answered_forms(session: Session, case_id: int, form_of: dict[str, str]) -> list[str]:
     """The forms of the tasks completed on the case, in the order they were first completed."""
     completed = session.scalars(
         select(AuditEvent.element_id)

@@ -134,6 +134,12 @@ def readable(spec: dict, value: Any) -> str:
     return str(value)
 
 
+def choice_labels(spec: dict) -> dict[str, str]:
+    """A field's choices by value -> label (a list's by its items' choices)."""
+    items = spec.get("items")
+    return _choice_labels(items if spec.get("type") == "array" and isinstance(items, dict) else spec)
+
+
 def _choice_labels(spec: dict) -> dict[str, str]:
     """Labelled choices: `oneOf`/`anyOf` of `{const, title}`, or `enum` with `enumNames`."""
     labels = {}

@@ -154,7 +154,11 @@ def test_bodies_of_another_type_or_too_large_are_refused_and_flat_arrays_validat
     flat = '{"data": {"age_group": [' + "1," * 200_000 + "1]}}"
     sent = police.client.post(url, data=flat, headers=police.headers, content_type="application/json")
     assert sent.status_code == 422 and len(sent.data) < 2_000
-    assert {"field": "age_group", "message": "the value is not of type 'string'"} in sent.get_json()["errors"]
+    assert {
+        "field": "age_group",
+        "keyword": "type",
+        "message": "Select one of the options",
+    } in sent.get_json()["errors"]
     assert nrm.case(task["case_key"]) == before
 
 
@@ -187,3 +191,17 @@ def test_unknown_api_paths_and_methods_answer_in_json(app):
     assert client.get("/nothing-here").mimetype == "application/problem+json"
     assert client.client.delete("/api/v1/tasks").status_code == 405
     assert client.get("/openapi.json").get_json() == openapi_document()
+
+
+def test_invalid_answers_are_worded_as_the_task_page_words_them(nrm, police):
+    """The messages people read are GOV.UK wording by the form's labels, never jsonschema's text
+    or Python reprs; field paths and failing keywords stay in their own keys for programs."""
+    task = police.post("/referrals").get_json()["open_tasks"][0]
+    response = police.post(f"/tasks/{task['id']}/complete", {"data": {"age_group": "elderly"}})
+    problem = response.get_json()
+    assert response.status_code == 422
+    error = next(e for e in problem["errors"] if e["field"] == "age_group")
+    assert error["keyword"] and "'" not in error["message"] and "is not one of" not in error["message"]
+    assert error["message"] in problem["detail"]
+    assert "'" not in problem["detail"] and "[" not in problem["detail"]
+    assert "choose-referral-form.json" not in problem["detail"]

@@ -97,10 +97,10 @@ def test_counts_sorting_bad_filters_and_csv(browser, cases, moving_clock):
     exported = manager.get("/cases.csv?agency=police")
     assert exported.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
-    assert {r["reference"] for r in rows} == {cases["child"], cases["adult"]}
-    adult = next(r for r in rows if r["reference"] == cases["adult"])
-    assert adult["competent_authority"] == "UKBA" and adult["exploitation_types"] == "labour"
-    assert adult["overdue"] == "yes" and adult["age_group"] == "adult"
+    assert {r["Reference"] for r in rows} == {cases["child"], cases["adult"]}
+    adult = next(r for r in rows if r["Reference"] == cases["adult"])
+    assert adult["Competent authority"] == "UKBA" and adult["Type of exploitation"] == "Labour exploitation"
+    assert adult["Overdue"] == "Yes" and adult["Adult or child"] == "Adult (18 or over)"
 
 
 def test_personal_details_only_for_managers(browser, cases):

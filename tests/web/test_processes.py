@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+from markupsafe import escape
+
 from engine import Actor
 from tests.conftest import ROOT
 from tests.timers.test_scheduler import FLAKY_FAILURES
@@ -23,11 +25,11 @@ def test_waiting_counts_match_the_open_tasks_and_timers(browser, nrm):
     page = manager.get("/processes").get_data(as_text=True)
     expected = Counter(t.element_id for t in nrm.tasks())
     assert expected == {"choose_referral_form": 2, "ask_adult_consent": 1}
+    names = {t.element_id: t.name for t in nrm.tasks()}
     for element, count in expected.items():
-        assert (
-            f'>{element}</a></td>\n        <td class="govuk-table__cell govuk-table__cell--numeric">{count}<'
-            in page
-        )
+        row = f'>{escape(names[element])}</a></td>\n        <td data-label="Active cases waiting" '
+        assert f'{row}class="govuk-table__cell govuk-table__cell--numeric">{count}<' in page
+    assert "choose_referral_form<" not in page  # steps by name, never by element id
     assert "National Referral Mechanism pathway" in page
     assert browser("support").get("/processes").status_code == 403
     assert manager.get("/processes?version=999").status_code == 404

@@ -77,7 +77,11 @@ PROBLEM = {
             "items": {
                 "type": "object",
                 "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "field": {"type": "string", "description": "The field's path, e.g. aliases.1"},
+                    "keyword": {"type": "string", "description": "The JSON Schema keyword that failed"},
+                    "message": {"type": "string", "description": "What to correct, in words"},
+                },
             },
         },
     },

@@ -30,6 +30,7 @@ from web.api.openapi import openapi_document
 from web.api.problems import ApiProblem, problem_response
 from web.api.serialize import case_json, task_json
 from web.engine_access import engine
+from web.form_fields import error_messages
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 MODEL_FAILED = (
@@ -70,14 +71,16 @@ def _engine_call(call):
     """The engine's refusals as problem documents."""
     try:
         return call()
-    except FormValidationError as invalid:
-        errors = [{"field": e.field, "message": e.message} for e in invalid.errors]
-        raise ApiProblem(422, "The form data is not valid", str(invalid), errors=errors) from None
+    except FormValidationError as invalid:  # answers outside a task's form: its own words
+        errors = [{"field": e.field, "keyword": e.keyword, "message": e.message} for e in invalid.errors]
+        raise ApiProblem(422, "The form data is not valid", "Correct the answers", errors=errors) from None
     except TaskAlreadyCompleted as done:
+        by = done.completed_by or ""
+        who = engine().person_names({by}).get(by, "Someone else")
         raise ApiProblem(
             409,
             "Already completed",
-            f"{done.completed_by} completed this task; nothing was changed",
+            f"{who} completed this task; nothing was changed",
             completed_by=done.completed_by,
         ) from None
     except (Conflict, CaseNotActive) as conflict:
@@ -88,6 +91,23 @@ def _engine_call(call):
         raise ApiProblem(404, "Not found", str(missing)) from None
     except (ScriptError, SandboxViolation):  # the process model failed: nothing was written
         raise ApiProblem(422, "The process model failed", MODEL_FAILED) from None
+
+
+def _invalid_answers(task_id: str, invalid: FormValidationError) -> ApiProblem:
+    """A 422 whose messages are the ones the task's page shows (GOV.UK wording, by the form's
+    labels); each error keeps its field path and failing schema keyword for programs."""
+    schema = engine().task_form(task_id, _actor()).schema
+    messages = error_messages(schema, invalid.errors)
+    errors = [
+        {
+            "field": e.field,
+            "keyword": e.keyword,
+            "message": messages.get(e.field.partition(".")[0], e.message),
+        }
+        for e in invalid.errors
+    ]
+    detail = "Correct the answers and send them again: " + "; ".join(messages.values())
+    return ApiProblem(422, "The form data is not valid", detail, errors=errors)
 
 
 @api.get("/openapi.json")
@@ -207,6 +227,9 @@ def complete_task(task_id: str):
     data = _body().get("data")
     if not isinstance(data, dict):
         raise ApiProblem(400, "Bad request body", "data: send the form's answers as a JSON object")
-    case = engine().complete_task(task_id, data, _actor())
+    try:
+        case = engine().complete_task(task_id, data, _actor())
+    except FormValidationError as invalid:
+        raise _invalid_answers(task_id, invalid) from None
     mine = [t for t in case.open_tasks if may_work_on(_actor(), t.candidate_group, case.agency)]
     return jsonify({"case": case_json(case), "next_tasks": [task_json(t) for t in mine]})

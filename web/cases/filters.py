@@ -15,6 +15,12 @@ FACT_FILTERS = (  # query parameter -> reported fact
     ("exploitation", "exploitation_types"),
 )
 
+FACT_TITLES = {  # what the list and its CSV call each reported fact
+    "competent_authority": "Competent authority",
+    "age_group": "Adult or child",
+    "exploitation_types": "Type of exploitation",
+}
+
 
 def _date(args: MultiDict, name: str, errors: dict[str, str]) -> date | None:
     raw = args.get(name, "").strip()

@@ -33,5 +33,6 @@ def index():
         waiting=sorted(waiting.items(), key=lambda item: -item[1]),
         diagram_json={"diagrams": diagram.diagrams if diagram else {}, "states": states, "labels": labels},
         incidents=engine().incidents(),
+        step_names={element: name for element, name, _count in engine().case_steps(actor())},
         is_manager=is_manager(actor()),
     )

@@ -8,10 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 
 from engine import Conflict, is_manager, now
-from web.cases.filters import FACT_FILTERS, STATUSES, case_filter
+from web.cases.filters import FACT_FILTERS, FACT_TITLES, STATUSES, case_filter
 from web.csv_export import csv_response
 from web.engine_access import actor, engine
-from web.templating import london
+from web.templating import humanize, london
 
 cases = Blueprint("cases", __name__)
 PAGE_SIZE = 50
@@ -49,22 +49,29 @@ def index():
 @login_required
 def export():
     wanted, _errors = case_filter(request.args)
-    rows, _total, _counts = engine().case_page(wanted, actor(), limit=CSV_ROWS)
+    nrm = engine()
+    rows, _total, _counts = nrm.case_page(wanted, actor(), limit=CSV_ROWS)
+    labels = nrm.case_fact_labels(actor())
     facts = [fact for _param, fact in FACT_FILTERS]
+
+    def words(field: str, values: list[str]) -> str:
+        return "; ".join(labels.get(field, {}).get(value) or humanize(value) for value in values)
+
     lines = (
         [
             row.key,
-            row.status,
-            row.current_step or "",
-            row.created_at.isoformat(),
-            row.updated_at.isoformat(),
-            row.agency or "",
-            "yes" if row.overdue else "no",
-            *[";".join(row.facts.get(fact, [])) for fact in facts],
+            humanize(row.status),
+            row.current_step or row.outcome or "",
+            london(row.created_at, True),
+            london(row.updated_at, True),
+            words("first_responder_agency", [row.agency]) if row.agency else "",
+            "Yes" if row.overdue else "No",
+            *[words(fact, row.facts.get(fact, [])) for fact in facts],
         ]
         for row in rows
     )
-    header = ["reference", "status", "stage", "referred", "updated", "agency", "overdue", *facts]
+    header = ["Reference", "Status", "Stage", "Referred on", "Last updated", "Referring agency", "Overdue"]
+    header += [FACT_TITLES.get(fact, humanize(fact)) for fact in facts]
     return csv_response(header, lines, f"nrm-cases-{now():%Y-%m-%d}.csv")
 
 
@@ -81,12 +88,14 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
     history = engine().history(key)
     documents = engine().documents(key)
     manager = is_manager(actor())  # evidence and notes: managers here, caseworkers beside their task
+    people = {entry.actor for entry in history} | {t.assignee for t in view.open_tasks if t.assignee}
     return render_template(
         "cases/case.html",
         case=view,
         detail=detail,
         history=list(reversed(history)),
         documents=documents,
+        names=engine().person_names(people),
         now=now(),
         is_manager=manager,
         evidence=engine().evidence_list(key, actor()) if manager else None,

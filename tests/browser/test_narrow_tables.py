@@ -1,0 +1,49 @@
+"""Every page with a table is readable on a 320 px screen: rows stack as labelled cards
+(web/static/app.css, `nrm-stack`) and the page never scrolls sideways."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import Actor
+from tests.browser.conftest import sign_in
+from web.cli.demo_data import form_payload
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
+WIDTH = 320
+
+
+@pytest.fixture
+def some_cases(nrm):
+    """Cases at a few stages: tasks in the inbox, rows in the case list and the statistics."""
+    keys = []
+    for age_group in ("adult", "child", "adult"):
+        key = nrm.start_case("nrm_pathway", actor=POLICE).key
+        task = nrm.case(key).open_tasks[0]
+        nrm.complete_task(task.id, form_payload(task.form, age_group=age_group))
+        keys.append(key)
+    return keys
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "cell"),
+    [
+        ("fr-police", "/tasks", "Assigned to"),
+        ("manager", "/cases", "Referred"),
+        ("manager", "/processes", "Active cases waiting"),
+        ("manager", "/statistics", None),
+        ("owner", "/models", "Deployed"),
+    ],
+)
+def test_a_table_page_fits_a_320_px_screen(live_app, page, some_cases, username, path, cell):
+    page.set_viewport_size({"width": WIDTH, "height": 700})
+    sign_in(page, live_app, username)
+    page.goto(f"{live_app}{path}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("table.nrm-stack").count() > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    if cell:  # each cell says which column it is in, as the hidden header row no longer shows it
+        label = page.locator(f"td[data-label='{cell}']").first
+        before = label.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert cell in before
