@@ -14,6 +14,7 @@ from engine.access.rules import (
     has_task_list,
     is_manager,
     may_edit_models,
+    may_refer,
     may_see_personal_data,
     may_view_cases,
     may_work_on,
@@ -51,7 +52,8 @@ from engine.reporting.statistics import Figure
 from engine.runtime.inbox import TaskFilter
 from engine.sandbox.runner import stop_diagram_code
 from engine.spec.bundle import read_bundle
-from engine.spec.forms import check_form_schema
+from engine.spec.case_file import readable as answer_in_words
+from engine.spec.forms import answers_from_user, check_form_schema, checks_answers
 from engine.spec.json_input import MAX_DEPTH as JSON_MAX_DEPTH
 from engine.spec.json_input import JsonRefused, read_json
 from engine.timers.scheduler import TimerScheduler
@@ -67,10 +69,15 @@ from engine.views import (
     CaseView,
     Deployment,
     DocumentView,
+    DraftAnswers,
     FormView,
     HistoryEntry,
     IncidentView,
+    ReferralDecision,
+    ReferralLetter,
+    ReferralRecord,
     TaskView,
+    UnfinishedReferral,
 )
 from engine.working_days import LONDON
 
@@ -83,7 +90,15 @@ __all__ = [
     "PROJECT_ROOT",
     "JsonRefused",
     "TimerScheduler",
+    "answer_in_words",
+    "answers_from_user",
     "check_form_schema",
+    "checks_answers",
+    "DraftAnswers",
+    "ReferralDecision",
+    "ReferralLetter",
+    "ReferralRecord",
+    "UnfinishedReferral",
     "now",
     "use_clock",
     "finding_counts",
@@ -95,6 +110,7 @@ __all__ = [
     "ElementChange",
     "MigrationRefused",
     "may_edit_models",
+    "may_refer",
     "Figure",
     "CaseDetail",
     "CaseDiagram",
