@@ -14,6 +14,7 @@ from engine.access.rules import (
     has_task_list,
     is_manager,
     may_edit_models,
+    may_refer,
     may_see_personal_data,
     may_view_cases,
     may_work_on,
@@ -52,7 +53,8 @@ from engine.runtime.evidence_checks import EvidenceRefused
 from engine.runtime.inbox import TaskFilter
 from engine.sandbox.runner import stop_diagram_code
 from engine.spec.bundle import read_bundle
-from engine.spec.forms import check_form_schema
+from engine.spec.case_file import readable as answer_in_words
+from engine.spec.forms import answers_from_user, check_form_schema, checks_answers
 from engine.spec.json_input import MAX_DEPTH as JSON_MAX_DEPTH
 from engine.spec.json_input import JsonRefused, read_json
 from engine.timers.scheduler import TimerScheduler
@@ -68,13 +70,18 @@ from engine.views import (
     CaseView,
     Deployment,
     DocumentView,
+    DraftAnswers,
     EvidenceFile,
     EvidenceView,
     FormView,
     HistoryEntry,
     IncidentView,
     NoteView,
+    ReferralDecision,
+    ReferralLetter,
+    ReferralRecord,
     TaskView,
+    UnfinishedReferral,
 )
 from engine.working_days import LONDON
 
@@ -87,7 +94,15 @@ __all__ = [
     "PROJECT_ROOT",
     "JsonRefused",
     "TimerScheduler",
+    "answer_in_words",
+    "answers_from_user",
     "check_form_schema",
+    "checks_answers",
+    "DraftAnswers",
+    "ReferralDecision",
+    "ReferralLetter",
+    "ReferralRecord",
+    "UnfinishedReferral",
     "now",
     "use_clock",
     "finding_counts",
@@ -99,6 +114,7 @@ __all__ = [
     "ElementChange",
     "MigrationRefused",
     "may_edit_models",
+    "may_refer",
     "Figure",
     "CaseDetail",
     "CaseDiagram",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.access.api_tokens import ApiTokens
 from engine.access.facade import PeopleFacade
-from engine.access.rules import is_manager, may_read_referral, may_refer
+from engine.access.rules import is_manager
 from engine.access.users import UserDirectory
 from engine.authoring.drafts import Drafts
 from engine.authoring.facade import AuthoringFacade
@@ -47,6 +47,7 @@ from engine.runtime.case_information import CaseInformation
 from engine.runtime.case_summary import backfill_summaries
 from engine.runtime.incidents import list_incidents, retry_incident
 from engine.runtime.queries import case_view, document_view, history_entry
+from engine.runtime.referral_work import ReferralWork, require_referrer
 from engine.runtime.step import Step, current_data
 from engine.runtime.task_claims import TaskClaims, record_refusal
 from engine.runtime.task_work import TaskWork
@@ -69,10 +70,11 @@ from engine.views import (
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
-class Engine(TaskWork, CaseInformation, PeopleFacade, AuthoringFacade, ReportingFacade):
+class Engine(TaskWork, CaseInformation, ReferralWork, PeopleFacade, AuthoringFacade, ReportingFacade):
     """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
 
-    Tasks (engine/runtime/task_work.py), evidence and notes (engine/runtime/case_information.py),
+    Tasks (engine/runtime/task_work.py), evidence and notes (engine/runtime/case_information.py), referrals
+    (engine/runtime/referral_work.py),
     users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py)
     and the case browser (engine/reporting/facade.py) are mixed in; callers use those methods
     rather than the services they delegate to."""
@@ -160,7 +162,7 @@ class Engine(TaskWork, CaseInformation, PeopleFacade, AuthoringFacade, Reporting
 
         People (not the system) start cases as first responders of an agency: a referral."""
         with self._audited_refusals(actor):
-            _require_referrer(actor)
+            require_referrer(actor)
         if business_key is not None and not BUSINESS_KEY.match(business_key):
             raise ValueError(f"business key {business_key!r} should look like NRM-2026-000123")
         for _attempt in range(5):
@@ -214,18 +216,7 @@ class Engine(TaskWork, CaseInformation, PeopleFacade, AuthoringFacade, Reporting
 
     def referrals(self, actor: Actor, *, limit: int = 200) -> list[CaseView]:
         """The newest referrals of a first responder's agency (everyone else is refused)."""
-        with self._audited_refusals(actor):
-            _require_referrer(actor, "referrals_listed")
-        return self.cases(agency=actor.agency, limit=limit)
-
-    def referral(self, key: str, actor: Actor) -> CaseView:
-        """One of the agency's referrals, with its open tasks (another agency's case is not found)."""
-        with self._audited_refusals(actor):
-            _require_referrer(actor, "referral_viewed")
-        case = self.case(key)
-        if not may_read_referral(actor, case.agency):
-            raise CaseNotFound(f"no referral {key} from {actor.agency}")
-        return case
+        return self.referral_page(actor, limit=limit)[0]
 
     def case(self, key: str) -> CaseView:
         """Status of a case: where it is, its open tasks, timers and flags."""
@@ -360,9 +351,3 @@ def _require_manager(actor: Actor, action: str, case_id: int | None = None) -> N
     if is_manager(actor):
         return
     raise Forbidden(f"{actor.username} is not a manager", action=action, target=(case_id, None, None))
-
-
-def _require_referrer(actor: Actor, action: str = "case_started") -> None:
-    if may_refer(actor):
-        return
-    raise Forbidden(f"{actor.username} is not a first responder of an agency", action=action)

@@ -217,3 +217,50 @@ class CaseFile:
     def empty(self) -> bool:
         parts = (self.letters, self.history, self.evidence, self.notes)
         return not self.sections and all(part is None for part in parts)
+
+
+@dataclass(frozen=True)
+class DraftAnswers:
+    """Someone's answers to a task's form, saved before they sent them (only ever shown to them)."""
+
+    answers: dict[str, Any]
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class ReferralDecision:
+    """A decision made on a referral: its title, when, and its outcome in words."""
+
+    title: str
+    at: datetime
+    outcome: str
+
+
+@dataclass(frozen=True)
+class ReferralLetter:
+    """A letter on a referral addressed to its first responder (numbered from 1, oldest first)."""
+
+    number: int
+    title: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReferralRecord:
+    """A referral as its agency reads it: the case, the decisions so far and its letters."""
+
+    case: CaseView
+    decisions: tuple[ReferralDecision, ...]
+    letters: tuple[ReferralLetter, ...]
+
+
+@dataclass(frozen=True)
+class UnfinishedReferral:
+    """A referral whose first responder's form is still open, and who has it if anyone."""
+
+    case_key: str
+    task_id: str
+    task_name: str
+    started_at: datetime
+    assignee: str | None
+    assignee_name: str | None

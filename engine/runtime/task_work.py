@@ -30,14 +30,15 @@ from engine.errors import (
     TaskAlreadyCompleted,
 )
 from engine.persistence.models import AuditEvent, Case, CaseStatus, OpenTask
+from engine.runtime import task_drafts
 from engine.runtime.case_file import build_case_file, declared_case_file
 from engine.runtime.inbox import TaskFilter, task_page
 from engine.runtime.incidents import open_step_incident
 from engine.runtime.queries import case_view, task_view
 from engine.runtime.task_claims import TaskClaims
 from engine.spec.case_data import json_shaped
-from engine.spec.forms import declared_fields, validate_form_data
-from engine.views import SYSTEM, Actor, CaseFile, CaseView, FormView, TaskView
+from engine.spec.forms import answers_from_user_json, declared_fields, validate_form_data
+from engine.views import SYSTEM, Actor, CaseFile, CaseView, DraftAnswers, FormView, TaskView
 
 if TYPE_CHECKING:
     from engine.deploy.definitions import DefinitionCache
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from engine.runtime.step import Step
     from engine.runtime.workflow_cache import WorkflowCache
 
+DRAFT_SAVED, DRAFT_READ, DRAFT_DISCARDED = "draft_saved", "draft_read", "draft_discarded"
 _CASE_COLUMNS = [column.key for column in Case.__table__.columns]
 _TASK_AND_CASE = (
     select(OpenTask.__table__, *(column.label(f"case__{column.key}") for column in Case.__table__.columns))
@@ -131,14 +133,12 @@ class TaskWork:
         ):
             row, case = self._open_task(session, task_id, actor, COMPLETE)
             key = case.business_key
-            if case.status is not CaseStatus.ACTIVE:
-                raise CaseNotActive(f"Case {key} is {case.status.value}; a manager must resume it first")
-            if row.assignee not in (None, actor.username):
-                raise Conflict(
-                    f"This task is claimed by {person_name(session, row.assignee)}; ask them or a manager "
-                    "to release it."
-                )
+            _require_workable(session, row, case, actor)
             definition = self.definitions.get(session, case.definition_id)
+            data = {
+                **data,
+                **answers_from_user_json(definition.forms.get(row.form or ""), actor),
+            }  # not asked
             self._validate(definition.forms, row.form, data)
             failing["case_id"] = case.id
             step = self._step(session, case, actor)
@@ -156,10 +156,42 @@ class TaskWork:
                 fields=sorted(data),
             )
             step.finish()
+            task_drafts.discard(session, task_id)  # everyone's: the task is done
             label = (definition.process_id, definition.version)
             view = case_view(session, case, label=label, marks=step.marks_after())
         self.workflows.keep(case.id, step.kept(view))
         return view
+
+    def check_answers(self, task_id: str, data: dict[str, Any], actor: Actor) -> dict[str, Any]:
+        """Refuse `data` as `complete_task` would (FormValidationError, Conflict, Forbidden) without
+        completing the task; the answers as they would be sent (the person's own added)."""
+        with self._audited_refusals(actor), self.db.reading() as session:
+            row, case = self._open_task(session, task_id, actor, COMPLETE)
+            _require_workable(session, row, case, actor)
+            forms = self.definitions.get(session, case.definition_id).forms
+            data = {**data, **answers_from_user_json(forms.get(row.form or ""), actor)}
+            self._validate(forms, row.form, data)
+            return data
+
+    # -- drafts: someone's answers kept before they are sent -----------------------------------
+    def save_task_draft(self, task_id: str, answers: dict[str, Any], actor: Actor) -> DraftAnswers:
+        """Keep `actor`'s answers to the task's form as they are (no validation), replacing their
+        last draft; refused unless they may work on the task (a suspended or claimed one too)."""
+        with self._audited_refusals(actor), self.db.writing() as session:
+            self._open_task(session, task_id, actor, DRAFT_SAVED)
+            return task_drafts.save(session, task_id, actor.username, answers, clock.now())
+
+    def task_draft_for(self, task_id: str, actor: Actor) -> DraftAnswers | None:
+        """`actor`'s own draft of the task's answers (nobody else's, ever), or None."""
+        with self._audited_refusals(actor), self.db.reading() as session:
+            self._open_task(session, task_id, actor, DRAFT_READ)
+            return task_drafts.find(session, task_id, actor.username)
+
+    def discard_task_draft(self, task_id: str, actor: Actor) -> None:
+        """Delete `actor`'s draft of the task."""
+        with self._audited_refusals(actor), self.db.writing() as session:
+            self._open_task(session, task_id, actor, DRAFT_DISCARDED)
+            task_drafts.discard(session, task_id, actor.username)
 
     @staticmethod
     def _validate(forms: dict[str, str], form: str | None, data: dict[str, Any]) -> None:
@@ -215,6 +247,19 @@ class TaskWork:
         case = Case(**{column: values[f"case__{column}"] for column in _CASE_COLUMNS})
         require(actor, action, found.candidate_group, case.agency, (case.id, found.id, found.element_id))
         return found, case
+
+
+def _require_workable(session: Session, row: Row, case: Case, actor: Actor) -> None:
+    """Refuse to complete a task of a case that is not active, or one claimed by someone else."""
+    if case.status is not CaseStatus.ACTIVE:
+        raise CaseNotActive(
+            f"Case {case.business_key} is {case.status.value}; a manager must resume it first"
+        )
+    if row.assignee not in (None, actor.username):
+        raise Conflict(
+            f"This task is claimed by {person_name(session, row.assignee)}; ask them or a manager "
+            "to release it."
+        )
 
 
 def _completed_by(session: Session, task_id: str) -> str | None:

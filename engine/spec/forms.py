@@ -14,6 +14,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 from engine import clock
 from engine.errors import FieldError, FormValidationError
 from engine.spec.json_input import JsonRefused, check_depth, read_json
+from engine.views import Actor
 from engine.working_days import LONDON
 
 # The form keywords of our own (docs/modelling.md#user-tasks), beside JSON Schema's.
@@ -27,6 +28,44 @@ WHENS = {
 AGE_MATCHES = "x-age-matches"  # on the form: {"age": field, "date_of_birth": field}
 MESSAGES = "x-messages"  # on a field: how web words its errors ({"name", "required", "item"})
 MESSAGE_KEYS = frozenset({"name", "required", "item"})
+CHECK_ANSWERS = "x-check-answers"  # on the form: true, the page shows "Check your answers" before sending
+FROM_USER = "x-from-user"  # on a field: the answer is the person's own, e.g. "agency"; not asked
+USER_ATTRIBUTES = frozenset({"agency"})
+
+
+def checks_answers(schema: dict) -> bool:
+    """Whether the form's answers are shown to check before they are sent (`x-check-answers`)."""
+    return schema.get(CHECK_ANSWERS) is True
+
+
+def answers_from_user(schema: dict, actor: Actor) -> dict[str, str]:
+    """The answers the form takes from the person sending it (`x-from-user` fields), when they have
+    one the field accepts (one of its choices, if it has choices); the others are asked as usual."""
+    found = {}
+    for name, spec in schema.get("properties", {}).items():
+        attribute = spec.get(FROM_USER) if isinstance(spec, dict) else None
+        value = getattr(actor, attribute, None) if attribute in USER_ATTRIBUTES else None
+        if not value:
+            continue
+        choices = [option.get("const") for option in spec.get("oneOf", []) if isinstance(option, dict)]
+        choices += list(spec.get("enum", []))
+        if not choices or value in choices:
+            found[name] = value
+    return found
+
+
+@lru_cache(maxsize=256)
+def _takes_from_user(schema_json: str) -> dict | None:
+    """The form's schema if it has an `x-from-user` field (else None: most forms have none)."""
+    if FROM_USER not in schema_json:
+        return None
+    return json.loads(schema_json)
+
+
+def answers_from_user_json(schema_json: str | None, actor: Actor) -> dict[str, str]:
+    """`answers_from_user` for a stored form (its JSON text), parsed once."""
+    schema = _takes_from_user(schema_json) if schema_json else None
+    return answers_from_user(schema, actor) if schema is not None else {}
 
 
 def check_form_schema(content: bytes) -> dict:
@@ -46,9 +85,13 @@ def check_form_schema(content: bytes) -> dict:
 
 def _check_own_keywords(schema: dict) -> None:
     properties = schema.get("properties", {})
+    if CHECK_ANSWERS in schema and not isinstance(schema[CHECK_ANSWERS], bool):
+        raise ValueError(f'"{CHECK_ANSWERS}" must be true or false')
     for name, spec in properties.items():
         if not isinstance(spec, dict):
             continue
+        if FROM_USER in spec and spec[FROM_USER] not in USER_ATTRIBUTES:
+            raise ValueError(f'{name}: "{FROM_USER}" must be one of {", ".join(sorted(USER_ATTRIBUTES))}')
         if WHEN in spec:
             if spec[WHEN] not in WHENS:
                 raise ValueError(f'{name}: "{WHEN}" must be one of {", ".join(WHENS)}')

@@ -35,6 +35,8 @@ def _fill(page, fields: list[Field], data: dict[str, Any]) -> None:
     for one in fields:
         if one.name not in data:
             continue
+        if page.locator(f"[name='{one.name}'], [name='{one.name}-day']").count() == 0:
+            continue  # not asked: an answer taken from the person (x-from-user), e.g. their agency
         _fill_one(page, one, data[one.name])
         chosen = data[one.name]
         option = ("true" if chosen else "false") if isinstance(chosen, bool) else str(chosen)

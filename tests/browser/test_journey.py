@@ -44,10 +44,16 @@ def _work(
     assert key in page.content()  # the case summary above the form
     if check:
         assert_accessible(page, check)
-    fill_form(page, nrm.task_form(task.id).schema, form_payload(task.form, **answers))
+    schema = nrm.task_form(task.id).schema
+    fill_form(page, schema, form_payload(task.form, **answers))
+    checked = schema.get("x-check-answers") is True  # "Continue", then "Check your answers"
     with page.expect_navigation():  # the form's POST and its redirect, or the page with errors
-        page.click("button:has-text('Save and continue')")
+        page.click("button:text-is('Continue')" if checked else "button:has-text('Save and continue')")
     assert "There is a problem" not in page.content(), page.locator(".govuk-error-summary").inner_text()
+    if checked:
+        expect(page.locator("h1")).to_contain_text("Check your answers")
+        with page.expect_navigation():
+            page.click("button:has-text('Accept and send')")
     assert all(t.id != task.id for t in nrm.case(key).open_tasks)
 
 

@@ -22,7 +22,7 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     sign_in(page, live_app, "fr-police")
     assert_accessible(page, "referrals page")
     page.click("button:has-text('Start a referral')")
-    page.select_option("#first_responder_agency", "police")
+    expect(page.locator("main")).to_contain_text("Your first responder agency: Police")  # not asked
     page.check("input[name=age_group][value=adult]")
     page.click("button:has-text('Save and continue')")
     page.check("#consent_given")  # "Yes" reveals the date
@@ -31,7 +31,7 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     page.fill("#consent_signed_date-year", "2026")
     assert_accessible(page, "a task page with a conditional reveal")
     page.click("button:has-text('Save and continue')")
-    page.click("button:has-text('Save and continue')")  # the referral form, empty: errors
+    page.click("button:text-is('Continue')")  # the referral form, empty: errors
     expect(page.locator(".govuk-error-summary")).to_be_visible()  # waits for the page under load
     assert_accessible(page, "a task page with errors")
     page.fill("#first_responder_name", "Priya Shah")
@@ -50,9 +50,16 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     page.check("#support_needed")
     page.check("#accommodation_needed")
     page.check("input[name=immigration_status][value=not_known]")
-    page.click("button:has-text('Save and continue')")
-    expect(page.locator("body")).to_contain_text("Your agency's referrals")  # waits for the page
-    page.goto(f"{live_app}/referrals/")
+    page.click("button:text-is('Continue')")
+    expect(page.locator("h1")).to_contain_text("Check your answers")  # waits for the page
+    assert serious_accessibility_violations(page) == []  # check your answers
+    page.get_by_role("link", name="Change given names").click()
+    assert page.input_value("#given_names") == "Adaeze"  # the answers come back to change
+    page.click("button:text-is('Continue')")
+    page.click("button:has-text('Accept and send')")
+    expect(page.locator(".govuk-panel")).to_contain_text("Referral sent")
+    assert serious_accessibility_violations(page) == []  # the confirmation
+    page.click("text=Go to your referrals")
     assert "Make the reasonable grounds decision" in page.content()
 
     page.context.clear_cookies()
@@ -80,7 +87,7 @@ def test_a_very_long_answer_never_widens_the_page(live_app, page):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_app, "fr-police")
     page.click("button:has-text('Start a referral')")
-    page.select_option("#first_responder_agency", "police")
+    expect(page.locator("main")).to_contain_text("Your first responder agency: Police")  # not asked
     page.check("input[name=age_group][value=adult]")
     page.click("button:has-text('Save and continue')")
     page.check("#consent_given")
@@ -91,8 +98,26 @@ def test_a_very_long_answer_never_widens_the_page(live_app, page):
     long_name = "Lan" * 100
     page.fill("#aliases", f"{long_name}\n{long_name}")
     page.fill("#given_names", long_name)
-    page.click("button:has-text('Save and continue')")
+    page.click("button:text-is('Continue')")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Other names must not repeat a name: LanLan")
     expect(summary).to_contain_text("Given names must be 200 characters or fewer")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_referrals_pages_fit_a_320_pixel_screen(live_app, page, nrm):
+    """The referrals list (its table stacks) and a referral's page are no wider than a small phone."""
+    from engine import Actor
+
+    police = Actor("fr-police", frozenset({"first-responder"}), agency="police")
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, live_app, "fr-police")
+    keys = [nrm.start_case("nrm_pathway", actor=police).key for _ in range(3)]
+    page.goto(f"{live_app}/referrals/")
+    expect(page.locator("table")).to_contain_text(keys[0])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert serious_accessibility_violations(page) == []
+    page.click(f"text={keys[0]} >> nth=-1")
+    expect(page.locator("h1")).to_contain_text(keys[0])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert serious_accessibility_violations(page) == []

@@ -53,7 +53,7 @@ def test_a_first_responder_system_refers_an_adult_and_follows_the_referral(app, 
     assert [t["element_id"] for t in followed["open_tasks"]] == ["decide_reasonable_grounds"]
     assert key in [r["key"] for r in police.get("/referrals").get_json()["referrals"]]
     salvation = api_client(app, nrm, "fr-salvation")
-    assert salvation.get(f"/referrals/{key}").status_code == 404
+    assert salvation.get(f"/referrals/{key}").status_code == 403  # another agency's: refused, audited
     assert key not in [r["key"] for r in salvation.get("/referrals").get_json()["referrals"]]
 
     group = decision["candidate_group"]

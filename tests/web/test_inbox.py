@@ -64,7 +64,8 @@ def test_a_form_error_is_shown_in_an_error_summary_and_nothing_changes(browser, 
     response = police.post(task_page, {"age_group": "teenager"})
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "There is a problem" in text and 'href="#first_responder_agency"' in text
+    assert "There is a problem" in text and 'href="#age_group"' in text
+    assert 'name="first_responder_agency"' not in text  # the agency is the user's: not asked
     assert nrm.tasks()[0].element_id == "choose_referral_form"
 
 
@@ -124,7 +125,8 @@ def test_two_people_completing_one_task_one_is_told_who_did_it(browser, nrm):
     task_id = TASK_LINK.search(police.get("/tasks").get_data(as_text=True)).group(1)
     colleague.get(f"/tasks/{task_id}")
     data = {k: v for k, v in _referral_form_post().items()}
-    assert police.post(f"/tasks/{task_id}", data).status_code == 303
+    assert police.post(f"/tasks/{task_id}", data).headers["Location"] == f"/tasks/{task_id}/check"
+    assert police.post(f"/tasks/{task_id}/check").status_code == 303  # "Accept and send"
     response = colleague.post(f"/tasks/{task_id}", data)
     assert response.status_code == 409
     assert "Priya Shah (police) completed it" in response.get_data(as_text=True)

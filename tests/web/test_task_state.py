@@ -19,6 +19,7 @@ from web.cli.demo_data import form_payload
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
 UKBA = Actor("ca-ukba", frozenset({"competent-authority-ukba"}))
+KEPT = "Your answers have been saved as a draft: they will be restored when you open this task again"
 NAMES = {name: display for name, display, *_ in DEMO_USERS}
 # each operation: its path after /tasks/<id> on the web and in the API
 OPERATIONS = {
@@ -180,9 +181,12 @@ def test_answers_sent_to_a_suspended_case_come_back_on_the_page(browser, nrm, de
     response = ukba.post(f"/tasks/{decision.id}", {"rg_decision": "positive", "rg_reasons": typed})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Your answers were not saved" in page and "Copy your answers before you leave this page" in page
+    assert "Your answers were not sent" in page and KEPT in page
     assert typed in page and "This case is suspended" in page
     assert nrm.case(decision.case_key).open_tasks[0].id == decision.id
+    nrm.resume_case(decision.case_key, "Out of hospital", Actor("manager", frozenset({"manager"})))
+    page = ukba.get(f"/tasks/{decision.id}").get_data(as_text=True)
+    assert typed in page and "have been restored" in page  # the draft kept when it was not sent
 
 
 def test_answers_sent_to_a_task_someone_else_claimed_come_back_on_the_page(browser, nrm, decision):
@@ -194,8 +198,9 @@ def test_answers_sent_to_a_task_someone_else_claimed_come_back_on_the_page(brows
     response = ukba.post(f"/tasks/{decision.id}", {"rg_decision": "positive", "rg_reasons": typed})
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and typed in page
-    assert f"claimed by {NAMES['manager']}" in page and "Your answers were not saved" in page
+    assert f"claimed by {NAMES['manager']}" in page and KEPT in page
     assert nrm.case(decision.case_key).open_tasks[0].id == decision.id
+    assert nrm.task_draft_for(decision.id, UKBA).answers["rg_reasons"] == typed
 
 
 def test_answers_sent_to_a_task_completed_meanwhile_are_shown_to_copy(browser, nrm, decision):

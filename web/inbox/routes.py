@@ -15,14 +15,17 @@ from engine import (
     ScriptError,
     TaskAlreadyCompleted,
     TaskFilter,
+    checks_answers,
     is_manager,
+    may_refer,
     may_work_on,
     now,
     only_refers,
 )
 from web.engine_access import actor, engine
 from web.errors import back_page
-from web.form_fields import date_field_names, error_messages, fields_for, parse_submission, values_for
+from web.form_fields import date_field_names, error_messages, parse_submission, values_for
+from web.inbox.answers import asked_fields, keep_as_draft, own_answers, own_rows
 
 inbox = Blueprint("inbox", __name__)
 PAGE_SIZE = 25
@@ -58,17 +61,17 @@ def tasks():
     )
 
 
-def _already_completed(done: TaskAlreadyCompleted):
+def _already_completed(done: TaskAlreadyCompleted, rows: list[tuple[str, str]] | None = None):
     """409: someone else completed the task; say who (by name: the engine tells only those who may
     see the task), change nothing; answers sent are shown to copy."""
     name = done.completed_by_name
     said = f"{name[:1].upper()}{name[1:]} completed it."
     if request.method == "POST":
-        return _not_saved_page(f"This task has already been completed: {said}"), 409
+        return _not_saved_page(f"This task has already been completed: {said}", rows), 409
     return render_template("errors/error.html", title="This task has already been completed", text=said), 409
 
 
-def _load_form(task_id: str):
+def load_form(task_id: str):
     try:
         return engine().task_form(task_id, actor())
     except TaskAlreadyCompleted as done:  # its own page, not the flashed message of other conflicts
@@ -79,16 +82,19 @@ def _load_form(task_id: str):
         raise
 
 
-def _not_saved_page(why: str):
-    """A page for answers sent to a task that is gone: what they were, to copy."""
-    answers = [
-        (
-            name.replace("_", " ").replace("-", " ").capitalize(),
-            ", ".join(v for v in request.form.getlist(name) if v),
-        )
-        for name in request.form
-        if name not in ("csrf_token", "back")
-    ]
+def _not_saved_page(why: str, rows: list[tuple[str, str]] | None = None):
+    """A page for answers sent to a task that is gone: what they were, to copy (`rows`, else the
+    posted form)."""
+    answers = rows
+    if answers is None:
+        answers = [
+            (
+                name.replace("_", " ").replace("-", " ").capitalize(),
+                ", ".join(v for v in request.form.getlist(name) if v),
+            )
+            for name in request.form
+            if name not in ("csrf_token", "back", "action")
+        ]
     return render_template("inbox/not_saved.html", why=why, answers=[a for a in answers if a[1]])
 
 
@@ -103,38 +109,81 @@ def _suspension(case) -> dict | None:
 @inbox.route("/tasks/<task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: str):
-    form = _load_form(task_id)
-    schema = form.schema
-    errors: dict[str, str] = {}
-    values: dict = {}
-    status = 200
-    failed = False
-    not_saved = ""
-    if request.method == "POST":
-        data = parse_submission(schema, request.form)
-        values = values_for(data)
-        # The form again with the answers given, or the page saying who completed the task; other
-        # refusals are the app's (web/errors.py), a Conflict flashed on the task list.
+    form = load_form(task_id)
+    if request.method == "GET":
+        return task_page(form)
+    data = {**parse_submission(form.schema, request.form), **own_answers(form.schema)}
+    if request.form.get("action") == "save":  # "Save and come back later": kept as typed
+        engine().save_task_draft(task_id, data, actor())
+        flash(
+            f"{form.task.name}: your answers have been saved. You can come back to this task later", "success"
+        )
+        return redirect(url_for("inbox.home")), 303
+    if checks_answers(form.schema):  # checked first, sent from the "Check your answers" page
         try:
-            case = engine().complete_task(task_id, data, actor())
+            engine().check_answers(task_id, data, actor())
         except FormValidationError as invalid:
-            errors, status = error_messages(schema, invalid.errors), 400
-        except TaskAlreadyCompleted as done:
-            return _already_completed(done)
-        except Conflict as refused:  # suspended, claimed by someone else, changed meanwhile: kept below
-            not_saved, status = str(refused), 409
-        except (ScriptError, SandboxViolation):  # the model's fault: an incident is open for managers
-            failed, status = True, 422
-        else:
-            flash(f"{form.task.name}: done", "success")
-            following = [t for t in case.open_tasks if may_work_on(actor(), t.candidate_group, case.agency)]
-            if following:
-                return redirect(url_for("inbox.task", task_id=following[0].id)), 303
-            return redirect(url_for("inbox.home")), 303
+            return task_page(form, values_for(data), error_messages(form.schema, invalid.errors), 400)
+        except Conflict as refused:
+            return _not_sent(form, data, str(refused))
+        engine().save_task_draft(task_id, data, actor())
+        return redirect(url_for("inbox.check_answers", task_id=task_id)), 303
+    return send_answers(form, data)
+
+
+def send_answers(form, data: dict, rows: list[tuple[str, str]] | None = None):
+    """Complete the task with `data`: the next page, or the form again with what went wrong."""
+    task_id = form.task.id
+    # The form again with the answers given, or the page saying who completed the task; other
+    # refusals are the app's (web/errors.py), a Conflict kept as a draft below.
+    try:
+        case = engine().complete_task(task_id, data, actor())
+    except FormValidationError as invalid:
+        return task_page(form, values_for(data), error_messages(form.schema, invalid.errors), 400)
+    except TaskAlreadyCompleted as done:
+        return _already_completed(done, rows)
+    except Conflict as refused:  # suspended, claimed by someone else, changed meanwhile: kept
+        return _not_sent(form, data, str(refused))
+    except (ScriptError, SandboxViolation):  # the model's fault: an incident is open for managers
+        return task_page(form, values_for(data), status=422, failed=True)
+    following = [t for t in case.open_tasks if may_work_on(actor(), t.candidate_group, case.agency)]
+    if following:
+        flash(f"{form.task.name}: done", "success")
+        return redirect(url_for("inbox.task", task_id=following[0].id)), 303
+    if checks_answers(form.schema) and may_refer(actor()):  # a referral sent: its confirmation
+        return redirect(url_for("referrals.sent", key=case.key)), 303
+    flash(f"{form.task.name}: done", "success")
+    return redirect(url_for("inbox.home")), 303
+
+
+def _not_sent(form, data: dict, why: str):
+    """409: the task cannot take the answers now (suspended, claimed by someone else): the form
+    again with them, and kept as the person's draft to be restored when they come back."""
+    kept = keep_as_draft(form.task.id, data)
+    return task_page(form, values_for(data), status=409, not_saved=why, kept=kept)
+
+
+def task_page(
+    form,
+    values: dict | None = None,
+    errors: dict | None = None,
+    status: int = 200,
+    failed: bool = False,
+    not_saved: str = "",
+    kept: bool = False,
+):
+    """The task's page: its case, its form with `values` (else the person's draft), `errors`."""
+    task_id, schema = form.task.id, form.schema
     case = engine().case(form.task.case_key)
     case_file = engine().case_file(task_id, actor())  # what this task's worker may read of the case
-    fields = fields_for(schema)
+    fields = asked_fields(schema)
     group = form.task.candidate_group
+    may_work = may_work_on(actor(), group, case.agency)  # a manager may see a task of another team
+    restored = None
+    if values is None:
+        draft = engine().task_draft_for(task_id, actor()) if may_work else None
+        values = values_for(draft.answers) if draft else {}
+        restored = draft.saved_at if draft and not request.args.get("change") else None
     members = engine().group_members(group) if is_manager(actor()) else []
     members = [m for m in members if may_work_on(m.actor, group, case.agency)]  # whom the engine accepts
     return render_template(
@@ -143,15 +192,19 @@ def task(task_id: str):
         case=case,
         case_file=case_file,
         fields=fields,
+        own_rows=own_rows(schema),
         date_fields=date_field_names(fields),
         values=values,
-        errors=errors,
+        errors=errors or {},
         failed=failed,
         not_saved=not_saved,
+        kept=kept,
+        restored=restored,
         suspension=_suspension(case),
         now=now(),
         members=members,
-        may_work=may_work_on(actor(), group, case.agency),  # a manager may see a task of another team
+        may_work=may_work,
+        checks_answers=checks_answers(schema),
         members_items=[
             {"value": m.username, "text": m.display_name, "selected": m.username == form.task.assignee}
             for m in members

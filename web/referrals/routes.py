@@ -1,21 +1,41 @@
-"""A first responder starts a referral and sees their agency's referrals, and nothing else."""
+"""A first responder starts a referral and follows their agency's referrals, and nothing else."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+import math
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine import SandboxViolation, ScriptError
 from web.engine_access import actor, engine
+from web.templating import london
 
 referrals = Blueprint("referrals", __name__, url_prefix="/referrals")
+PAGE_SIZE = 25
+STATUSES = ("active", "closed")
 
 
 @referrals.get("/")
 @login_required
 def index():
-    cases = engine().referrals(actor())
-    return render_template("referrals/index.html", cases=cases, agency=current_user.view.agency)
+    search = request.args.get("reference", "").strip()[:40]
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    cases, total = engine().referral_page(
+        actor(), search=search, status=status, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    return render_template(
+        "referrals/index.html",
+        cases=cases,
+        total=total,
+        page=page,
+        pages=max(math.ceil(total / PAGE_SIZE), 1),
+        search=search,
+        status=status,
+        unfinished=engine().unfinished_referrals(actor()),
+        agency=current_user.view.agency,
+    )
 
 
 @referrals.post("/start")
@@ -31,3 +51,35 @@ def start():
             "saved. Try again later; if it keeps happening, contact the NRM team.",
         ), 422
     return redirect(url_for("inbox.task", task_id=case.open_tasks[0].id)), 303
+
+
+@referrals.get("/<key>")
+@login_required
+def show(key: str):
+    record = engine().referral_record(key, actor())
+    decision_rows = [
+        {"key": {"text": made.title}, "value": {"text": f"{made.outcome} ({london(made.at)})"}}
+        for made in record.decisions
+    ]
+    return render_template(
+        "referrals/show.html", record=record, case=record.case, decision_rows=decision_rows
+    )
+
+
+@referrals.get("/<key>/sent")
+@login_required
+def sent(key: str):
+    """The confirmation once the referral form is sent: its reference and what happens next."""
+    return render_template("referrals/sent.html", case=engine().referral(key, actor()))
+
+
+@referrals.get("/<key>/letters/<int:number>")
+@login_required
+def letter(key: str, number: int):
+    """A letter addressed to the first responder, as plain text to keep."""
+    found = engine().referral_letter(key, number, actor())
+    response = make_response(found.body)
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{key}-letter-{number}.txt"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
