@@ -10,7 +10,7 @@ from alembic import op
 from engine.persistence.models.base import UtcDateTime
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
