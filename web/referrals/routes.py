@@ -62,7 +62,14 @@ def show(key: str):
         for made in record.decisions
     ]
     return render_template(
-        "referrals/show.html", record=record, case=record.case, decision_rows=decision_rows
+        "referrals/show.html",
+        record=record,
+        case=record.case,
+        decision_rows=decision_rows,
+        case_key=key,  # the evidence and notes the agency added, and the forms to add more
+        evidence=engine().evidence_list(key, actor()),
+        notes=engine().notes(key, actor()),
+        back=request.path,
     )
 
 
