@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -82,6 +83,23 @@ def build_case_file(
         if rows:
             sections.append(CaseFileSection(str(schema.get("title") or form), rows))
     return CaseFile(tuple(sections), letters, history, evidence, notes)
+
+
+def case_file_data(workflow: Any, task: Any, task_forms: dict[str, str], schemas: dict[str, Any]) -> dict:
+    """The data a task's case file reads: the task's own, with each completed form's answers as
+    the task that answered it holds them (a task in a parallel branch does not hold the answers of
+    the other branch, e.g. the local authority's of the child referral form completed after it
+    opened)."""
+    data = dict(task.data) if task is not None else {}
+    done = [
+        t
+        for t in workflow.get_tasks(state=TaskState.COMPLETED)
+        if t.task_spec.name in task_forms and task_forms[t.task_spec.name] in schemas
+    ]
+    for answered in sorted(done, key=lambda t: t.last_state_change):
+        fields = schemas[task_forms[answered.task_spec.name]].get("properties", {})
+        data.update({name: answered.data[name] for name in fields if name in answered.data})
+    return data
 
 
 def _want(fields_by_form: dict[str, list[str] | None], order: list[str], item: CaseFileItem) -> None:

@@ -31,7 +31,7 @@ from engine.errors import (
 )
 from engine.persistence.models import AuditEvent, Case, CaseStatus, OpenTask
 from engine.runtime import task_drafts
-from engine.runtime.case_file import build_case_file, declared_case_file
+from engine.runtime.case_file import build_case_file, case_file_data, declared_case_file
 from engine.runtime.inbox import TaskFilter, task_page
 from engine.runtime.incidents import open_step_incident
 from engine.runtime.queries import case_view, task_view
@@ -103,7 +103,7 @@ class TaskWork:
                 return CaseFile()
             workflow = self._step(session, case, actor).load_workflow()
             task = workflow.get_task_from_id(UUID(task_id))
-            data = dict(task.data) if task is not None else {}
+            data = case_file_data(workflow, task, definition.task_forms, definition.schemas)
             return build_case_file(
                 session, case.id, declared, row.form, data, definition.schemas, definition.task_forms
             )
