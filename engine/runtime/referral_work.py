@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access.rules import may_read_referral, may_refer
-from engine.errors import CaseNotFound, Forbidden, NotFound
+from engine.errors import Forbidden, NotFound
 from engine.persistence.models import Case
 from engine.runtime import referral_record
 from engine.runtime.queries import case_view, document_view
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from engine.persistence.db import Database
     from engine.runtime.step import Step
 
-ANOTHER_AGENCY = "This referral was made by another agency"
+NOT_YOURS = "This is not one of your agency's referrals"
 
 
 class ReferralWork:
@@ -87,10 +87,10 @@ class ReferralWork:
     def _referral_row(session: Session, key: str, actor: Actor, action: str) -> Case:
         require_referrer(actor, action)
         case = session.scalar(select(Case).where(Case.business_key == key))
-        if case is None:
-            raise CaseNotFound(f"There is no referral {key}")
-        if not may_read_referral(actor, case.agency):
-            raise Forbidden(ANOTHER_AGENCY, action=action, target=(case.id, None, None))
+        if case is None or not may_read_referral(actor, case.agency):
+            # a reference that does not exist is refused as another agency's is: the answer does
+            # not tell a first responder which references exist
+            raise Forbidden(NOT_YOURS, action=action, target=(case.id if case else None, None, None))
         return case
 
 
