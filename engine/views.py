@@ -163,6 +163,17 @@ class CaseFileLetter:
 
 
 @dataclass(frozen=True)
+class CaseHistoryLine:
+    """One thing that happened to a case, in words; `actor` is a username (the page names them)."""
+
+    at: datetime
+    actor: str
+    action: str
+    text: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class CaseFileEvent:
     """One line of a case's history, in words."""
 

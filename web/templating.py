@@ -61,11 +61,13 @@ def steps_by_id(steps: list[tuple[str, str, int]]) -> dict[str, str]:
 
 
 SYSTEM_NAME = "The system"
+SYSTEM_ACTORS = frozenset({"system", "cli"})  # the timers and scheduler; the command line
 
 
 def person(username: str | None, names: dict[str, str] | None = None) -> str:
     """The name people read for `username`: its display name (from `names`, else looked up once
-    a request), never the username itself."""
+    a request), never the username itself; the system's own work is "The system", and anyone
+    else (a user since removed) "A former user"."""
     if not username:
         return "Nobody"
     if names is None:
@@ -74,7 +76,7 @@ def person(username: str | None, names: dict[str, str] | None = None) -> str:
             names.update(engine().person_names({username}))
     if username in names:
         return names[username]
-    return SYSTEM_NAME if username == "system" else "Someone outside the service"
+    return SYSTEM_NAME if username in SYSTEM_ACTORS else "A former user"
 
 
 def case_file_rows(section: CaseFileSection) -> list[dict]:

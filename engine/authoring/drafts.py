@@ -32,7 +32,7 @@ from engine.spec.xml_guard import parse_untrusted_xml
 from engine.views import Actor, Deployment
 
 FILE_NAME = re.compile(
-    r"^(forms/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.json|[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.(bpmn|dmn))$"
+    r"^(forms/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.json|labels\.json|[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.(bpmn|dmn))$"
 )
 MAX_FILES = 100
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
@@ -62,7 +62,7 @@ def check_file(path: str, content: bytes | str) -> str:
     """The file's text, or DraftFileRefused saying what is wrong with it."""
     if not FILE_NAME.match(path):
         raise DraftFileRefused(
-            f"{path!r}: a draft holds .bpmn and .dmn files and forms/*.json; "
+            f"{path!r}: a draft holds .bpmn and .dmn files, labels.json and forms/*.json; "
             "use letters, digits, '.', '_' and '-' in the name"
         )
     try:

@@ -29,8 +29,9 @@ from engine.errors import DeploymentError, Finding, SandboxViolation, UnsafeXml
 from engine.sandbox.environment import SandboxEnvironment
 from engine.sandbox.rules import parse_code
 from engine.sandbox.runner import bounded_runner
-from engine.spec.bundle import BUNDLE_SUFFIXES, MAX_FILE_BYTES, Bundle
+from engine.spec.bundle import BUNDLE_SUFFIXES, LABELS_FILE, MAX_FILE_BYTES, Bundle
 from engine.spec.expressions import BPMN, NS, SPIFF, owner_id
+from engine.spec.process_labels import check_labels
 from engine.spec.services import registered_services
 from engine.spec.xml_guard import SAVE_AS_UTF8, parse_untrusted_xml
 from engine.working_days import diagram_helper
@@ -303,9 +304,12 @@ def _review(bundle: Bundle, *, lint: bool) -> tuple[list[Finding], ParsedBundle 
     findings: list[Finding] = []
     roots: dict[str, etree._Element] = {}
     for path, content in sorted(bundle.files.items()):
-        if not (path.endswith(BUNDLE_SUFFIXES) or (path.startswith("forms/") and path.endswith(".json"))):
+        form = path.startswith("forms/") and path.endswith(".json")
+        if not (path.endswith(BUNDLE_SUFFIXES) or form or path == LABELS_FILE):
             findings.append(
-                Finding(path, None, "not part of a bundle: upload .bpmn, .dmn or forms/*.json files")
+                Finding(
+                    path, None, "not part of a bundle: upload .bpmn, .dmn, labels.json or forms/*.json files"
+                )
             )
             continue
         if len(content) > MAX_FILE_BYTES:
@@ -313,6 +317,8 @@ def _review(bundle: Bundle, *, lint: bool) -> tuple[list[Finding], ParsedBundle 
                 Finding(path, None, f"{len(content)} bytes is larger than the {MAX_FILE_BYTES} byte limit")
             )
             continue
+        if path == LABELS_FILE:
+            findings += check_labels(content)
         if path.endswith(".json"):
             continue
         try:

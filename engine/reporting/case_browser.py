@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,11 +33,13 @@ from engine.reporting.diagram_state import element_states, elements_inside_calls
 from engine.reporting.fact_labels import fact_labels
 from engine.reporting.statistics import Figure, figures
 from engine.runtime.case_file import answered_forms
+from engine.runtime.history_words import FOR_MANAGERS, history_lines
 from engine.runtime.step import Step, current_data
 from engine.runtime.task_claims import record_refusal
 from engine.spec.case_facts import BPMN
+from engine.spec.process_labels import in_words
 from engine.spec.xml_guard import parse_untrusted_xml, xml_text
-from engine.views import Actor, CaseFileSection, CaseRow
+from engine.views import Actor, CaseFileSection, CaseHistoryLine, CaseRow
 
 STATISTICS_SECONDS = 300
 OPTIONS_SECONDS = 60
@@ -50,6 +52,7 @@ class CaseDiagram:
     main_process: str
     diagrams: dict[str, str]  # process id -> BPMN XML of the file that holds it
     states: dict[str, dict[str, str]]  # process id -> element id -> state
+    names: dict[str, str] = field(default_factory=dict)  # process id -> its name in the diagram
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class CaseDetail:
     personal_data_shown: bool
     diagram: CaseDiagram
     sections: tuple[CaseFileSection, ...] = ()  # the same data in words, by form
+    process_name: str = ""  # the main process's name in its diagram
+    history: tuple[CaseHistoryLine, ...] = ()  # what happened, in words, oldest first
 
 
 class CaseBrowser:
@@ -205,7 +210,7 @@ class CaseBrowser:
                 total = session.scalar(select(distinct_cases).where(active.c.element_id.in_(sorted(inside))))
                 if total:
                     counts[call] = total
-            return CaseDiagram(definition.process_id, diagrams, {}), counts
+            return CaseDiagram(definition.process_id, diagrams, {}, _process_names(diagrams)), counts
 
     def detail(self, key: str, actor: Actor) -> CaseDetail:
         """One case: its data (personal data only for managers), diagrams and element states."""
@@ -224,13 +229,18 @@ class CaseBrowser:
                 data = {k: v for k, v in data.items() if k in definition.reported_fields}
             data = json.loads(json.dumps(data, default=str))
             answered = answered_forms(session, case_id, definition.task_forms)
+            diagrams = _diagrams(session, case.definition_id)
+            names = _process_names(diagrams)
             return CaseDetail(
                 data,
                 personal,
-                CaseDiagram(
-                    definition.process_id, _diagrams(session, case.definition_id), element_states(workflow)
-                ),
-                case_data_sections(data, definition.schemas, answered),
+                CaseDiagram(definition.process_id, diagrams, element_states(workflow), names),
+                case_data_sections(data, definition.schemas, answered, definition.labels),
+                session.scalar(
+                    select(DefinitionVersion.process_name).where(DefinitionVersion.id == case.definition_id)
+                )
+                or names.get(definition.process_id, ""),
+                tuple(history_lines(session, case_id, FOR_MANAGERS)),
             )
 
 
@@ -252,3 +262,14 @@ def _diagrams(session: Session, definition_id: int) -> dict[str, str]:
 def _process_ids(text: str) -> list[str]:
     root = parse_untrusted_xml(text.encode(), "diagram")
     return [process_id for p in root.iter(f"{{{BPMN}}}process") if (process_id := p.get("id"))]
+
+
+def _process_names(diagrams: dict[str, str]) -> dict[str, str]:
+    """Process id -> the `name` its diagram gives it (the id's words when it has none)."""
+    names: dict[str, str] = {}
+    for text in set(diagrams.values()):
+        for process in parse_untrusted_xml(text.encode(), "diagram").iter(f"{{{BPMN}}}process"):
+            process_id = process.get("id") or ""
+            if process_id in diagrams:
+                names[process_id] = process.get("name") or in_words(process_id)
+    return names

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.spec.case_file import field_title, readable
+from engine.spec.process_labels import ProcessLabels, in_words
 from engine.views import CaseFileRow, CaseFileSection
 from engine.working_days import LONDON
 
@@ -20,10 +21,15 @@ _EMPTY: tuple[Any, ...] = (None, "", [], {})
 
 
 def case_data_sections(
-    data: dict[str, Any], schemas: dict[str, dict], answered: list[str]
+    data: dict[str, Any],
+    schemas: dict[str, dict],
+    answered: list[str],
+    labels: ProcessLabels | None = None,
 ) -> tuple[CaseFileSection, ...]:
     """The sections of `data`: one per answered form (in the order answered, file name ->
-    schema in `schemas`), each field under the first form that asks it, then the rest."""
+    schema in `schemas`), each field under the first form that asks it, then the rest, labelled
+    by the process's own `labels` (its labels.json)."""
+    labels = labels or ProcessLabels()
     sections = []
     shown: set[str] = set()
     for form in answered:
@@ -36,27 +42,31 @@ def case_data_sections(
         rows = tuple(CaseFileRow(field_title(schema, n), readable(properties[n], data[n])) for n in names)
         if rows:
             sections.append(CaseFileSection(str(schema.get("title") or form), rows))
-    other = tuple(row for name, value in data.items() if name not in shown for row in _rows(name, value))
+    other = tuple(
+        row for name, value in data.items() if name not in shown for row in _rows(name, value, labels)
+    )
     if other:
         sections.append(CaseFileSection(OTHER_TITLE, other))
     return tuple(sections)
 
 
-def _label(name: str) -> str:
-    return name.replace("_", " ").replace("-", " ").strip().capitalize()
-
-
-def _rows(name: str, value: Any) -> list[CaseFileRow]:
-    """Rows for a value no form asked for: a group of values one row each, bookkeeping none."""
+def _rows(path: str, value: Any, labels: ProcessLabels) -> list[CaseFileRow]:
+    """Rows for a value no form asked for (`path`: its name, `group.name` inside a group): a group
+    of values one row each, bookkeeping none."""
     if isinstance(value, dict):
-        label = _label(name)
-        return [
-            CaseFileRow(f"{label}: {row.label[0].lower()}{row.label[1:]}", row.value)
-            for key, item in value.items()
-            for row in _rows(key, item)
-        ]
-    text = _words(value)
-    return [CaseFileRow(_label(name), text)] if text else []
+        return [row for key, item in value.items() for row in _rows(f"{path}.{key}", item, labels)]
+    text = labels.value_of(path, value) if isinstance(value, str) else None
+    text = text or _words(value)
+    return [CaseFileRow(_label(path, labels), text)] if text else []
+
+
+def _label(path: str, labels: ProcessLabels) -> str:
+    """The process's label for the field, else its group's label and its name in words."""
+    if path in labels.fields or "." not in path:
+        return labels.label_of(path)
+    group, name = path.rsplit(".", 1)
+    words = in_words(name)
+    return f"{_label(group, labels)}: {words[:1].lower()}{words[1:]}"
 
 
 def _words(value: Any) -> str:

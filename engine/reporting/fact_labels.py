@@ -1,5 +1,6 @@
 """What a reported fact's values are called: the choice labels of the forms of each process's
-newest version (`labour` -> `Labour exploitation`), for the case list and its CSV."""
+newest version (`labour` -> `Labour exploitation`), and for values the process sets itself those
+of its labels.json (`UKBA` -> `UK Border Agency`); for the case list, statistics and their CSVs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.persistence.models import DefinitionFile, DefinitionVersion
 from engine.spec.case_file import choice_labels
+from engine.spec.process_labels import LABELS_FILE, read_labels
 
 
 def fact_labels(session: Session) -> dict[str, dict[str, str]]:
@@ -17,12 +19,19 @@ def fact_labels(session: Session) -> dict[str, dict[str, str]]:
     (a field's first labelled form wins: the adult and child forms agree on their shared ones)."""
     newest = select(func.max(DefinitionVersion.id)).group_by(DefinitionVersion.process_id)
     files = session.execute(
-        select(DefinitionFile.content)
-        .where(DefinitionFile.definition_id.in_(newest), DefinitionFile.path.like("forms/%.json"))
+        select(DefinitionFile.path, DefinitionFile.content)
+        .where(
+            DefinitionFile.definition_id.in_(newest),
+            DefinitionFile.path.like("forms/%.json") | (DefinitionFile.path == LABELS_FILE),
+        )
         .order_by(DefinitionFile.definition_id, DefinitionFile.path)
-    ).scalars()
+    ).all()
     labels: dict[str, dict[str, str]] = {}
-    for content in files:
+    for path, content in files:
+        if path == LABELS_FILE:
+            for name, values in read_labels(content).values.items():
+                labels.setdefault(name, dict(values))
+            continue
         try:
             schema = json.loads(content)
         except ValueError:

@@ -14,9 +14,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine.persistence.models import Case, CaseSummary, FactSet, Timer, TimerState
+from engine.reporting.fact_labels import fact_labels
 from engine.runtime.case_summary import facts_of_key, referred_month
+from engine.working_days import LONDON
 
 NOT_RECORDED = "not recorded"
+Labels = dict[str, dict[str, str]]
 BY_MONTH = ("age_group", "exploitation_types")  # charted by month, with "not recorded"
 COUNTED = ("competent_authority", "rg_decision", "cg_decision")
 
@@ -98,11 +101,24 @@ def _counts(session: Session, months: tuple[str, str]) -> _Counts:
     return counts
 
 
-def _by_month(table: dict[str, dict[str, int]], title: str, key: str) -> Figure:
+def _word(labels: Labels, fact: str, value: str | None) -> str:
+    """A value as the forms label it (`labour` -> `Labour exploitation`), else the code in words."""
+    if value is None or value == NOT_RECORDED:
+        return "Not recorded"
+    text = labels.get(fact, {}).get(value) or value.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _month_words(month: str) -> str:
+    """A referral month (`2026-03`) as people write it: `March 2026`."""
+    return f"{datetime.strptime(month, '%Y-%m'):%B %Y}"
+
+
+def _by_month(table: dict[str, dict[str, int]], title: str, key: str, words) -> Figure:
     series = {value for values in table.values() for value in values}
     ordered = sorted(series - {NOT_RECORDED}) + ([NOT_RECORDED] if NOT_RECORDED in series else [])
-    rows = [[m, *[table[m].get(s, 0) for s in ordered]] for m in sorted(table)]
-    return Figure(key, title, ["Month", *ordered], rows, "stacked")
+    rows = [[_month_words(m), *[table[m].get(s, 0) for s in ordered]] for m in sorted(table)]
+    return Figure(key, title, ["Month", *[words(s) for s in ordered]], rows, "stacked")
 
 
 def _ranked(counts: dict) -> list[tuple]:
@@ -135,12 +151,19 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
     """Every figure for referrals made in [since, until), whole months."""
     months = _months(since, until)
     counts = _counts(session, months)
+    labels = fact_labels(session)
     result = [
-        _by_month(counts.by_month["age_group"], "Referrals by month: adults and children", "by-age"),
+        _by_month(
+            counts.by_month["age_group"],
+            "Referrals by month: adults and children",
+            "by-age",
+            lambda value: _word(labels, "age_group", value),
+        ),
         _by_month(
             counts.by_month["exploitation_types"],
             "Referrals by month and exploitation type",
             "by-exploitation",
+            lambda value: _word(labels, "exploitation_types", value),
         ),
     ]
     result[-1] = Figure(
@@ -151,7 +174,7 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
             "by-agency",
             "Referrals by first responder agency",
             ["Agency", "Referrals"],
-            [[(a or NOT_RECORDED).replace("_", " "), n] for a, n in _ranked(counts.by_agency)],
+            [[_word(labels, "first_responder_agency", a), n] for a, n in _ranked(counts.by_agency)],
         )
     )
     result.append(
@@ -159,7 +182,10 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
             "by-authority",
             "Referrals by competent authority",
             ["Competent authority", "Referrals"],
-            [list(r) for r in _ranked(counts.by_fact["competent_authority"])],
+            [
+                [_word(labels, "competent_authority", a), n]
+                for a, n in _ranked(counts.by_fact["competent_authority"])
+            ],
         )
     )
     outcomes = []
@@ -204,15 +230,23 @@ def _round(value: float | None) -> float | str:
 def _past_target(counts: _Counts) -> Figure:
     months = sorted(set(counts.rg_made) | set(counts.rg_late))
     rows = [
-        [m, counts.rg_made[m], counts.rg_late[m]] for m in months if counts.rg_made[m] or counts.rg_late[m]
+        [_month_words(m), counts.rg_made[m], counts.rg_late[m]]
+        for m in months
+        if counts.rg_made[m] or counts.rg_late[m]
     ]
     return Figure(
         "rg-past-target",
         "Reasonable grounds decisions past the 5-working-day target",
-        ["Month referred", "RG decisions made", "Past the target"],
+        ["Month referred", "Reasonable grounds decisions made", "Past the target"],
         rows,
         note="Past the target: the decision was still open at the end of the 5th working day.",
     )
+
+
+def _day(moment: datetime) -> str:
+    """A moment's day in London, GOV.UK style: `19 April 2026`."""
+    local = moment.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y}"
 
 
 def _ending_soon(session: Session, now: datetime) -> Figure:
@@ -227,7 +261,7 @@ def _ending_soon(session: Session, now: datetime) -> Figure:
         )
         .order_by(Timer.due_at)
     )
-    rows = [[key, due.date().isoformat()] for key, due in session.execute(query)]
+    rows = [[key, _day(due)] for key, due in session.execute(query)]
     return Figure(
         "reflection-ending",
         "Reflection and recovery periods ending in the next 7 days",

@@ -15,7 +15,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import AuditEvent, CaseDocumentRow, CaseEvidence, User
+from engine.persistence.models import AuditEvent, CaseDocumentRow, User
+from engine.runtime.history_words import history_lines
 from engine.runtime.information_views import evidence_views, note_views
 from engine.spec.case_file import (
     CASE_FILE_PROPERTY,
@@ -138,64 +139,22 @@ def _letters(session: Session, case_id: int) -> tuple[CaseFileLetter, ...]:
     return tuple(CaseFileLetter(title, created_at) for title, created_at in rows)
 
 
-_SAID = {
-    "case_started": "Referral started",
-    "task_completed": "{name}: done",
-    "timer_fired": "{name}",
-    "case_flagged": "Flagged for managers",
-    "case_suspended": "Case suspended",
-    "case_resumed": "Case resumed",
-    "case_cancelled": "Case cancelled",
-    "case_completed": "Case closed",
-    "incident_opened": "The case stopped on a fault; managers were told",
-    "note_added": "Note added",
-}
-
-
 def _history(session: Session, case_id: int) -> tuple[CaseFileEvent, ...]:
-    """What happened, in words: the steps done, timers, letters and status changes, with who did
-    them; never refusals, views or claims."""
-    events = session.execute(
-        select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
-        .where(
-            AuditEvent.case_id == case_id,
-            AuditEvent.action.in_([*_SAID, "document_created", "evidence_added"]),
-        )
-        .order_by(AuditEvent.id)
-    ).all()
-    titles = dict(
-        session.execute(
-            select(CaseDocumentRow.id, CaseDocumentRow.title).where(CaseDocumentRow.case_id == case_id)
-        ).all()
-    )
-    evidence = dict(
-        session.execute(
-            select(CaseEvidence.id, CaseEvidence.description).where(CaseEvidence.case_id == case_id)
-        ).all()
-    )
+    """What happened, in words (engine/runtime/history_words.py): the steps done, timers, letters
+    and status changes, with who did them; never refusals, views or claims."""
+    events = history_lines(session, case_id)
     people = dict(
         session.execute(
             select(User.username, User.display_name).where(User.username.in_({e.actor for e in events}))
         ).all()
     )
     lines = []
-    for at, actor, action, detail in events:
-        detail = detail or {}
-        if action == "document_created":
-            title = titles.get(str(detail.get("document_id")))
-            if not title:
-                continue
-            text = f"Letter: {title}"
-        elif action == "evidence_added":
-            text = f"Evidence added: {evidence.get(int(detail.get('evidence_id') or 0), 'a file')}"
-        else:
-            name = detail.get("name") or "A step"
-            text = _SAID[action].format(name=name)
-        who = people.get(actor)
-        if who and action != "document_created":
+    for event in events:
+        text = event.text
+        who = people.get(event.actor)
+        if who and event.action != "document_created":
             text += f", by {who}"
-        reason = detail.get("reason")
-        if reason:
-            text += f" ({reason})"
-        lines.append(CaseFileEvent(at, text))
+        if event.reason:
+            text += f" ({event.reason})"
+        lines.append(CaseFileEvent(event.at, text))
     return tuple(lines)

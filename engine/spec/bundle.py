@@ -9,6 +9,7 @@ from pathlib import Path
 from engine.errors import DeploymentError, Finding
 
 BUNDLE_SUFFIXES = (".bpmn", ".dmn")
+LABELS_FILE = "labels.json"  # what the process calls the values it sets (engine/spec/process_labels.py)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -35,8 +36,8 @@ class Bundle:
 
 
 def read_bundle(folder: Path | str, overlay: Path | str | None = None) -> Bundle:
-    """Read `*.bpmn`, `*.dmn` and `forms/*.json` from a folder (other sub-folders are not part of it);
-    the files of `overlay`, a folder of changed files, replace their namesakes."""
+    """Read `*.bpmn`, `*.dmn`, `labels.json` and `forms/*.json` from a folder (other sub-folders
+    are not part of it); the files of `overlay`, a folder of changed files, replace their namesakes."""
     files = _read_folder(Path(folder))
     if overlay is not None:
         files |= _read_folder(Path(overlay))
@@ -50,7 +51,9 @@ def _read_folder(root: Path) -> dict[str, bytes]:
         raise DeploymentError(
             [Finding(str(root), None, "not a folder; give the folder holding the .bpmn files")]
         )
-    candidates = [p for p in root.iterdir() if p.is_file() and p.suffix in BUNDLE_SUFFIXES]
+    candidates = [
+        p for p in root.iterdir() if p.is_file() and (p.suffix in BUNDLE_SUFFIXES or p.name == LABELS_FILE)
+    ]
     forms = root / "forms"
     if forms.is_dir():
         candidates += [p for p in forms.iterdir() if p.is_file() and p.suffix == ".json"]

@@ -99,7 +99,8 @@ def test_counts_sorting_bad_filters_and_csv(browser, cases, moving_clock):
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     assert {r["Reference"] for r in rows} == {cases["child"], cases["adult"]}
     adult = next(r for r in rows if r["Reference"] == cases["adult"])
-    assert adult["Competent authority"] == "UKBA" and adult["Type of exploitation"] == "Labour exploitation"
+    assert adult["Competent authority"] == "UK Border Agency"
+    assert adult["Type of exploitation"] == "Labour exploitation"
     assert adult["Overdue"] == "Yes" and adult["Adult or child"] == "Adult (18 or over)"
 
 

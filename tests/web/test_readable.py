@@ -10,6 +10,7 @@ import re
 import pytest
 
 from engine import Actor
+from tests.web.test_statistics import PERIOD, known  # noqa: F401 (a fixture)
 from web.cli.demo_data import form_payload
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
@@ -67,12 +68,30 @@ def test_the_case_page_shows_answers_in_words(browser, decided):
     assert not UUID.search(text)
     assert "['" not in text and "[]" not in text and "{'" not in text
     assert "Extensions" not in text and "Letters:" not in text
-    assert re.search(r"Reflection: ends at \d{1,2} [A-Z][a-z]+ 2026 at \d\d:\d\d", text)
+    assert re.search(r"Reflection and recovery period ends \d{1,2} [A-Z][a-z]+ 2026 at \d\d:\d\d", text)
+
+
+def test_fields_the_process_sets_have_the_words_of_its_labels_file(browser, decided):
+    text = _main(browser("manager").get(f"/cases/{decided}"))
+    assert re.search(r"Reasonable grounds decision due \d{1,2} March 2026", text)
+    assert "Competent authority UK Border Agency" in text and "Nationality group Not a UK or EEA" in text
+    assert "Rg due at" not in text and " UKBA " not in text and "non-EEA" not in text
+
+
+def test_the_case_page_names_the_process_and_the_referring_agency(browser, decided):
+    text = _main(browser("manager").get(f"/cases/{decided}"))
+    assert "National Referral Mechanism pathway, version 1" in text
+    assert "nrm_pathway" not in text and "Referred 2 March 2026 at 09:00 by Police" in text
+    assert "Show the diagram of: Adult referral" in text and "Reflection and recovery period" in text
 
 
 def test_the_case_history_names_people_not_usernames(browser, decided):
     text = _main(browser("manager").get(f"/cases/{decided}"))
-    assert "Task completed: Make the reasonable grounds decision Declan Murphy" in text
+    assert "Make the reasonable grounds decision: done Declan Murphy" in text
+    assert "Referral started A former user" in text  # fr-police is no user here
+    assert "Choose the referral form: done The system" in text
+    assert "Task completed" not in text and "Case started" not in text and "Timer set" not in text
+    assert "Someone outside the service" not in text
     assert "ca-ukba" not in text and "fr-police" not in text
 
 
@@ -94,3 +113,29 @@ def test_the_cases_csv_has_words_for_headers_and_values(browser, decided):
     assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ 2026 at \d\d:\d\d", line["Referred on"])
     assert line["Referring agency"] == "Police" and line["Type of exploitation"] == "Labour exploitation"
     assert not ISO_MOMENT.search(exported.get_data(as_text=True))
+
+
+STATISTICS = (
+    "by-age",
+    "by-exploitation",
+    "by-agency",
+    "by-authority",
+    "outcomes",
+    "time-to-decision",
+    "rg-past-target",
+    "reflection-ending",
+)
+CODES = {"adult", "child", "labour", "sexual", "not recorded", "police", "salvation_army"}
+CODES |= {"salvation army", "UKBA", "UKHTC", "rg", "RG decisions made"}
+
+
+def test_every_statistics_csv_is_in_words(browser, known):  # noqa: F811 (the fixture)
+    manager = browser("manager")
+    for key in STATISTICS:
+        exported = manager.get(f"/statistics/{key}.csv?{PERIOD}").get_data(as_text=True)
+        assert not re.search(r"\b\d{4}-\d{2}(-\d{2})?\b", exported), (key, exported)
+        cells = {cell for row in csv.reader(io.StringIO(exported)) for cell in row}
+        assert not cells & CODES, (key, cells & CODES)
+    page = _main(manager.get(f"/statistics?{PERIOD}"))
+    assert "Referrals made from March 2026 to April 2026" in page
+    assert "Labour exploitation" in page and "The Salvation Army" in page and "19 April 2026" in page

@@ -18,6 +18,7 @@ from tests.web.test_cases import _advance
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
 SALVATION = Actor("fr-salvation", frozenset({"first-responder"}), agency="salvation_army")
 PERIOD = "from=2026-03&to=2026-04"
+LABOUR, SEXUAL = "Labour exploitation", "Sexual exploitation"
 
 
 def _refer_adult(nrm, actor: Actor, exploitation: list[str]) -> str:
@@ -61,18 +62,18 @@ def _figure(manager, key: str) -> list[dict]:
 def test_each_figure_matches_the_hand_count(browser, known):
     manager = browser("manager")
     assert _figure(manager, "by-age") == [
-        {"Month": "2026-03", "adult": "2", "child": "1"},
-        {"Month": "2026-04", "adult": "1", "child": "0"},
+        {"Month": "March 2026", "Adult (18 or over)": "2", "Child (under 18)": "1"},
+        {"Month": "April 2026", "Adult (18 or over)": "1", "Child (under 18)": "0"},
     ]
     assert _figure(manager, "by-exploitation") == [
-        {"Month": "2026-03", "labour": "2", "sexual": "1", "not recorded": "1"},
-        {"Month": "2026-04", "labour": "0", "sexual": "0", "not recorded": "1"},
+        {"Month": "March 2026", LABOUR: "2", SEXUAL: "1", "Not recorded": "1"},
+        {"Month": "April 2026", LABOUR: "0", SEXUAL: "0", "Not recorded": "1"},
     ]
     assert _figure(manager, "by-agency") == [
-        {"Agency": "police", "Referrals": "2"},
-        {"Agency": "salvation army", "Referrals": "2"},
+        {"Agency": "Police", "Referrals": "2"},
+        {"Agency": "The Salvation Army", "Referrals": "2"},
     ]
-    assert _figure(manager, "by-authority") == [{"Competent authority": "UKBA", "Referrals": "2"}]
+    assert _figure(manager, "by-authority") == [{"Competent authority": "UK Border Agency", "Referrals": "2"}]
     assert _figure(manager, "outcomes") == [
         {"Decision": "Reasonable grounds", "Positive": "1", "Negative": "0"},
         {"Decision": "Conclusive grounds", "Positive": "0", "Negative": "0"},
@@ -82,9 +83,9 @@ def test_each_figure_matches_the_hand_count(browser, known):
     assert timing["Referral to reasonable grounds decision"]["Median days"] == "3.0"
     assert timing["Referral to conclusive grounds decision"]["Decisions"] == "0"
     assert _figure(manager, "rg-past-target") == [
-        {"Month referred": "2026-03", "RG decisions made": "1", "Past the target": "1"}
+        {"Month referred": "March 2026", "Reasonable grounds decisions made": "1", "Past the target": "1"}
     ]
-    assert _figure(manager, "reflection-ending") == [{"Case": known["a"], "Period ends": "2026-04-19"}]
+    assert _figure(manager, "reflection-ending") == [{"Case": known["a"], "Period ends": "19 April 2026"}]
 
 
 def test_summaries_written_afresh_from_the_stored_rows_give_the_same_figures(known, nrm):
@@ -120,11 +121,11 @@ def test_figures_are_counted_again_after_five_minutes_or_on_request(browser, nrm
     manager = browser("manager")
     by_age = "/statistics/by-age.csv?from=2026-03&to=2026-03"
     nrm.start_case("nrm_pathway", actor=POLICE)
-    assert manager.get(by_age).get_data(as_text=True).count("2026-03") == 1  # counted: 1 case
+    assert manager.get(by_age).get_data(as_text=True).count("March 2026") == 1  # counted: 1 case
     _advance(nrm, nrm.start_case("nrm_pathway", actor=POLICE).key, "choose_referral_form", age_group="child")
-    assert "child" not in manager.get(by_age).get_data(as_text=True)  # the same count, a minute old
+    assert "Child" not in manager.get(by_age).get_data(as_text=True)  # the same count, a minute old
     moving_clock.move(timedelta(minutes=5))
-    assert "child" in manager.get(by_age).get_data(as_text=True)
+    assert "Child" in manager.get(by_age).get_data(as_text=True)
     _advance(nrm, nrm.start_case("nrm_pathway", actor=POLICE).key, "choose_referral_form", age_group="adult")
     page = manager.get("/statistics?from=2026-03&to=2026-03&fresh=yes").get_data(as_text=True)
     assert "count now" in page and ">1</td>" in page  # recounted: the adult is there

@@ -39,6 +39,7 @@ def index():
         page=page,
         pages=max(math.ceil(total / PAGE_SIZE), 1),
         options=options,
+        labels=nrm.case_fact_labels(actor()),
         errors=errors,
         args=request.args,
         now=now(),
@@ -85,10 +86,11 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
     """A case's page; with `errors`, the status form again with the reason typed (status 400)."""
     detail = engine().case_detail(key, actor())
     view = engine().case(key)
-    history = engine().history(key)
+    history = detail.history
     documents = engine().documents(key)
     manager = is_manager(actor())  # evidence and notes: managers here, caseworkers beside their task
     people = {entry.actor for entry in history} | {t.assignee for t in view.open_tasks if t.assignee}
+    agencies = engine().case_fact_labels(actor()).get("first_responder_agency", {})
     return render_template(
         "cases/case.html",
         case=view,
@@ -96,6 +98,7 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
         history=list(reversed(history)),
         documents=documents,
         names=engine().person_names(people),
+        agency=(agencies.get(view.agency) or humanize(view.agency)) if view.agency else "",
         now=now(),
         is_manager=manager,
         evidence=engine().evidence_list(key, actor()) if manager else None,

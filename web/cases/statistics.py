@@ -63,8 +63,14 @@ def index():
         errors=errors,
         first=first,
         last=last,
+        period=f"{_month_words(first)} to {_month_words(last)}",
         counted=counted,
     )
+
+
+def _month_words(month: str) -> str:
+    """`2026-03` as people write it: `March 2026`."""
+    return f"{datetime.strptime(month, '%Y-%m'):%B %Y}"
 
 
 @statistics.get("/statistics/<key>.csv")

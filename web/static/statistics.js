@@ -5,9 +5,9 @@ const COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840
 for (const figure of JSON.parse(document.getElementById("chart-data").textContent)) {
   const canvas = document.getElementById(`chart-${figure.key}`);
   if (!canvas) continue;
-  const labels = figure.rows.map((row) => String(row[0]).replaceAll("_", " "));
+  const labels = figure.rows.map((row) => String(row[0])); // in words already, as the table says
   const datasets = figure.columns.slice(1).map((name, index) => ({
-    label: String(name).replaceAll("_", " "),
+    label: String(name),
     data: figure.rows.map((row) => row[index + 1]),
     backgroundColor: COLOURS[index % COLOURS.length],
   }));
