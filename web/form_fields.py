@@ -7,6 +7,7 @@ becomes a GOV.UK conditional reveal under that option.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -107,6 +108,9 @@ def date_field_names(fields: list[Field]) -> list[str]:
     return [one.name for one, _ in _all_fields(fields) if one.kind == "date"]
 
 
+DATE_TYPED = re.compile(r"^([^-]*)-([^-]*)-([^-]*)$")  # year-month-day, as _date joins them
+
+
 def _date(form, name: str) -> str | None:
     parts = [form.get(f"{name}-{part}", "").strip() for part in ("year", "month", "day")]
     if not any(parts):
@@ -152,9 +156,9 @@ def values_for(data: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, list):
             shown[name] = value
             shown[f"{name}__lines"] = "\n".join(map(str, value))
-        elif isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
-            shown[name] = value
-            year, month, day = value.split("-")
+        elif isinstance(value, str) and (typed := DATE_TYPED.match(value)):
+            shown[name] = value  # a date, or the boxes as typed when they make no date (31-2-2099)
+            year, month, day = typed.groups()
             shown.update(
                 {f"{name}-year": year, f"{name}-month": month.lstrip("0"), f"{name}-day": day.lstrip("0")}
             )

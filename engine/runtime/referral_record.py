@@ -42,7 +42,7 @@ def referral_page(
 
 
 def unfinished(session: Session, agency: str | None) -> list[UnfinishedReferral]:
-    """The agency's referrals with a first responder's task open, oldest first, with who has it."""
+    """The agency's referrals with a first responder's task open, newest first, with who has it."""
     rows = session.execute(
         select(
             Case.business_key,
@@ -59,7 +59,7 @@ def unfinished(session: Session, agency: str | None) -> list[UnfinishedReferral]
             OpenTask.candidate_group == FIRST_RESPONDER,
             Case.status.in_(STATUSES["active"]),
         )
-        .order_by(Case.id)
+        .order_by(Case.id.desc())
     ).all()
     return [
         UnfinishedReferral(key, task_id, name, at, who, shown) for key, task_id, name, at, who, shown in rows

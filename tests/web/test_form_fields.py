@@ -15,7 +15,7 @@ from engine import FormValidationError
 from engine.errors import FieldError
 from engine.spec.forms import validate_form_data
 from web.cli.demo_data import PEOPLE, form_payload
-from web.form_fields import date_field_names, error_messages, fields_for, parse_submission
+from web.form_fields import date_field_names, error_messages, fields_for, parse_submission, values_for
 
 FORMS = sorted((Path(__file__).resolve().parents[2] / "bpmn" / "forms").glob("*.json"))
 ADULT = PEOPLE[0]
@@ -139,6 +139,12 @@ def test_an_impossible_date_and_a_word_for_a_number_are_named():
     messages = error_messages(schema, refused.value.errors)
     assert set(messages) == {"age", "date_of_birth"}
     assert messages["date_of_birth"] == "Date of birth must be a real date"  # GOV.UK's wording
+    shown = values_for(parse_submission(schema, posted))  # the page shows the boxes as typed
+    assert (shown["date_of_birth-day"], shown["date_of_birth-month"], shown["date_of_birth-year"]) == (
+        "31",
+        "2",
+        "1990",
+    )
 
 
 def test_answers_are_escaped_on_the_page(app):

@@ -49,6 +49,7 @@ def test_the_agency_is_the_users_own_and_is_not_asked(browser, nrm):
     page = police.get(task_page).get_data(as_text=True)
     assert "Your first responder agency:</strong> Police" in page
     assert 'name="first_responder_agency"' not in page
+    assert "Back to referrals" in page and "Back to tasks" not in page  # their page, not an inbox
     key = re.search(r"NRM-\d{4}-\d{6}", page).group(0)
     assert police.post(task_page, {"age_group": "adult"}).status_code == 303
     assert nrm.case_data(key)["first_responder_agency"] == "police"  # the data is as if it were asked
@@ -176,7 +177,7 @@ def test_unfinished_referrals_say_who_is_working_on_them(browser, nrm):
     theirs = nrm.start_case("nrm_pathway", actor=colleague)
     nrm.claim_task(theirs.open_tasks[0].id, colleague)
     page = browser("fr-police").get("/referrals/").get_data(as_text=True)
-    unfinished = page.split("Unfinished referrals")[1].split("Your agency's")[0]
+    unfinished = page.split("Waiting for your agency")[1].split("Your agency's")[0]
     assert f'href="/tasks/{mine.open_tasks[0].id}"' in unfinished
     assert f'href="/tasks/{theirs.open_tasks[0].id}"' in unfinished
     assert "Alex Brown (police) is working on it" in unfinished
