@@ -96,9 +96,14 @@ def is_decision_form(schema: dict) -> bool:
     return any(name.endswith(DECISION_SUFFIX) for name in schema.get("properties", {}))
 
 
+SUMMARY_TITLE = "x-summary-title"  # on a field: its name in case files and case pages
+
+
 def field_title(schema: dict, name: str) -> str:
+    """A field's name where others read the answer: its `x-summary-title` if the question speaks
+    to the person answering ("Your name"), else its title."""
     spec = schema.get("properties", {}).get(name, {})
-    title = spec.get("title") if isinstance(spec, dict) else None
+    title = (spec.get(SUMMARY_TITLE) or spec.get("title")) if isinstance(spec, dict) else None
     return str(title) if title else name.replace("_", " ").capitalize()
 
 

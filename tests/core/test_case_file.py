@@ -135,5 +135,6 @@ def test_earlier_decisions_and_letters_reach_the_recovery_review(nrm, moving_clo
     assert nrm.fire_due_timers() >= 1
     case_file = nrm.case_file(_task(nrm, key, "review_recovery_progress").id, UKBA)
     sections = {s.title: {r.label: r.value for r in s.rows} for s in case_file.sections}
-    assert sections["Reasonable grounds decision"]["Your decision"].startswith("Positive")
+    assert sections["Reasonable grounds decision"]["Reasonable grounds decision"].startswith("Positive")
+    assert "Your decision" not in sections["Reasonable grounds decision"]  # the x-summary-title
     assert case_file.letters  # the RG letters
