@@ -47,3 +47,14 @@ def test_a_table_page_fits_a_320_px_screen(live_app, page, some_cases, username,
         label = page.locator(f"td[data-label='{cell}']").first
         before = label.evaluate("cell => getComputedStyle(cell, '::before').content")
         assert cell in before
+
+
+def test_the_statistics_fit_a_phone_turned_from_a_wide_screen(live_app, page, some_cases):
+    """Opened wide, then narrowed (a window resized, a tablet turned): the hidden header rows of
+    the statistics tables once stayed laid out as table rows and widened the page to 1,235 px."""
+    page.set_viewport_size({"width": 1280, "height": 700})
+    sign_in(page, live_app, "manager")
+    page.goto(f"{live_app}/statistics")
+    page.wait_for_load_state("networkidle")
+    page.set_viewport_size({"width": WIDTH, "height": 700})
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
