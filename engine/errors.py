@@ -33,10 +33,21 @@ class TaskAlreadyCompleted(Conflict):
     """The task was completed already (by `completed_by`, a username for systems; `completed_by_name`
     is the person's name for pages, "someone else" if they are not a user)."""
 
-    def __init__(self, message: str, completed_by: str | None = None, completed_by_name: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        completed_by: str | None = None,
+        completed_by_name: str | None = None,
+        case_key: str | None = None,
+    ):
         super().__init__(message)
         self.completed_by = completed_by
         self.completed_by_name = completed_by_name or "someone else"
+        self.case_key = case_key  # told only to those who may see the task, as the name is
+
+
+class DraftTooLong(EngineError):
+    """Answers too long to keep as a draft (nothing was kept)."""
 
 
 class CaseNotActive(Conflict):

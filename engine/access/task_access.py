@@ -61,7 +61,7 @@ def closed_task(session: Session, task_id: str, actor: Actor, action: str) -> En
     if it is missing, only managers are told more than the refusal."""
     said = (AuditEvent.action, AuditEvent.actor, AuditEvent.case_id, AuditEvent.element_id, AuditEvent.detail)
     rows = session.execute(
-        select(*said, Case.agency)
+        select(*said, Case.agency, Case.business_key)
         .join(Case, Case.id == AuditEvent.case_id)
         .where(AuditEvent.task_id == task_id, AuditEvent.action.in_(("task_opened", COMPLETE)))
     ).all()
@@ -74,13 +74,15 @@ def closed_task(session: Session, task_id: str, actor: Actor, action: str) -> En
         return Forbidden(NOT_YOURS, action=action, target=(first.case_id, task_id, first.element_id))
     completed_by = next((row.actor for row in rows if row.action == COMPLETE), None)
     if completed_by is not None:
-        return already_completed(session, completed_by)
+        return already_completed(session, completed_by, first.business_key)
     return TaskNotFound("This task is closed: its case moved on without it. Go back to your tasks.")
 
 
-def already_completed(session: Session, completed_by: str) -> TaskAlreadyCompleted:
-    """Who completed a task, by name, for someone who may see it."""
+def already_completed(
+    session: Session, completed_by: str, case_key: str | None = None
+) -> TaskAlreadyCompleted:
+    """Who completed a task, by name, for someone who may see it (and on which case)."""
     name = person_name(session, completed_by)
     return TaskAlreadyCompleted(
-        f"This task was completed already by {name}; nothing was changed.", completed_by, name
+        f"This task was completed already by {name}; nothing was changed.", completed_by, name, case_key
     )

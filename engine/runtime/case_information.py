@@ -96,13 +96,16 @@ class CaseInformation:
         with self._audited_refusals(actor), self.db.writing() as session:
             case, access = self._information_case(session, key, actor, "evidence_downloaded", EVIDENCE)
             row = session.get(CaseEvidence, evidence_id)
-            if row is None or row.case_id != case.id:
-                raise NotFound("There is no such file on this case")
             agency = _agency_only(actor, access)
-            if (
-                agency is not None
-                and session.scalar(select(User.agency).where(User.username == row.uploaded_by)) != agency
-            ):
+            if row is not None and row.case_id != case.id:
+                row = None
+            if row is not None and agency is not None:
+                uploader = session.scalar(select(User.agency).where(User.username == row.uploaded_by))
+                row = row if uploader == agency else None
+            if row is None:
+                if agency is None:  # those who see every file are told it is not there
+                    raise NotFound("There is no such file on this case")
+                # a missing file is refused as another's is: a first responder counts nothing
                 raise Forbidden(NOT_YOURS, action="evidence_downloaded", target=(case.id, None, None))
             _audit(session, case.id, actor, "evidence_downloaded", evidence_id=row.id)
             return EvidenceFile(download_name(row.filename, row.media_type), row.media_type, row.content)

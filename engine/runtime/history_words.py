@@ -41,9 +41,11 @@ FOR_MANAGERS = {
 }
 
 
-def history_lines(session: Session, case_id: int, said: dict[str, str] = SAID) -> list[CaseHistoryLine]:
+def history_lines(
+    session: Session, case_id: int, said: dict[str, str] = SAID, personal: bool = True
+) -> list[CaseHistoryLine]:
     """The case's audit rows that `said` has words for, oldest first (a letter no longer stored,
-    none)."""
+    none); without `personal`, no free text people wrote (file descriptions, reasons)."""
     events = session.execute(
         select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.task_id, AuditEvent.detail)
         .where(AuditEvent.case_id == case_id, AuditEvent.action.in_(list(said) + ["task_opened"]))
@@ -72,10 +74,16 @@ def history_lines(session: Session, case_id: int, said: dict[str, str] = SAID) -
         words: dict[str, Any] = {
             "name": detail.get("name") or task_names.get(task_id or "") or "A step",
             "title": titles.get(str(detail.get("document_id")), ""),
-            "evidence": evidence.get(int(detail.get("evidence_id") or 0), "a file"),
+            "evidence": evidence.get(int(detail.get("evidence_id") or 0), "a file") if personal else "a file",
             "to_version": detail.get("to_version", ""),
         }
         lines.append(
-            CaseHistoryLine(at, actor, action, said[action].format(**words), detail.get("reason") or "")
+            CaseHistoryLine(
+                at,
+                actor,
+                action,
+                said[action].format(**words),
+                (detail.get("reason") or "") if personal else "",
+            )
         )
     return lines

@@ -10,6 +10,8 @@ from engine.persistence.models import CaseEvidence, CaseNote, User
 from engine.runtime.evidence_checks import TYPE_NAMES
 from engine.views import EvidenceView, NoteView
 
+FORMER_USER = "A former user"  # who added it is no longer a user (web/templating.py says the same)
+
 
 def evidence_views(session: Session, case_id: int, agency: str | None = None) -> tuple[EvidenceView, ...]:
     """The case's evidence, oldest first; with `agency`, only what that agency's people added."""
@@ -35,7 +37,7 @@ def evidence_views(session: Session, case_id: int, agency: str | None = None) ->
             row.description,
             TYPE_NAMES.get(row.media_type, "File"),
             row.size,
-            row.display_name or row.uploaded_by,
+            row.display_name or FORMER_USER,
             row.uploaded_at,
         )
         for row in session.execute(query)
@@ -53,6 +55,6 @@ def note_views(session: Session, case_id: int, agency: str | None = None) -> tup
     if agency is not None:
         query = query.where(User.agency == agency)
     return tuple(
-        NoteView(row.id, row.text, row.display_name or row.written_by, row.written_at)
+        NoteView(row.id, row.text, row.display_name or FORMER_USER, row.written_at)
         for row in session.execute(query)
     )

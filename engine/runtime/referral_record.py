@@ -41,7 +41,7 @@ def referral_page(
     return [case_view(session, row, details=False) for row in rows], total
 
 
-def unfinished(session: Session, agency: str | None) -> list[UnfinishedReferral]:
+def unfinished(session: Session, agency: str | None, limit: int = 50) -> list[UnfinishedReferral]:
     """The agency's referrals with a first responder's task open, newest first, with who has it."""
     rows = session.execute(
         select(
@@ -60,6 +60,7 @@ def unfinished(session: Session, agency: str | None) -> list[UnfinishedReferral]
             Case.status.in_(STATUSES["active"]),
         )
         .order_by(Case.id.desc())
+        .limit(limit)  # the newest; a large agency's abandoned forms are in its referrals list too
     ).all()
     return [
         UnfinishedReferral(key, task_id, name, at, who, shown) for key, task_id, name, at, who, shown in rows
@@ -72,27 +73,35 @@ def _task_specs(specs: SpecPair) -> list[Any]:
 
 
 def decisions(
-    session: Session, case_id: int, specs: SpecPair, forms: dict[str, str], data: dict[str, Any]
+    session: Session,
+    case_id: int,
+    specs: SpecPair,
+    forms: dict[str, str],
+    data: dict[str, Any],
+    answered: dict[str, dict[str, Any]],
 ) -> tuple[ReferralDecision, ...]:
     """The decision forms completed on the case (a form with a `…_decision` field), oldest first,
-    each with its outcome in words (the choice's label in the form)."""
+    each with its outcome in words (the choice's label in the form), as that task answered it
+    (`answered`, by task id: a decision made again after a reconsideration is a second line with
+    its own outcome); `data`, the case's data, for a task the workflow no longer holds."""
     form_of = {t.name: form for t in _task_specs(specs) if (form := task_property(t, FORM_PROPERTY))}
     done = session.execute(
-        select(AuditEvent.element_id, AuditEvent.at, AuditEvent.detail)
+        select(AuditEvent.element_id, AuditEvent.at, AuditEvent.detail, AuditEvent.task_id)
         .where(AuditEvent.case_id == case_id, AuditEvent.action == "task_completed")
         .order_by(AuditEvent.id)
     ).all()
     made = []
-    for element_id, at, detail in done:
+    for element_id, at, detail, task_id in done:
         schema = json.loads(forms.get(form_of.get(element_id or "", ""), "{}"))
         if not is_decision_form(schema):
             continue
         properties = schema.get("properties", {})
         field = next(name for name in properties if name.endswith(DECISION_SUFFIX))
-        if field not in data:
+        given = answered.get(task_id or "", data)
+        if field not in given:
             continue
         title = str(schema.get("title") or (detail or {}).get("name") or "Decision")
-        made.append(ReferralDecision(title, at, readable(properties[field], data[field])))
+        made.append(ReferralDecision(title, at, readable(properties[field], given[field])))
     return tuple(made)
 
 

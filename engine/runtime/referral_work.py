@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -65,8 +66,11 @@ class ReferralWork:
         with self._audited_refusals(actor), self.db.reading() as session:
             case = self._referral_row(session, key, actor, "referral_viewed")
             definition = self.definitions.get(session, case.definition_id)
-            data = current_data(self._step(session, case, actor).load_workflow())
-            made = referral_record.decisions(session, case.id, definition.specs, definition.forms, data)
+            workflow = self._step(session, case, actor).load_workflow()
+            answered = {str(t.id): t.data for t in workflow.get_tasks(state=TaskState.COMPLETED)}
+            made = referral_record.decisions(
+                session, case.id, definition.specs, definition.forms, current_data(workflow), answered
+            )
             letters = referral_record.letters(session, case.id, case.agency)
             return ReferralRecord(
                 case_view(session, case),

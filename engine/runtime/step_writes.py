@@ -30,6 +30,7 @@ from engine.persistence.models import (
     CaseFlagRow,
     CaseSummary,
     OpenTask,
+    TaskDraft,
     Timer,
     TimerState,
 )
@@ -37,6 +38,7 @@ from engine.runtime.case_summary import with_fact_set_ids
 
 CASES: Table = Case.__table__
 OPEN_TASKS: Table = OpenTask.__table__
+TASK_DRAFTS: Table = TaskDraft.__table__
 TIMERS: Table = Timer.__table__
 FACTS: Table = CaseFact.__table__
 SUMMARIES: Table = CaseSummary.__table__
@@ -147,6 +149,10 @@ class StepWrites:
         with pipelined(connection):
             if self.closed_open_tasks:
                 connection.execute(delete(OPEN_TASKS).where(OPEN_TASKS.c.id.in_(self.closed_open_tasks)))
+                # drafts hold personal data and are read only while their task is open
+                connection.execute(
+                    delete(TASK_DRAFTS).where(TASK_DRAFTS.c.task_id.in_(self.closed_open_tasks))
+                )
             if self.ended_timers:
                 connection.execute(_END_TIMER, self.ended_timers)
             if self.removed_facts:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from engine.errors import DraftTooLong
 from engine.persistence.models import TaskDraft
 from engine.spec.json_input import read_json
 from engine.views import DraftAnswers
@@ -25,7 +26,7 @@ def save(
     """Keep (or replace) `username`'s draft of the task's answers."""
     text = json.dumps(answers, ensure_ascii=False, sort_keys=True)
     if len(text.encode()) > MAX_DRAFT_BYTES:
-        raise ValueError("these answers are too long to save; shorten them and try again")
+        raise DraftTooLong("Your answers are too long to save. Shorten the longest answers and try again")
     row = _row(session, task_id, username)
     if row is None:
         row = TaskDraft(task_id=task_id, username=username, answers_json=text, saved_at=at)

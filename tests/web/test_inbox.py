@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.web.conftest import Browser
+from web.cli.demo import DEMO_PASSWORD
 
 TASK_LINK = re.compile(r'href="/tasks/([0-9a-f-]{36})"')
 
@@ -118,19 +119,84 @@ def test_the_inbox_filters_and_marks_overdue_tasks(browser, nrm, moving_clock):
     assert key in ukba.get(f"/tasks?case={key.lower()}").get_data(as_text=True)
 
 
+CHECKED = re.compile(r'name="checked" value="([^"]+)"')
+
+
+def accept_and_send(person, task_id: str):
+    """ "Accept and send" on the "Check your answers" page, as shown (with the answers' version)."""
+    page = person.get(f"/tasks/{task_id}/check").get_data(as_text=True)
+    return person.post(f"/tasks/{task_id}/check", {"checked": CHECKED.search(page).group(1)})
+
+
 def test_two_people_completing_one_task_one_is_told_who_did_it(browser, nrm):
     police = browser("fr-police")
     _refer_adult(police)
-    colleague = browser("fr-police")
+    if nrm.users.get("fr-police-2") is None:
+        nrm.users.add(
+            "fr-police-2", DEMO_PASSWORD, ["first-responder"], display_name="Alex Brown", agency="police"
+        )
+    colleague = browser("fr-police-2")
     task_id = TASK_LINK.search(police.get("/tasks").get_data(as_text=True)).group(1)
     colleague.get(f"/tasks/{task_id}")
     data = {k: v for k, v in _referral_form_post().items()}
     assert police.post(f"/tasks/{task_id}", data).headers["Location"] == f"/tasks/{task_id}/check"
-    assert police.post(f"/tasks/{task_id}/check").status_code == 303  # "Accept and send"
+    assert accept_and_send(police, task_id).status_code == 303
     response = colleague.post(f"/tasks/{task_id}", data)
     assert response.status_code == 409
     assert "Priya Shah (police) completed it" in response.get_data(as_text=True)
     assert colleague.get(f"/tasks/{task_id}").status_code == 409
+
+
+def test_sending_a_referral_twice_shows_its_confirmation_again(browser, nrm):
+    police = browser("fr-police")
+    key = _refer_adult(police)
+    task_id = nrm.case(key).open_tasks[0].id
+    police.post(f"/tasks/{task_id}", _referral_form_post())
+    page = police.get(f"/tasks/{task_id}/check").get_data(as_text=True)
+    checked = {"checked": CHECKED.search(page).group(1)}
+    assert police.post(f"/tasks/{task_id}/check", checked).headers["Location"] == f"/referrals/{key}/sent"
+    again = police.post(f"/tasks/{task_id}/check", checked)  # a double click, a reload
+    assert again.status_code == 303 and again.headers["Location"] == f"/referrals/{key}/sent"
+
+
+def test_answers_changed_after_they_were_checked_are_checked_again(browser, nrm):
+    police = browser("fr-police")
+    key = _refer_adult(police)
+    task_id = nrm.case(key).open_tasks[0].id
+    police.post(f"/tasks/{task_id}", _referral_form_post())
+    page = police.get(f"/tasks/{task_id}/check").get_data(as_text=True)
+    checked = {"checked": CHECKED.search(page).group(1)}
+    police.post(f"/tasks/{task_id}", {**_referral_form_post(), "given_names": "Ada"})  # another window
+    response = police.post(f"/tasks/{task_id}/check", checked)
+    assert response.headers["Location"] == f"/tasks/{task_id}/check"
+    assert nrm.case(key).open_tasks[0].id == task_id  # not sent: to be checked again
+    page = police.get(f"/tasks/{task_id}/check").get_data(as_text=True)
+    assert "changed after you checked them" in page and "Ada" in page
+
+
+def test_answers_too_long_to_save_stay_on_the_page(browser, nrm):
+    police = browser("fr-police")
+    key = _refer_adult(police)
+    task_id = nrm.case(key).open_tasks[0].id
+    response = police.post(
+        f"/tasks/{task_id}", {"narrative": "x" * 250_000, "given_names": "Adaeze", "action": "save"}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "too long to save" in page and 'value="Adaeze"' in page
+
+
+def test_a_draft_goes_when_its_case_is_cancelled(browser, nrm):
+    from engine import Actor
+    from engine.persistence.models import TaskDraft
+
+    police = browser("fr-police")
+    key = _refer_adult(police)
+    task_id = nrm.case(key).open_tasks[0].id
+    police.post(f"/tasks/{task_id}", {"given_names": "Adaeze", "action": "save"})
+    nrm.cancel_case(key, "Referred twice", Actor("manager", frozenset({"manager"})))
+    with nrm.db.reading() as session:
+        assert session.query(TaskDraft).filter_by(task_id=task_id).count() == 0
 
 
 def _adult_referral(nrm) -> dict:
@@ -180,7 +246,9 @@ def test_the_task_page_shows_each_party_its_case_file(browser, nrm):
     rg = nrm.tasks(case_key=key)[0]
     page = ukba.get(f"/tasks/{rg.id}").get_data(as_text=True)
     assert "Adaeze" in page and "Recruited in Lagos" in page and "Nigeria" in page
-    assert page.index("Recruited in Lagos") < page.index('<form method="post" novalidate>')
+    assert page.index("Recruited in Lagos") < page.index(
+        f'<form method="post" action="/tasks/{rg.id}" novalidate>'
+    )
     assert salvation.get(f"/tasks/{rg.id}").status_code == 403
     nrm.complete_task(rg.id, form_payload("reasonable-grounds-decision.json"))
     arrange = next(t for t in nrm.tasks(case_key=key) if t.element_id == "arrange_support")

@@ -11,7 +11,7 @@ import pytest
 
 from engine import Actor, Forbidden
 from tests.web.api_client import demo_user
-from tests.web.test_inbox import _refer_adult, _referral_form_post
+from tests.web.test_inbox import _refer_adult, _referral_form_post, accept_and_send
 from web.cli.demo import DEMO_PASSWORD
 from web.cli.demo_data import form_payload
 
@@ -86,8 +86,7 @@ def test_answers_with_errors_stay_on_the_form(nrm, referral_form):
 def test_accept_and_send_completes_the_task_and_confirms_with_the_reference(nrm, referral_form):
     police, key, task_id = referral_form
     police.post(f"/tasks/{task_id}", _referral_form_post())
-    police.get(f"/tasks/{task_id}/check")
-    response = police.post(f"/tasks/{task_id}/check")
+    response = accept_and_send(police, task_id)
     assert response.status_code == 303 and response.headers["Location"] == f"/referrals/{key}/sent"
     assert all(t.id != task_id for t in nrm.case(key).open_tasks)
     assert nrm.case_data(key)["given_names"] == "Adaeze"
@@ -226,3 +225,16 @@ def test_a_letter_downloads_as_plain_text_for_its_agency_only(browser, nrm, deci
     assert browser("fr-police").get(f"/referrals/{decided}/letters/99").status_code == 404
     assert browser("fr-salvation").get(f"/referrals/{decided}/letters/1").status_code == 403
     assert browser("ca-ukba").get(f"/referrals/{decided}/letters/1").status_code == 403
+
+
+def test_answers_refused_at_sending_come_back_on_a_form_that_posts_to_the_task(nrm, referral_form):
+    """A draft saved with an answer missing, then sent from the check page: the form comes back
+    with the errors, and posts its corrections to the task, not to the check page (which would
+    send the old draft again)."""
+    police, key, task_id = referral_form
+    police.post(f"/tasks/{task_id}", {"given_names": "Adaeze", "action": "save"})
+    response = accept_and_send(police, task_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "There is a problem" in page
+    assert f'<form method="post" action="/tasks/{task_id}" novalidate>' in page
+    assert nrm.case(key).open_tasks[0].id == task_id

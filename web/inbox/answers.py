@@ -6,6 +6,8 @@ them into what the pages show."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from flask import url_for
@@ -83,6 +85,14 @@ def keep_as_draft(task_id: str, data: dict[str, Any]) -> bool:
     come back to (True if kept)."""
     try:
         engine().save_task_draft(task_id, data, actor())
-    except (EngineError, ValueError):  # gone, refused (audited), or too long to keep: not kept
+    except EngineError:  # gone, refused (audited), or too long to keep (DraftTooLong): not kept
         return False
     return True
+
+
+def answers_version(answers: dict[str, Any]) -> str:
+    """A short fingerprint of a draft's answers: the check page sends it back, so answers changed
+    after they were shown (in another window) are not sent unchecked. (Not the draft's time: two
+    saves in one second would look the same.)"""
+    text = json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]

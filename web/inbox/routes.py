@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from engine import (
     Conflict,
+    DraftTooLong,
     FormValidationError,
     NotFound,
     SandboxViolation,
@@ -66,6 +67,13 @@ def _already_completed(done: TaskAlreadyCompleted, rows: list[tuple[str, str]] |
     see the task), change nothing; answers sent are shown to copy."""
     name = done.completed_by_name
     said = f"{name[:1].upper()}{name[1:]} completed it."
+    if request.endpoint == "inbox.accept_and_send" and done.completed_by == actor().username:
+        # checked answers sent twice (a double click, a reload): where the first sending went. Not
+        # for the task form itself: answers typed in a second window are shown below to copy.
+        if done.case_key and may_refer(actor()):
+            return redirect(url_for("referrals.sent", key=done.case_key)), 303
+        flash("You have already sent these answers", "success")
+        return redirect(url_for("inbox.home")), 303
     if request.method == "POST":
         return _not_saved_page(f"This task has already been completed: {said}", rows), 409
     return render_template("errors/error.html", title="This task has already been completed", text=said), 409
@@ -114,7 +122,10 @@ def task(task_id: str):
         return task_page(form)
     data = {**parse_submission(form.schema, request.form), **own_answers(form.schema)}
     if request.form.get("action") == "save":  # "Save and come back later": kept as typed
-        engine().save_task_draft(task_id, data, actor())
+        try:
+            engine().save_task_draft(task_id, data, actor())
+        except DraftTooLong as refused:  # the answers stay on the page with the reason
+            return task_page(form, values_for(data), status=400, not_saved=str(refused))
         flash(
             f"{form.task.name}: your answers have been saved. You can come back to this task later", "success"
         )
@@ -126,7 +137,10 @@ def task(task_id: str):
             return task_page(form, values_for(data), error_messages(form.schema, invalid.errors), 400)
         except Conflict as refused:
             return _not_sent(form, data, str(refused))
-        engine().save_task_draft(task_id, data, actor())
+        try:
+            engine().save_task_draft(task_id, data, actor())
+        except DraftTooLong as refused:
+            return task_page(form, values_for(data), status=400, not_saved=str(refused))
         return redirect(url_for("inbox.check_answers", task_id=task_id)), 303
     return send_answers(form, data)
 
