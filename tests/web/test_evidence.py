@@ -195,6 +195,12 @@ def test_notes_are_appended_and_shown_in_order_with_their_line_breaks(browser, n
     empty = person.post(f"/cases/{key}/notes", {"note": "  ", "back": back})
     assert empty.status_code == 400 and "Enter a note" in empty.get_data(as_text=True)
     assert len(nrm.notes(key, MANAGER)) == 2
+    long_note = "Call with the officer. " * 300  # over 5,000 characters
+    refused = person.post(f"/cases/{key}/notes", {"note": long_note, "back": back})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "5,000 characters or fewer" in page
+    assert long_note.strip() in page  # shown again to shorten, not lost
+    assert len(nrm.notes(key, MANAGER)) == 2
 
 
 def test_an_outside_back_address_is_not_followed(browser, decision):

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine import EvidenceRefused
 from web.engine_access import actor, engine
@@ -57,8 +58,22 @@ def _problem(field: str, message: str, status: int = 400, back: str | None = Non
     """The form's error on a page of its own, with a link back to the page the form was on."""
     key = request.view_args.get("key", "") if request.view_args else ""
     return render_template(
-        "cases/information_error.html", field=field, message=message, key=key, back=back or _back(key)
+        "cases/information_error.html",
+        field=field,
+        message=message,
+        key=key,
+        back=back or _back(key),
+        note=_typed("note"),  # what was typed, to correct rather than retype
+        description=_typed("description"),
     ), status
+
+
+def _typed(name: str) -> str:
+    """A field as posted, or nothing when the post was too large to read (its 413 page)."""
+    try:
+        return request.form.get(name, "")
+    except RequestEntityTooLarge:
+        return ""
 
 
 @evidence.post("/cases/<key>/evidence")
