@@ -67,6 +67,7 @@ def _move_past(nrm, moving_clock, key: str, timer: str) -> None:
 def test_an_adult_referral_through_every_stage_to_discretionary_leave(live_app, page, nrm, moving_clock):
     sign_in(page, live_app, "fr-police")
     page.click("button:has-text('Start a referral')")
+    page.wait_for_url("**/tasks/*")  # the first form of the referral, under a loaded machine too
     key = re.search(r"NRM-\d{4}-\d{6}", page.content()).group(0)
     page.context.clear_cookies()
     _work(
