@@ -46,3 +46,25 @@ def _fill(page, fields: list[Field], data: dict[str, Any]) -> None:
 def fill_form(page, schema: dict, data: dict[str, Any]) -> None:
     """Answer every field in `data`; questions revealed by an answer are answered after it."""
     _fill(page, fields_for(schema), data)
+
+
+def answer_adult_referral(page, account: str) -> None:
+    """The adult referral form as a police officer answers it by hand: Adaeze Okafor, 24, from
+    Nigeria, speaking Igbo and English with an interpreter, exploited for labour; `account`, what
+    happened."""
+    page.fill("#first_responder_name", "Priya Shah")
+    page.fill("#first_responder_email", "priya.shah@example.org")
+    page.fill("#given_names", "Adaeze")
+    page.fill("#family_name", "Okafor")
+    page.fill("#age", "24")
+    page.check("input[name=sex][value=female]")
+    page.select_option("#nationality", "NG")
+    page.fill("#languages", "Igbo\nEnglish")
+    page.check("#interpreter_needed")
+    page.check("input[name=exploitation_types][value=labour]")
+    page.check("input[name=exploitation_location][value=uk]")
+    page.check("input[name=indicators][value=debt_bondage]")
+    page.fill("#narrative", account)
+    page.check("#support_needed")
+    page.check("#accommodation_needed")
+    page.check("input[name=immigration_status][value=not_known]")

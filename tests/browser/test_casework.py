@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import sign_in
-from tests.browser.form_filler import fill_form
+from tests.browser.form_filler import answer_adult_referral, fill_form
 from tests.web.evidence_files import PDF
 from web.cli.demo_data import form_payload
 
@@ -35,22 +35,7 @@ def _refer_an_adult(page, base: str) -> str:
     page.fill("#consent_signed_date-month", "3")
     page.fill("#consent_signed_date-year", "2026")
     page.click("button:has-text('Save and continue')")
-    page.fill("#first_responder_name", "Priya Shah")
-    page.fill("#first_responder_email", "priya.shah@example.org")
-    page.fill("#given_names", "Adaeze")
-    page.fill("#family_name", "Okafor")
-    page.fill("#age", "24")
-    page.check("input[name=sex][value=female]")
-    page.select_option("#nationality", "NG")
-    page.fill("#languages", "Igbo\nEnglish")
-    page.check("#interpreter_needed")
-    page.check("input[name=exploitation_types][value=labour]")
-    page.check("input[name=exploitation_location][value=uk]")
-    page.check("input[name=indicators][value=debt_bondage]")
-    page.fill("#narrative", ACCOUNT)
-    page.check("#support_needed")
-    page.check("#accommodation_needed")
-    page.check("input[name=immigration_status][value=not_known]")
+    answer_adult_referral(page, ACCOUNT)
     page.click("button:text-is('Continue')")
     expect(page.locator("h1")).to_contain_text("Check your answers")
     summary = page.locator(".govuk-summary-list").first

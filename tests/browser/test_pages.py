@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import sign_in
+from tests.browser.form_filler import answer_adult_referral
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -34,22 +35,7 @@ def test_a_referral_through_the_pages_reaches_the_competent_authority(live_app, 
     page.click("button:text-is('Continue')")  # the referral form, empty: errors
     expect(page.locator(".govuk-error-summary")).to_be_visible()  # waits for the page under load
     assert_accessible(page, "a task page with errors")
-    page.fill("#first_responder_name", "Priya Shah")
-    page.fill("#first_responder_email", "priya.shah@example.org")
-    page.fill("#given_names", "Adaeze")
-    page.fill("#family_name", "Okafor")
-    page.fill("#age", "24")
-    page.check("input[name=sex][value=female]")
-    page.select_option("#nationality", "NG")
-    page.fill("#languages", "Igbo\nEnglish")
-    page.check("#interpreter_needed")
-    page.check("input[name=exploitation_types][value=labour]")
-    page.check("input[name=exploitation_location][value=uk]")
-    page.check("input[name=indicators][value=debt_bondage]")
-    page.fill("#narrative", "Found working for no pay; documents held by the employer.")
-    page.check("#support_needed")
-    page.check("#accommodation_needed")
-    page.check("input[name=immigration_status][value=not_known]")
+    answer_adult_referral(page, "Found working for no pay; documents held by the employer.")
     page.click("button:text-is('Continue')")
     expect(page.locator("h1")).to_contain_text("Check your answers")  # waits for the page
     assert_accessible(page, "check your answers")
