@@ -36,9 +36,8 @@ def _work(
     page.goto(f"{base}/tasks?case={key}")
     if claim:
         page.get_by_role("button", name=f"Claim {task.name}, {key}").click()
-        expect(page.locator("td", has_text=_worker(task.candidate_group))).to_have_count(
-            1
-        )  # waits for the reload
+        shown = next(display for name, display, *_ in DEMO_USERS if name == _worker(task.candidate_group))
+        expect(page.locator("td", has_text=shown)).to_have_count(1)  # by name; waits for the reload
     page.get_by_role("link", name=task.name).click()
     page.wait_for_url(f"**/tasks/{task.id}")
     assert key in page.content()  # the case summary above the form
