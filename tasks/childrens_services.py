@@ -10,6 +10,9 @@ the referral form, names included, in their safeguarding task on the case once i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from engine.access.rules import LOCAL_AUTHORITY
 from engine.spec.services import ServiceContext, service_task
 from tasks.clock_text import iso_utc, long_date_time
@@ -18,7 +21,7 @@ from tasks.letters import person_name
 RECIPIENT = LOCAL_AUTHORITY
 
 
-def _child_details(data: dict) -> list[str]:
+def _child_details(data: Mapping[str, Any]) -> list[str]:
     name = person_name(data)
     date_of_birth = data.get("date_of_birth")
     details = [
