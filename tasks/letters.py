@@ -9,6 +9,10 @@ and assisted voluntary return produce two (person, first responder).
 Negative outcomes (`negative`, `refused`) need `reasons`: the decision maker's minute, quoted in
 every document. Positive outcomes do not quote reasons. The person's names (case data
 `given_names`, `family_name`) appear only in the body, never in a title.
+
+A child (or a person whose age is disputed) is not written to by name: the letter meant for the
+person goes to the local authority's children's services (case data `local_authority_name`),
+addressed to them, to share with the child and the child's representative.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.access.rules import LOCAL_AUTHORITY
 from engine.spec.services import ServiceContext, service_task
 from tasks import letter_texts as texts
 from tasks.clock_text import long_date
@@ -61,15 +66,48 @@ def person_name(data: Mapping[str, Any]) -> str | None:
     return " ".join(words) or None
 
 
+def is_child(data: Mapping[str, Any]) -> bool:
+    """A child, or a person whose age is disputed (treated as a child), by the referral's age group."""
+    return data.get("age_group") in ("child", "age_disputed")
+
+
+def childrens_services(data: Mapping[str, Any]) -> str:
+    """`Children's services, <local authority>` for a child's case (the authority named at referral)."""
+    local_authority = data.get("local_authority_name")
+    if isinstance(local_authority, str) and local_authority.strip():
+        return f"Children's services, {local_authority.strip()}"
+    return "Children's services, local authority"
+
+
+def _recipient(text: texts.LetterText, data: Mapping[str, Any]) -> str:
+    return LOCAL_AUTHORITY if text.recipient == texts.PERSON and is_child(data) else text.recipient
+
+
 def competent_authority_label(data: Mapping[str, Any]) -> str | None:
     """The full name of the case's competent authority, or None before allocation."""
     code = data.get("competent_authority")
     return COMPETENT_AUTHORITIES.get(code) if isinstance(code, str) else None
 
 
-def _compose(text: texts.LetterText, fields: dict[str, str], name: str | None, sender: str) -> str:
+def _to_childrens_services(heading: str, body: str, name: str | None, sender: str, to: str) -> str:
+    child = name or "the child"
+    return (
+        f"{heading}To: {to}\n\nChild: {name or 'name not recorded'}\n\nDear colleague,\n\n"
+        f"This letter is for {child}, a child referred to the National Referral Mechanism. Letters "
+        "meant for a child are sent to the local authority's children's services, not to the child. "
+        f"Please explain it to {child}, and share it with their representative if they have one, in "
+        "a way that suits their age and understanding. Where it says 'you', it means the child.\n\n"
+        f"{body}\n\nYours sincerely,\n\n{sender}\n"
+    )
+
+
+def _compose(
+    text: texts.LetterText, fields: dict[str, str], name: str | None, sender: str, data: Mapping[str, Any]
+) -> str:
     heading = f"Reference: {fields['case_key']}\nDate: {fields['date']}\nFrom: {sender}\n\n"
     body = text.body.format(**fields)
+    if text.recipient == texts.PERSON and is_child(data):
+        return _to_childrens_services(heading, body, name, sender, childrens_services(data))
     if text.recipient == texts.PERSON:
         greeting = f"Dear {name}," if name else "Dear Sir or Madam,"
         return f"{heading}{greeting}\n\n{body}\n\nYours sincerely,\n\n{sender}\n"
@@ -102,8 +140,8 @@ def produce_decision_letters(
         ctx.add_document(
             kind=f"{code}_{outcome}_{KIND_SUFFIXES[text.recipient]}",
             title=text.title,
-            body=_compose(text, fields, name, sender),
-            recipient=text.recipient,
+            body=_compose(text, fields, name, sender, ctx.data),
+            recipient=_recipient(text, ctx.data),
         )
         for text in letter_texts
     ]

@@ -42,10 +42,13 @@ from engine.sandbox.rules import shown_code
 from engine.sandbox.script_engine import EVALUATING, NrmScriptEngine
 from engine.spec.case_data import json_shaped
 from engine.spec.case_facts import facts_from
+from engine.spec.case_file import task_property
 from engine.spec.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.spec.services import ServiceContext
 from engine.spec.step_budget import StepBudget, where
 from engine.views import Actor, CaseView, FlagView
+
+CASE_OUTCOME_PROPERTY = "caseOutcome"  # "no" on an end event that closes a side branch only
 
 MAX_ENGINE_ROUNDS = 100
 
@@ -247,9 +250,13 @@ class Step(StepRows):
 
     @staticmethod
     def _outcome(workflow: BpmnWorkflow) -> str | None:
+        """The name of the end event the case reached; an end event with the property
+        `caseOutcome` "no" only closes a side branch (a child's safeguarding) and is never it."""
         ends = [
             t
             for t in workflow.tasks.values()
-            if isinstance(t.task_spec, EndEvent) and t.has_state(TaskState.COMPLETED)
+            if isinstance(t.task_spec, EndEvent)
+            and t.has_state(TaskState.COMPLETED)
+            and task_property(t.task_spec, CASE_OUTCOME_PROPERTY) != "no"
         ]
         return (ends[-1].task_spec.bpmn_name or ends[-1].task_spec.bpmn_id) if ends else None

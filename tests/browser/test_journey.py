@@ -106,3 +106,48 @@ def test_an_adult_referral_through_every_stage_to_discretionary_leave(live_app, 
     page.goto(f"{live_app}/referrals/")
     assert key in page.content() and "Discretionary leave decided" in page.content()
     assert_accessible(page, "the first responder's referrals")
+
+
+def test_a_childs_referral_through_childrens_services_and_the_competent_authority(live_app, page, nrm):
+    sign_in(page, live_app, "fr-police")
+    page.click("button:has-text('Start a referral')")
+    page.wait_for_url("**/tasks/*")
+    key = re.search(r"NRM-\d{4}-\d{6}", page.content()).group(0)
+    page.context.clear_cookies()
+    _work(
+        page, live_app, nrm, key, "choose_referral_form", age_group="child", first_responder_agency="police"
+    )
+    concerns = "At risk of going missing from the foster placement tonight."
+    _work(
+        page,
+        live_app,
+        nrm,
+        key,
+        "name_childs_local_authority",
+        local_authority_name="Hillingdon",
+        immediate_safeguarding_concerns=concerns,
+    )
+    _work(page, live_app, nrm, key, "complete_child_referral", given_names="Minh", family_name="Tran")
+    # the competent authority decides while children's services' safeguarding is still open
+    assert {t.element_id for t in nrm.case(key).open_tasks} == {
+        "decide_reasonable_grounds",
+        "confirm_safeguarding",
+    }
+    _work(
+        page,
+        live_app,
+        nrm,
+        key,
+        "decide_reasonable_grounds",
+        claim=True,
+        check="a child's reasonable grounds decision",
+        rg_decision="positive",
+    )
+    _work(page, live_app, nrm, key, "confirm_safeguarding", check="the local authority's safeguarding task")
+    _work(
+        page, live_app, nrm, key, "arrange_support", check="the local authority arranging a child's support"
+    )
+    letter = next(d for d in nrm.documents(key) if d.kind == "rg_positive_letter")
+    assert letter.recipient == "local-authority" and "Dear Minh" not in letter.body
+    notice = next(d for d in nrm.documents(key) if d.kind == "childrens_services_notification")
+    assert concerns in notice.body

@@ -65,8 +65,8 @@ CASES = {
         (REFLECTION, "frob", "not valid BPMN 2.0"),
     ),
     "a lane that is not a group": (
-        _changed(REFLECTION, ('name="Support provider"', 'name="Carers"')),
-        (REFLECTION, "lane_support_provider", "not a known group ('carers')"),
+        _changed("nrm_pathway.bpmn", ('name="Support provider"', 'name="Carers"')),
+        ("nrm_pathway.bpmn", "lane_support_provider", "not a known group ('carers')"),
     ),
     "a timer duration left unquoted": (
         _changed(REFLECTION, (TIMER, "P30D")),

@@ -78,16 +78,17 @@ class CaseDriver:
     def waiting_timers(self) -> dict[str, datetime]:
         return {t.element_id: t.due_at for t in self.case().timers if t.state == "waiting"}
 
-    def refer(self, age_group: str = "adult", **referral) -> CaseView:
-        """Choose the form, then consent (adults) and the referral form (adult or child)."""
+    def refer(self, age_group: str = "adult", safeguarding: bool = True, **referral) -> CaseView:
+        """Choose the form, then consent (adults) and the referral form (adult or child); for a
+        child, the local authority then confirms safeguarding unless `safeguarding` is False."""
         self.start()
         self.complete("choose_referral_form", age_group=age_group)
         if age_group == "adult":
             self.complete("ask_adult_consent")
             return self.complete("complete_adult_referral", **referral)
         self.complete("name_childs_local_authority")
-        self.complete("complete_child_referral", **referral)
-        return self.complete("confirm_safeguarding")
+        referred = self.complete("complete_child_referral", **referral)
+        return self.complete("confirm_safeguarding") if safeguarding else referred
 
     def through_reflection(self, review: dict | None = None) -> CaseView:
         """From a positive RG: support arranged, day-30 review, end of the period."""
