@@ -1,35 +1,27 @@
-"""The two competent authorities of the 2012/13 NRM and their caseworker queues."""
+"""The competent authority a case is allocated to, and the date the allocation decides by.
+
+The authorities themselves (codes and full names) are only in the competent_authority_allocation
+decision (bpmn/competent_authority.dmn); nothing here lists them."""
 
 from __future__ import annotations
 
+from engine.access.rules import competent_authority_group
 from engine.spec.services import ServiceContext, service_task
-
-# Code (as decided by the competent_authority_allocation DMN table) -> full name.
-COMPETENT_AUTHORITIES: dict[str, str] = {
-    "UKBA": "UK Border Agency",
-    "UKHTC": "UK Human Trafficking Centre",
-}
-
-
-def competent_authority_name(code: str) -> str:
-    """The full name of a competent authority code (`UKBA` or `UKHTC`); ValueError otherwise."""
-    try:
-        return COMPETENT_AUTHORITIES[code]
-    except (KeyError, TypeError):
-        allowed = ", ".join(COMPETENT_AUTHORITIES)
-        raise ValueError(f"unknown competent authority {code!r}; allowed: {allowed}") from None
-
-
-def competent_authority_queue(code: str) -> str:
-    """The caseworker group (inbox queue) of a competent authority, e.g. `competent-authority-ukba`."""
-    competent_authority_name(code)
-    return f"competent-authority-{code.lower()}"
+from tasks.clock_text import LONDON
 
 
 @service_task("allocate_competent_authority_queue")
-def allocate_competent_authority_queue(ctx: ServiceContext, competent_authority: str) -> dict[str, str]:
-    """The queue and full name of the competent authority the case was allocated to."""
-    return {
-        "queue": competent_authority_queue(competent_authority),
-        "competent_authority_name": competent_authority_name(competent_authority),
-    }
+def allocate_competent_authority_queue(
+    ctx: ServiceContext, competent_authority: str, competent_authority_name: str | None = None
+) -> dict[str, str]:
+    """The caseworkers' queue and full name of the competent authority the decision chose (the
+    name as the decision gives it; the code when an older decision gives none)."""
+    queue = competent_authority_group(competent_authority)
+    name = competent_authority_name if isinstance(competent_authority_name, str) else None
+    return {"queue": queue, "competent_authority_name": (name or "").strip() or competent_authority}
+
+
+@service_task("referral_date")
+def referral_date(ctx: ServiceContext) -> str:
+    """Today in London (YYYY-MM-DD) on the case's clock: the date the referral was made."""
+    return ctx.now.astimezone(LONDON).date().isoformat()

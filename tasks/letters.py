@@ -24,7 +24,6 @@ from engine.access.rules import LOCAL_AUTHORITY
 from engine.spec.services import ServiceContext, service_task
 from tasks import letter_texts as texts
 from tasks.clock_text import long_date
-from tasks.competent_authority import COMPETENT_AUTHORITIES
 
 LETTERS: dict[str, dict[str, tuple[texts.LetterText, ...]]] = {
     "reasonable_grounds": {"positive": texts.RG_POSITIVE, "negative": texts.RG_NEGATIVE},
@@ -84,9 +83,11 @@ def _recipient(text: texts.LetterText, data: Mapping[str, Any]) -> str:
 
 
 def competent_authority_label(data: Mapping[str, Any]) -> str | None:
-    """The full name of the case's competent authority, or None before allocation."""
-    code = data.get("competent_authority")
-    return COMPETENT_AUTHORITIES.get(code) if isinstance(code, str) else None
+    """The full name of the case's competent authority as its allocation decision gave it, or None
+    before allocation."""
+    allocation = data.get("allocation")
+    name = allocation.get("competent_authority_name") if isinstance(allocation, Mapping) else None
+    return name if isinstance(name, str) and name else None
 
 
 def _to_childrens_services(heading: str, body: str, name: str | None, sender: str, to: str) -> str:

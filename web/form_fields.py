@@ -48,11 +48,14 @@ def _kind(spec: dict) -> str:
         return "select" if len(_choices(spec)) > SELECT_ABOVE else "radios"
     if spec.get("format") == "email":
         return "email"
+    if spec.get("x-input") == "tel":
+        return "tel"
     return "textarea" if spec.get("maxLength", 0) > LONG_TEXT else "text"
 
 
 def _reveals(schema: dict) -> dict[str, tuple[str, str]]:
-    """Field revealed -> (controlling field, option value), from `allOf` if/then on one `const`."""
+    """Field revealed -> (controlling field, option value), from `allOf` if/then on one `const`:
+    the `then` names it in `required` (asked and needed then) or in `properties` (asked then, optional)."""
     revealed: dict[str, tuple[str, str]] = {}
     for rule in schema.get("allOf", []):
         condition = rule.get("if", {}).get("properties", {})
@@ -63,7 +66,8 @@ def _reveals(schema: dict) -> dict[str, tuple[str, str]]:
             continue
         value = test["const"]
         option = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        for name in rule.get("then", {}).get("required", []):
+        then = rule.get("then", {})
+        for name in [*then.get("required", []), *then.get("properties", {})]:
             revealed.setdefault(name, (controller, option))
     return revealed
 
@@ -255,6 +259,8 @@ def message_for(one: Field, error, item: bool = False) -> str:
         return f"{'Select' if choose else 'Enter'} no more than {spec.get('maxItems')} for {name}"
     if one.kind == "email":
         return "Enter an email address in the correct format, like name@example.com"
+    if one.kind == "tel" and keyword == "pattern":
+        return "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
     if keyword == "maxLength":
         return f"{subject} must be {spec.get('maxLength')} characters or fewer"
     if keyword == "minLength":

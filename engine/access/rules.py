@@ -7,6 +7,8 @@ of them.
 
 from __future__ import annotations
 
+import re
+
 from engine.views import Actor
 
 MANAGER = "manager"
@@ -16,11 +18,16 @@ FIRST_RESPONDER = "first-responder"
 SUPPORT_PROVIDER = "support-provider"
 LOCAL_AUTHORITY = "local-authority"
 
-# Every group a user may belong to, in the order people choose them.
+# The competent authorities are not listed here: their codes are the outputs of the
+# competent_authority_allocation decision (bpmn/competent_authority.dmn), and each one's caseworkers
+# are the group `competent_authority_group(code)`, so an authority added there needs no change here.
+COMPETENT_AUTHORITY_PREFIX = "competent-authority-"
+_AUTHORITY_CODE = re.compile(r"^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$")
+_AUTHORITY_GROUP = re.compile(rf"^{COMPETENT_AUTHORITY_PREFIX}[a-z0-9]+(?:[_-][a-z0-9]+)*$")
+
+# Every other group a user may belong to, in the order people choose them.
 GROUPS = (
     FIRST_RESPONDER,
-    "competent-authority-ukba",
-    "competent-authority-ukhtc",
     SUPPORT_PROVIDER,
     LOCAL_AUTHORITY,
     "returns",
@@ -35,6 +42,26 @@ WORKING_GROUPS = tuple(g for g in GROUPS if g not in (MANAGER, PROCESS_OWNER, AD
 _CASE_VIEWERS = frozenset({MANAGER, PROCESS_OWNER})
 _PERSONAL_DATA_VIEWERS = frozenset({MANAGER})
 _MODEL_EDITORS = frozenset({PROCESS_OWNER})
+
+
+def competent_authority_group(code: object) -> str:
+    """The caseworkers' group of a competent authority code (`UKBA` -> `competent-authority-ukba`);
+    ValueError for a code that is not letters and digits (with inner `-` or `_`)."""
+    if not isinstance(code, str) or not _AUTHORITY_CODE.match(code):
+        raise ValueError(f"a competent authority code is letters and digits, such as UKBA; not {code!r}")
+    return COMPETENT_AUTHORITY_PREFIX + code.lower()
+
+
+def is_known_group(group: str) -> bool:
+    """A group users may be put in: one of GROUPS, or a competent authority's (any code: users may
+    be added before the bundle whose decision names their authority is deployed)."""
+    return group in GROUPS or bool(_AUTHORITY_GROUP.match(group))
+
+
+def is_working_group(group: str) -> bool:
+    """A group that owns tasks (a lane is named after it): one of WORKING_GROUPS or a competent
+    authority's."""
+    return group in WORKING_GROUPS or bool(_AUTHORITY_GROUP.match(group))
 
 
 def is_admin(groups: frozenset[str]) -> bool:
@@ -108,7 +135,7 @@ def team_groups(actor: Actor) -> list[str]:
 
 def is_competent_authority(group: str) -> bool:
     """A competent authority's caseworkers: the group of the decision tasks (`competent-authority-…`)."""
-    return group.startswith("competent-authority-")
+    return group.startswith(COMPETENT_AUTHORITY_PREFIX)
 
 
 ALL_INFORMATION, OWN_AGENCY_INFORMATION = "all", "own agency"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine import clock
-from engine.access.rules import GROUPS, is_admin
+from engine.access.rules import GROUPS, is_admin, is_known_group
 from engine.errors import EngineError
 from engine.persistence.db import Database
 from engine.persistence.models import AuditEvent, User
@@ -79,10 +79,11 @@ class UserDirectory:
             raise ValueError("username: use 2 to 63 lower-case letters, digits, dots, hyphens or underscores")
         if len(password or "") < MIN_PASSWORD_LENGTH:
             raise ValueError(f"password: use at least {MIN_PASSWORD_LENGTH} characters")
-        unknown = sorted(set(groups) - set(GROUPS))
+        unknown = sorted(g for g in set(groups) if not is_known_group(g))
         if unknown or not groups:
             raise ValueError(
-                f"groups: {', '.join(unknown) or 'none given'}; known groups: {', '.join(GROUPS)}"
+                f"groups: {', '.join(unknown) or 'none given'}; known groups: {', '.join(GROUPS)} "
+                "and competent-authority- with a competent authority's code, e.g. competent-authority-ukba"
             )
         with self.db.writing() as session:
             if session.scalar(select(User.id).where(User.username == username)) is not None:

@@ -18,7 +18,7 @@ from engine.persistence.models import AuditEvent, DefinitionFile, DefinitionVers
 from engine.spec.bundle import Bundle
 from engine.spec.case_facts import reported_fields
 from engine.spec.case_file import FORM_PROPERTY, task_property
-from engine.spec.process_labels import LABELS_FILE, ProcessLabels, read_labels
+from engine.spec.process_labels import ProcessLabels, bundle_labels
 from engine.spec.serialization import SERIALIZER_VERSION, SpecPair, dump_specs, load_specs
 from engine.views import Actor, Deployment
 
@@ -33,7 +33,7 @@ class LoadedDefinition:
     specs: SpecPair
     forms: dict[str, str]
     reported_fields: tuple[str, ...] = ()
-    labels: ProcessLabels = field(default_factory=ProcessLabels)  # the bundle's labels.json
+    labels: ProcessLabels = field(default_factory=ProcessLabels)  # labels.json and the decisions' names
 
     @cached_property
     def schemas(self) -> dict[str, dict[str, Any]]:
@@ -169,7 +169,7 @@ class DefinitionCache:
             if f.path.startswith("forms/")
         }
         fields = reported_fields({f.path: f.content for f in row.files}, row.process_id)
-        labels = read_labels(next((f.content for f in row.files if f.path == LABELS_FILE), None))
+        labels = bundle_labels({f.path: f.content for f in row.files})
         loaded = LoadedDefinition(
             row.id, row.process_id, row.version, load_specs(row.spec_json), forms, fields, labels
         )

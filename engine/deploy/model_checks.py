@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine import clock
-from engine.access.rules import WORKING_GROUPS
+from engine.access.rules import WORKING_GROUPS, is_working_group
 from engine.access.users import lane_group
 from engine.deploy.bundle_parser import ParsedBundle, check_code, parse_bundle
 from engine.deploy.model_limits import size_findings
@@ -171,14 +171,15 @@ def _lanes(path: str, root: etree._Element) -> list[Finding]:
             if task.find(".//spiffworkflow:property[@name='candidateGroup']", NS) is not None:
                 continue
             group = lane_group(lane.get("name"))
-            if group not in WORKING_GROUPS:
+            if not is_working_group(group):
                 findings.append(
                     Finding(
                         path,
                         lane.get("id"),
                         f"lane {lane.get('name')!r} holds user task {task.get('id')} "
                         f"but is not a known group ({group!r}); "
-                        f"name the lane after one of: {', '.join(WORKING_GROUPS)}",
+                        f"name the lane after one of: {', '.join(WORKING_GROUPS)}, "
+                        "or Competent authority and its code (Competent authority UKBA)",
                     )
                 )
                 break

@@ -10,10 +10,12 @@ shown by its name in words."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine.errors import Finding
 from engine.spec.bundle import LABELS_FILE
+from engine.spec.decision_labels import decision_value_labels
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,13 @@ def read_labels(content: bytes | str | None) -> ProcessLabels:
         return ProcessLabels()
     raw = json.loads(content)
     return ProcessLabels(dict(raw.get("fields", {})), {k: dict(v) for k, v in raw.get("values", {}).items()})
+
+
+def bundle_labels(files: Mapping[str, bytes | str]) -> ProcessLabels:
+    """The labels of a bundle's files (path -> content): its labels.json, and for values it does not
+    name, the names its decisions give them (see engine/spec/decision_labels.py)."""
+    labels = read_labels(files.get(LABELS_FILE))
+    values = {name: dict(found) for name, found in decision_value_labels(files.items()).items()}
+    for name, named in labels.values.items():
+        values.setdefault(name, {}).update(named)
+    return ProcessLabels(labels.fields, values)

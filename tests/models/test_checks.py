@@ -87,8 +87,10 @@ CASES = {
         ("adult_referral.bpmn", "record_adult_referred", "script"),
     ),
     "a DMN cell that calls open": (
-        _changed("competent_authority.dmn", ('<text>"GB"</text>', '<text>open("/etc/passwd")</text>')),
-        ("competent_authority.dmn", "rule_uk_national", "input cell"),
+        _changed(
+            "competent_authority.dmn", ('<text>"british_citizen"</text>', '<text>open("/etc/passwd")</text>')
+        ),
+        ("competent_authority.dmn", "rule_british_citizen", "input cell"),
     ),
     "a user task whose form does not exist": (
         _changed(REFLECTION, ('value="support-and-accommodation.json"', 'value="nowhere.json"')),

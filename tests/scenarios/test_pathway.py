@@ -80,7 +80,7 @@ def test_uk_national_goes_to_ukhtc_and_support_continues(drive):
     assert case.data()["competent_authority"] == "UKHTC"
     _positive_rg_and_cg(case, group=UKHTC)
     final = case.complete("record_persons_plans")
-    assert final.outcome == "Support continues (UK national)"
+    assert final.outcome == "Support continues (no immigration action)"
 
 
 def test_child_needs_no_consent_and_childrens_services_are_notified_first(drive):

@@ -13,6 +13,7 @@ from engine.spec.services import ServiceContext, call_service, registered_servic
 OPERATORS = {
     "working_day_due_date",
     "allocate_competent_authority_queue",
+    "referral_date",
     "notify_childrens_services",
     "produce_decision_letters",
     "flag_overdue_decision",
@@ -30,19 +31,33 @@ def test_importing_tasks_registers_every_operator_of_the_modelling_guide():
 
 
 @pytest.mark.parametrize(
-    ("code", "queue", "name"),
+    ("code", "name", "queue"),
     [
-        ("UKBA", "competent-authority-ukba", "UK Border Agency"),
-        ("UKHTC", "competent-authority-ukhtc", "UK Human Trafficking Centre"),
+        ("UKBA", "UK Border Agency", "competent-authority-ukba"),
+        ("UKHTC", "UK Human Trafficking Centre", "competent-authority-ukhtc"),
+        ("SOCA", "Serious Organised Crime Agency", "competent-authority-soca"),
     ],
 )
-def test_queue_and_name_per_competent_authority(code, queue, name):
-    result = call_service("allocate_competent_authority_queue", make_context(), {"competent_authority": code})
+def test_queue_is_derived_from_the_code_and_the_name_comes_from_the_decision(code, name, queue):
+    params = {"competent_authority": code, "competent_authority_name": name}
+    result = call_service("allocate_competent_authority_queue", make_context(), params)
     assert result == {"queue": queue, "competent_authority_name": name}
     assert json.loads(json.dumps(result)) == result
 
 
-@pytest.mark.parametrize("code", ["SOCA", "ukba", "", None])
-def test_unknown_competent_authority_is_refused(code):
-    with pytest.raises(ValueError, match="allowed: UKBA, UKHTC"):
+def test_an_older_decision_without_names_gives_the_code():
+    result = call_service(
+        "allocate_competent_authority_queue", make_context(), {"competent_authority": "UKBA"}
+    )
+    assert result == {"queue": "competent-authority-ukba", "competent_authority_name": "UKBA"}
+
+
+@pytest.mark.parametrize("code", ["UK BA", "", None, "../x"])
+def test_a_code_that_cannot_name_a_group_is_refused(code):
+    with pytest.raises(ValueError, match="competent authority code"):
         call_service("allocate_competent_authority_queue", make_context(), {"competent_authority": code})
+
+
+def test_the_referral_date_is_the_day_in_london():
+    late = ServiceContext(now=datetime(2013, 6, 30, 23, 30, tzinfo=UTC), case_key="NRM-2013-000001", data={})
+    assert call_service("referral_date", late, {}) == "2013-07-01"

@@ -11,7 +11,15 @@ import tasks  # noqa: F401  (registers the operators)
 from engine.spec.services import ServiceContext, call_service
 from tasks.letters import produce_decision_letters
 
-NAMED = {"given_names": "Ana Maria", "family_name": "Popescu", "competent_authority": "UKHTC"}
+NAMED = {
+    "given_names": "Ana Maria",
+    "family_name": "Popescu",
+    "competent_authority": "UKHTC",
+    "allocation": {
+        "queue": "competent-authority-ukhtc",
+        "competent_authority_name": "UK Human Trafficking Centre",
+    },
+}
 REASONS = "The account of recruitment is inconsistent with the travel records held."
 
 
@@ -169,7 +177,13 @@ def test_without_names_the_letter_is_addressed_neutrally():
 
 
 def test_names_only_from_the_expected_fields_and_only_in_bodies():
-    data = {"given_names": "  Li ", "family_name": "", "aliases": ["Lucky"], "competent_authority": "UKBA"}
+    data = {
+        "given_names": "  Li ",
+        "family_name": "",
+        "aliases": ["Lucky"],
+        "competent_authority": "UKBA",
+        "allocation": {"competent_authority_name": "UK Border Agency"},
+    }
     ctx = produce("conclusive_grounds", "negative", REASONS, data=data)
     letter, notice, _ = ctx.documents
     assert "Dear Li," in letter.body

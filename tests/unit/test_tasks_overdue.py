@@ -14,7 +14,13 @@ def make_context(data: dict | None = None) -> ServiceContext:
     return ServiceContext(
         now=datetime(2026, 4, 14, 7, 0, tzinfo=UTC),
         case_key="NRM-2026-000003",
-        data={"competent_authority": "UKBA", "given_names": "Ana"} if data is None else data,
+        data={
+            "competent_authority": "UKBA",
+            "allocation": {"competent_authority_name": "UK Border Agency"},
+            "given_names": "Ana",
+        }
+        if data is None
+        else data,
     )
 
 

@@ -96,7 +96,7 @@ def test_extensions_accumulate():
         ({"extension_days": 0, "reason": "health"}, "extension_days must be a whole number from 1 to 365"),
         ({"extension_days": 366, "reason": "health"}, "extension_days must be a whole number from 1 to 365"),
         ({"extension_days": True, "reason": "health"}, "extension_days must be a whole number"),
-        ({"extension_days": 7, "reason": "holiday"}, "allowed: health, trauma, intimidation, other"),
+        ({"extension_days": 7, "reason": ""}, "an extension needs the reason the form gave"),
     ],
 )
 def test_bad_extensions_are_refused(params, message):

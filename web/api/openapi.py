@@ -23,7 +23,7 @@ TASK = {
         "case_key": {"type": "string", "example": "NRM-2026-000123"},
         "element_id": {"type": "string", "example": "decide_reasonable_grounds"},
         "name": {"type": "string"},
-        "candidate_group": {"type": "string", "example": WORKING_GROUPS[1]},  # a competent authority
+        "candidate_group": {"type": "string", "example": WORKING_GROUPS[1]},
         "form": NULLABLE_TEXT,
         "assignee": NULLABLE_TEXT,
         "created_at": TIME,

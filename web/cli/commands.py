@@ -212,8 +212,8 @@ def users() -> None:
     "groups",
     multiple=True,
     required=True,
-    type=click.Choice(GROUPS),
-    help="A group (repeat for several).",
+    help=f"A group (repeat for several): {', '.join(GROUPS)}, or a competent authority's, "
+    "competent-authority- and its code in the allocation decision.",
 )
 @click.option("--agency", help="A first responder's agency, e.g. police or salvation_army.")
 @click.option("--name", "display_name", help="The name shown on screen.")

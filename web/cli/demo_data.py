@@ -72,6 +72,7 @@ def _referral(person: Person, rng: Random) -> dict[str, Any]:
     return {
         "first_responder_name": rng.choice(["Sam Taylor", "Priya Shah", "Declan Murphy", "Helen Price"]),
         "first_responder_email": "first.responder@example.org",
+        "first_responder_telephone": "01632 960 001",
         "given_names": person.given_names,
         "family_name": person.family_name,
         "age": person.age,
@@ -89,6 +90,10 @@ def _referral(person: Person, rng: Random) -> dict[str, Any]:
         "support_needed": True,
         "accommodation_needed": rng.random() < 0.7,
         "immigration_status": "british_citizen" if person.nationality == "GB" else "not_known",
+        "current_location": rng.choice(["community", "safe_accommodation", "immigration_detention"]),
+        "dependants": False,
+        "has_legal_representative": False,
+        "crime_reference": f"CR/{rng.randrange(10000, 99999)}/13",
     }
 
 
@@ -155,7 +160,6 @@ FORMS: dict[str, Any] = {
     "persons-plans.json": lambda p, r: {
         "wishes_to_return_home": False,
         "cooperating_with_police": True,
-        "personal_circumstances": "Giving evidence in a police investigation.",
         "personal_circumstances_warrant_leave": False,
     },
     "embassy-contact.json": lambda p, r: {
