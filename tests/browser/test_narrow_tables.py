@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import pytest
+from playwright.sync_api import TimeoutError
 
 from engine import Actor
 from tests.browser.conftest import sign_in
@@ -57,4 +60,6 @@ def test_the_statistics_fit_a_phone_turned_from_a_wide_screen(live_app, page, so
     page.goto(f"{live_app}/statistics")
     page.wait_for_load_state("networkidle")
     page.set_viewport_size({"width": WIDTH, "height": 700})
+    with suppress(TimeoutError):  # the page lays itself out again after the resize: give it time
+        page.wait_for_function(f"document.documentElement.scrollWidth <= {WIDTH}", timeout=5_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
