@@ -144,6 +144,8 @@ FORMS: dict[str, Any] = {
     "recovery-review.json": lambda p, r: {
         "recovery_progress": "Settled in safe house; attending counselling.",
         "cooperating_with_police": True,
+        "police_force": "Metropolitan Police",
+        "police_crime_reference": "CRIS 4401234/13",
         "wishes_to_return_home": False,
         "extend_reflection": False,
     },
