@@ -141,6 +141,11 @@ FORMS: dict[str, Any] = {
         "accommodation_start_date": _day(r),
         "support_needs": "Counselling, GP registration, legal advice.",
     },
+    "extension-request.json": lambda p, r: {
+        "requested_days": 14,
+        "requested_reasons": ["health"],
+        "request_details": "Waiting for hospital treatment.",
+    },
     "recovery-review.json": lambda p, r: {
         "recovery_progress": "Settled in safe house; attending counselling.",
         "cooperating_with_police": True,
