@@ -1,7 +1,8 @@
 """The reflection and recovery period after a positive reasonable grounds decision.
 
-Its length and review day are the diagram's parameters; an extension is recorded with its reason,
-which the form that asked for it offers and checks (the reasons are listed only there). Dates are
+Its length and review day are the diagram's parameters; it is extendable (at the review or
+when the support provider asks) as often as needed, each extension recorded with its reasons,
+which the forms that ask for them offer and check (the reasons are listed only there). Dates are
 calendar days from the start.
 """
 
@@ -38,14 +39,29 @@ def start_reflection_period(ctx: ServiceContext, days: int = 45, review_day: int
     }
 
 
+def _reasons(reason: object) -> list[str]:
+    reasons = [reason] if isinstance(reason, str) else reason if isinstance(reason, list) else []
+    if not reasons or not all(isinstance(r, str) and r.strip() for r in reasons):
+        raise ValueError(f"an extension needs at least one reason, got {reason!r}")
+    return list(reasons)
+
+
 @service_task("extend_reflection_period")
 def extend_reflection_period(
-    ctx: ServiceContext, reflection: Mapping[str, Any], extension_days: int, reason: str
+    ctx: ServiceContext,
+    reflection: Mapping[str, Any],
+    extension_days: int,
+    reason: str | list[str],
+    asked_by: str = "",
+    details: str = "",
 ) -> dict[str, Any]:
-    """A copy of `reflection` with `ends_at` moved `extension_days` later and the extension recorded."""
+    """A copy of `reflection` with `ends_at` moved `extension_days` later and the extension recorded.
+
+    `reason` is one reason (decided at the review) or a list of them (asked for by the support
+    provider, with `asked_by` and the `details` they gave); each extension adds to `extensions`.
+    """
     _check_days(extension_days, "extension_days", 1, MAX_DAYS)
-    if not isinstance(reason, str) or not reason.strip():
-        raise ValueError(f"an extension needs the reason the form gave, got {reason!r}")
+    reasons = _reasons(reason)
     if not isinstance(reflection, Mapping) or "ends_at" not in reflection:
         raise ValueError("reflection must be the result of start_reflection_period (it has no ends_at)")
     days = _check_days(reflection.get("days"), "reflection days", 1, MAX_DAYS * 10)
@@ -53,8 +69,12 @@ def extend_reflection_period(
     extended = copy.deepcopy(dict(reflection))
     extended["ends_at"] = iso_utc(ends_at)
     extended["days"] = days + extension_days
-    extended["extensions"] = [
-        *extended.get("extensions", []),
-        {"days": extension_days, "reason": reason, "granted_at": iso_utc(ctx.now)},
-    ]
+    record: dict[str, Any] = {"days": extension_days, "reason": reasons[0], "granted_at": iso_utc(ctx.now)}
+    if not isinstance(reason, str):
+        record["reasons"] = reasons
+    if asked_by:
+        record["asked_by"] = asked_by
+    if details:
+        record["details"] = details
+    extended["extensions"] = [*extended.get("extensions", []), record]
     return extended

@@ -79,7 +79,7 @@ def test_demo_fills_every_stage_and_does_not_run_twice(nrm_cli):
     output = nrm_cli("demo", "--days", "120", "--per-day", "1.0")
     assert re.search(r"\d+ cases referred over 120 days", output)
     listing = nrm_cli("status")
-    for stage in ("Make the reasonable grounds decision", "Day 30 of reflection", "completed"):
+    for stage in ("Make the reasonable grounds decision", "Ask for more time to recover", "completed"):
         assert stage in listing, stage
     assert "not adding demo cases" in nrm_cli("demo", "--days", "5")
     assert "Example policy change deployed: nrm_pathway version 2" in output

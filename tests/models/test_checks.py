@@ -183,7 +183,7 @@ def test_bpmnlint_warnings_do_not_block():
     bundle = _changed(
         REFLECTION,
         (
-            '<dc:Bounds x="520" y="365" width="100" height="80" />',
+            '<dc:Bounds x="520" y="495" width="100" height="80" />',
             '<dc:Bounds x="530" y="115" width="100" height="80" />',
         ),
     )

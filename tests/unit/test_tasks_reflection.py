@@ -96,7 +96,8 @@ def test_extensions_accumulate():
         ({"extension_days": 0, "reason": "health"}, "extension_days must be a whole number from 1 to 365"),
         ({"extension_days": 366, "reason": "health"}, "extension_days must be a whole number from 1 to 365"),
         ({"extension_days": True, "reason": "health"}, "extension_days must be a whole number"),
-        ({"extension_days": 7, "reason": ""}, "an extension needs the reason the form gave"),
+        ({"extension_days": 7, "reason": ""}, "at least one reason"),
+        ({"extension_days": 7, "reason": []}, "at least one reason"),
     ],
 )
 def test_bad_extensions_are_refused(params, message):

@@ -26,6 +26,9 @@ DELAY_DAYS = {
     "confirm_safeguarding": (0, 2),
     "decide_reasonable_grounds": (1, 10),
     "arrange_support": (0, 3),
+    # open all period long: most support providers never ask, so the period usually ends first
+    "ask_for_extension": (10, 120),
+    "ask_for_extension_after_review": (10, 120),
     "review_recovery_progress": (0, 4),
     "decide_conclusive_grounds": (0, 20),
     "decide_on_reconsideration": (1, 10),

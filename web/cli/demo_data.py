@@ -146,9 +146,16 @@ FORMS: dict[str, Any] = {
         "accommodation_start_date": _day(r),
         "support_needs": "Counselling, GP registration, legal advice.",
     },
+    "extension-request.json": lambda p, r: {
+        "requested_days": 14,
+        "requested_reasons": ["health"],
+        "request_details": "Waiting for hospital treatment.",
+    },
     "recovery-review.json": lambda p, r: {
         "recovery_progress": "Settled in safe house; attending counselling.",
         "cooperating_with_police": True,
+        "police_force": "Metropolitan Police",
+        "police_crime_reference": "CRIS 4401234/13",
         "wishes_to_return_home": False,
         "extend_reflection": False,
     },

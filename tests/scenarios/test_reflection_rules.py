@@ -1,0 +1,129 @@
+"""Rules of the reflection and recovery period (issue 18 items 4, 10 and 12), on the real diagrams."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine import FormValidationError
+from tests.scenarios.driver import CaseDriver
+
+
+def _positive_rg(case: CaseDriver) -> None:
+    case.refer("adult")
+    case.complete("decide_reasonable_grounds", rg_decision="positive")
+
+
+ASKING = ("ask_for_extension", "ask_for_extension_after_review")
+
+
+def test_the_conclusive_grounds_decision_does_not_wait_for_support(drive, moving_clock):
+    case = drive("NG")
+    _positive_rg(case)
+    decided = moving_clock.now()
+    case.move_to(decided + timedelta(days=30, minutes=1))
+    case.complete("review_recovery_progress", extend_reflection=False, cooperating_with_police=False)
+    assert "arrange_support" in case.open_tasks()  # the support provider never sent the form
+    case.move_to(decided + timedelta(days=44, hours=23))
+    assert "decide_conclusive_grounds" not in case.open_tasks()
+    case.move_to(decided + timedelta(days=45, minutes=1))
+    tasks = case.open_tasks()
+    assert "decide_conclusive_grounds" in tasks
+    assert not {"arrange_support", *ASKING} & set(tasks)  # the period is over: its tasks close
+    data = case.data()  # what the period wrote reaches the decision
+    assert data["reflection"]["ends_at"] == (decided + timedelta(days=45)).isoformat()
+    assert data["cooperating_with_police"] is False and data["extend_reflection"] is False
+
+
+def test_the_support_provider_asks_for_an_extension_with_reasons(drive, moving_clock):
+    case = drive("GH")
+    _positive_rg(case)
+    decided = moving_clock.now()
+    asked = case.open_tasks()["ask_for_extension"]
+    assert asked.candidate_group == "support-provider" and asked.form == "extension-request.json"
+    case.move_to(decided + timedelta(days=10))
+    with pytest.raises(FormValidationError):
+        case.complete("ask_for_extension", requested_days=20, requested_reasons=["holiday"])
+    with pytest.raises(FormValidationError):
+        case.complete("ask_for_extension", requested_days=20, requested_reasons=[])
+    assert case.data()["reflection"]["extensions"] == []  # a refused request changes nothing
+    case.complete(
+        "ask_for_extension",
+        requested_days=20,
+        requested_reasons=["health", "intimidation"],
+        request_details="Hospital treatment until next month.",
+    )
+    extension = case.data()["reflection"]["extensions"][0]
+    assert extension["reasons"] == ["health", "intimidation"] and extension["days"] == 20
+    assert extension["asked_by"] == "support_provider"
+    assert extension["details"] == "Hospital treatment until next month."
+    assert "ask_for_extension" in case.open_tasks()  # they may ask again
+    assert case.waiting_timers()["reflection_day_30"] == decided + timedelta(days=30)  # review unmoved
+    case.move_to(decided + timedelta(days=30, minutes=1))
+    assert not set(ASKING) & set(case.open_tasks())  # the review decides first
+    case.complete("review_recovery_progress", extend_reflection=False)
+    assert "ask_for_extension_after_review" in case.open_tasks()
+    assert case.waiting_timers()["reflection_period_over"] == decided + timedelta(days=65)
+    case.move_to(decided + timedelta(days=45, minutes=1))
+    assert "decide_conclusive_grounds" not in case.open_tasks()
+    case.move_to(decided + timedelta(days=65, minutes=1))
+    assert "decide_conclusive_grounds" in case.open_tasks()
+
+
+def test_a_second_extension_moves_the_period_end_again(drive, moving_clock):
+    case = drive("GH")
+    _positive_rg(case)
+    decided = moving_clock.now()
+    case.complete("arrange_support")
+    case.complete("ask_for_extension", requested_days=10, requested_reasons=["trauma"])
+    case.move_to(decided + timedelta(days=30, minutes=1))
+    case.complete(
+        "review_recovery_progress",
+        extend_reflection=True,
+        extension_days=14,
+        extension_reason="health",
+        cooperating_with_police=True,
+        police_force="Kent Police",
+    )
+    reflection = case.data()["reflection"]
+    assert [e["days"] for e in reflection["extensions"]] == [10, 14]
+    assert reflection["days"] == 45 + 10 + 14
+    assert case.waiting_timers()["reflection_period_over"] == decided + timedelta(days=69)
+    case.move_to(decided + timedelta(days=60))
+    case.complete("ask_for_extension_after_review", requested_days=5, requested_reasons=["other"])
+    assert case.waiting_timers()["reflection_period_over"] == decided + timedelta(days=74)
+    case.move_to(decided + timedelta(days=69, minutes=1))
+    assert "decide_conclusive_grounds" not in case.open_tasks()
+    case.move_to(decided + timedelta(days=74, minutes=1))
+    assert "decide_conclusive_grounds" in case.open_tasks()
+    data = case.data()
+    assert [e["reason"] for e in data["reflection"]["extensions"]] == ["trauma", "health", "other"]
+    assert data["police_force"] == "Kent Police"  # the review's answers reach the decision
+
+
+def test_cooperation_with_police_reaches_the_discretionary_leave_decision(drive):
+    case = drive("NG")
+    _positive_rg(case)
+    case.through_reflection(
+        {
+            "cooperating_with_police": True,
+            "police_force": "Kent Police",
+            "police_crime_reference": "KP/123/13",
+        }
+    )
+    case.complete("decide_conclusive_grounds", cg_decision="positive")
+    case.complete("record_persons_plans", cooperating_with_police=True, wishes_to_return_home=False)
+    task = case.open_tasks()["consider_discretionary_leave"]
+    shown = str(case._with_engine(lambda e: e.case_file(task.id, _immigration())))
+    assert "Kent Police" in shown and "KP/123/13" in shown
+    final = case.complete(
+        "consider_discretionary_leave", dl_decision="granted", dl_grounds=["cooperating_with_police"]
+    )
+    assert final.outcome == "Discretionary leave decided"
+
+
+def _immigration():
+    from engine import Actor
+
+    return Actor("user-immigration", frozenset({"immigration"}))
