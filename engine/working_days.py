@@ -23,6 +23,9 @@ REGION_SUBDIVISIONS: dict[str, str] = {
 }
 MAX_WORKING_DAYS = 365
 END_OF_DAY = time(23, 59, 59)
+# Which day is day 1 (the diagrams' `count_from`): the first working day after the start day, or
+# the start day itself when it is a working day.
+COUNT_FROM = ("next_working_day", "start_day")
 
 
 def check_region(region: object) -> str:
@@ -47,6 +50,13 @@ def _bank_holidays(subdivision: str, year: int) -> frozenset[date]:
     return frozenset(holidays.UK(subdiv=subdivision, years=year))
 
 
+def check_count_from(count_from: object) -> str:
+    """`count_from` if it is one of COUNT_FROM; ValueError naming the allowed values."""
+    if not isinstance(count_from, str) or count_from not in COUNT_FROM:
+        raise ValueError(f"unknown count_from {count_from!r}; allowed: {', '.join(COUNT_FROM)}")
+    return count_from
+
+
 def is_working_day(day: date, region: str) -> bool:
     """True if `day` is a Monday to Friday that is not a bank holiday in `region`."""
     return day.weekday() < 5 and day not in _bank_holidays(check_region(region), day.year)
@@ -64,9 +74,16 @@ def add_working_days(start_date: date, n: int, region: str) -> date:
     return day
 
 
-def working_day_deadline(start: datetime, n: int, region: str) -> datetime:
-    """The end (23:59:59 London time) of the Nth working day after the London date of `start`."""
-    due_day = add_working_days(start.astimezone(LONDON).date(), n, region)
+def working_day_deadline(
+    start: datetime, n: int, region: str, count_from: str = "next_working_day"
+) -> datetime:
+    """The end (23:59:59 London time) of the Nth working day counted from the London date of
+    `start`: day 1 is the next working day after it, or (`count_from="start_day"`) that day
+    itself if it is a working day."""
+    start_day = start.astimezone(LONDON).date()
+    if check_count_from(count_from) == "start_day" and check_working_days(n):
+        start_day -= timedelta(days=1)
+    due_day = add_working_days(start_day, n, region)
     return datetime.combine(due_day, END_OF_DAY, tzinfo=LONDON)
 
 

@@ -68,3 +68,4 @@ def answer_adult_referral(page, account: str) -> None:
     page.check("#support_needed")
     page.check("#accommodation_needed")
     page.check("input[name=immigration_status][value=not_known]")
+    page.check("input[name=referral_region][value=england-and-wales]")

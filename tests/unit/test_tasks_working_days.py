@@ -138,3 +138,17 @@ def test_an_unreadable_start_is_refused():
     ctx = make_context(datetime(2026, 4, 2, tzinfo=UTC))
     with pytest.raises(ValueError, match="start is not an ISO-8601 date-time"):
         working_day_due_date(ctx, 5, start="next Tuesday")
+
+
+def test_counting_from_the_start_day_makes_a_working_start_day_day_1():
+    ctx = make_context(datetime(2026, 1, 1, tzinfo=UTC))
+    monday = "2026-01-12T10:00:00+00:00"
+    assert working_day_due_date(ctx, 5, start=monday, count_from="start_day") == "2026-01-16T23:59:59+00:00"
+    saturday = "2026-01-17T10:00:00+00:00"
+    assert working_day_due_date(ctx, 1, start=saturday, count_from="start_day") == "2026-01-19T23:59:59+00:00"
+
+
+def test_an_unknown_count_from_is_refused():
+    ctx = make_context(datetime(2026, 1, 1, tzinfo=UTC))
+    with pytest.raises(ValueError, match="next_working_day, start_day"):
+        working_day_due_date(ctx, 5, count_from="tomorrow")

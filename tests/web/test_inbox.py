@@ -223,6 +223,7 @@ def _referral_form_post() -> dict:
         "support_needed": "true",
         "accommodation_needed": "true",
         "immigration_status": "not_known",
+        "referral_region": "england-and-wales",
     }
 
 

@@ -94,6 +94,7 @@ def _referral(person: Person, rng: Random) -> dict[str, Any]:
         "dependants": False,
         "has_legal_representative": False,
         "crime_reference": f"CR/{rng.randrange(10000, 99999)}/13",
+        "referral_region": "england-and-wales",
     }
 
 
