@@ -31,7 +31,10 @@ DELAY_DAYS = {
     "ask_for_extension_after_review": (10, 120),
     "review_recovery_progress": (0, 4),
     "decide_conclusive_grounds": (0, 20),
-    "decide_on_reconsideration": (1, 10),
+    # beyond the 20-working-day limit now and then: the case then closes with no request
+    "decide_on_reconsideration": (1, 40),
+    "support_asks_for_reconsideration": (60, 90),  # the first responder usually answers first
+    "decide_whether_to_reconsider": (2, 10),
     "record_persons_plans": (1, 7),
     "contact_embassy": (1, 7),
     "consider_discretionary_leave": (5, 30),

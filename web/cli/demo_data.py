@@ -165,6 +165,10 @@ FORMS: dict[str, Any] = {
         "cg_reasons": "On the balance of probabilities the person is a victim of trafficking.",
     },
     "reconsideration-request.json": lambda p, r: {"reconsideration_requested": False},
+    "reconsideration-decision.json": lambda p, r: {
+        "reopen_decision": True,
+        "reconsideration_reasons": "The new evidence was not before the decision maker.",
+    },
     "persons-plans.json": lambda p, r: {
         "wishes_to_return_home": False,
         "cooperating_with_police": True,
