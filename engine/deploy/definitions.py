@@ -170,7 +170,7 @@ class DefinitionCache:
             for f in row.files
             if f.path.startswith("forms/")
         }
-        files = {f.path: f.content for f in row.files}
+        files: dict[str, bytes | str] = {f.path: f.content for f in row.files}
         fields = reported_fields(files, row.process_id)
         labels = bundle_labels(files)
         loaded = LoadedDefinition(

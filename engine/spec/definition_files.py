@@ -22,7 +22,7 @@ from engine.spec.xml_guard import parse_untrusted_xml
 class DefinitionFiles:
     """The files of one deployed version by path (`letters/rg_positive_letter.txt`); read, never changed."""
 
-    files: Mapping[str, bytes] = field(default_factory=dict)
+    files: Mapping[str, bytes | str] = field(default_factory=dict)
 
     def paths(self, prefix: str) -> list[str]:
         """The paths that start with `prefix`, in order."""
@@ -33,7 +33,7 @@ class DefinitionFiles:
         content = self.files.get(path)
         if content is None:
             raise ServiceTaskError(f"this version of the process has no file {path!r}")
-        return content.decode("utf-8")
+        return content.decode("utf-8") if isinstance(content, bytes) else content
 
     def service_parameters(self, operator: str) -> dict[str, Any]:
         """The literal parameters (numbers, strings) the diagrams give the service task `operator`,
@@ -47,7 +47,7 @@ class DefinitionFiles:
             if not path.endswith(".bpmn"):
                 continue
             try:
-                root = parse_untrusted_xml(self.files[path], path)
+                root = parse_untrusted_xml(self.text(path).encode(), path)
             except UnsafeXml:  # deployed files passed this check; a broken one has no parameters
                 continue
             for node in root.iterfind(".//spiffworkflow:serviceTaskOperator", NS):
