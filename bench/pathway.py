@@ -25,6 +25,7 @@ from engine.deploy.bundle_parser import parse_bundle
 from engine.persistence.models import Case
 from engine.sandbox.script_engine import NrmScriptEngine
 from engine.spec.bundle import read_bundle
+from engine.spec.definition_files import DefinitionFiles
 from engine.spec.services import ServiceContext, load_service_modules
 from web.cli.demo_data import PEOPLE, form_payload
 
@@ -69,12 +70,14 @@ def _rounds(name: str, run_once: Callable[[], None], runs: int, rounds: int, pro
 def in_memory(runs: int, rounds: int, progress) -> PathwayResult:
     """Plain SpiffWorkflow: parse once, run whole pathways in memory, nothing stored."""
     load_service_modules(["tasks"])
-    parsed = parse_bundle(read_bundle(PROJECT_ROOT / "bpmn"))
+    bundle = read_bundle(PROJECT_ROOT / "bpmn")
+    parsed = parse_bundle(bundle)
+    files = DefinitionFiles(bundle.files)  # the letter templates and the diagrams' parameters
     movable = MovableClock(START)
 
     def run_once() -> None:
         movable.set(START)
-        context = ServiceContext(now=START, case_key="NRM-2026-000001", data={})
+        context = ServiceContext(now=START, case_key="NRM-2026-000001", data={}, definition=files)
         workflow = BpmnWorkflow(
             parsed.spec, dict(parsed.subprocess_specs), script_engine=NrmScriptEngine(context)
         )

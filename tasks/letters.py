@@ -17,20 +17,17 @@ addressed to them, to share with the child and the child's representative.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from engine.access.rules import LOCAL_AUTHORITY
+from engine.access.rules import FIRST_RESPONDER, LOCAL_AUTHORITY, SUPPORT_PROVIDER
 from engine.spec.services import ServiceContext, service_task
-from tasks import letter_texts as texts
 from tasks.clock_text import long_date
 
-LETTERS: dict[str, dict[str, tuple[texts.LetterText, ...]]] = {
-    "reasonable_grounds": {"positive": texts.RG_POSITIVE, "negative": texts.RG_NEGATIVE},
-    "conclusive_grounds": {"positive": texts.CG_POSITIVE, "negative": texts.CG_NEGATIVE},
-    "discretionary_leave": {"granted": texts.DL_GRANTED, "refused": texts.DL_REFUSED},
-    "assisted_voluntary_return": {"arranged": texts.AVR_ARRANGED},
-}
+PERSON = "person"
+RECIPIENTS = (PERSON, FIRST_RESPONDER, SUPPORT_PROVIDER)  # the order documents are produced in
 DECISION_CODES = {
     "reasonable_grounds": "rg",
     "conclusive_grounds": "cg",
@@ -38,24 +35,82 @@ DECISION_CODES = {
     "assisted_voluntary_return": "avr",
 }
 NEEDS_REASONS = frozenset({"negative", "refused"})
-KIND_SUFFIXES = {
-    texts.PERSON: "letter",
-    texts.FIRST_RESPONDER: "first_responder_notice",
-    texts.SUPPORT_PROVIDER: "support_provider_notice",
-}
 SENDERS = {
     "discretionary_leave": "Immigration casework, UK Border Agency",
     "assisted_voluntary_return": "Choices service, Refugee Action (Assisted Voluntary Return)",
 }
+REFLECTION_OPERATOR = "start_reflection_period"  # its `days` and `review_day` are the letters' figures
 
 
-def _letter_texts(decision: str, outcome: str) -> tuple[texts.LetterText, ...]:
-    if decision not in LETTERS:
-        raise ValueError(f"unknown decision {decision!r}; allowed: {', '.join(LETTERS)}")
-    outcomes = LETTERS[decision]
+@dataclass(frozen=True)
+class LetterText:
+    """One letter or notice as its template in the bundle gives it: its kind (the file name), who it
+    is for, its title (never personal data) and its body template."""
+
+    kind: str
+    recipient: str
+    title: str
+    body: str
+
+
+def read_template(path: str, text: str) -> LetterText:
+    """A template file: a `Title:` line, a `To:` line (person, first-responder or support-provider),
+    a blank line, then the body."""
+    head, _, body = text.partition("\n\n")
+    lines = dict(line.split(":", 1) for line in head.splitlines() if ":" in line)
+    title, recipient = lines.get("Title", "").strip(), lines.get("To", "").strip()
+    if not title or recipient not in RECIPIENTS or not body.strip():
+        raise ValueError(
+            f"{path}: a letter template starts with a 'Title:' line and a 'To:' line "
+            f"({', '.join(RECIPIENTS)}), then a blank line and the body"
+        )
+    kind = path.rsplit("/", 1)[-1].removesuffix(".txt")
+    return LetterText(kind, recipient, title, body.strip())
+
+
+def fill(template: str, fields: Mapping[str, str], path: str) -> str:
+    """The template with its `{name}` placeholders filled from `fields`.
+
+    Templates are files a process owner deploys, so only plain `{name}` placeholders of known
+    fields are allowed: no attribute or index access (`{name.attr}`, `{name[0]}`), conversions or
+    format specs, which str.format would otherwise evaluate. That is all a letter needs, and it
+    reaches nothing but the strings given, so no template engine (and no jinja2 sandbox) is needed.
+    """
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as error:
+        raise ValueError(f"{path}: {error} (write a literal brace as '{{{{' or '}}}}')") from None
+    for _, name, spec, conversion in parts:
+        if name is not None and (name not in fields or spec or conversion):
+            raise ValueError(
+                f"{path}: unknown placeholder {{{name}}}; allowed: "
+                + ", ".join(f"{{{field}}}" for field in fields)
+            )
+    return template.format_map(fields)
+
+
+def _letter_texts(ctx: ServiceContext, decision: str, outcome: str) -> list[LetterText]:
+    """The templates of the case's own version for a decision's outcome, person's letter first."""
+    if decision not in DECISION_CODES:
+        raise ValueError(f"unknown decision {decision!r}; allowed: {', '.join(DECISION_CODES)}")
+    prefix = f"letters/{DECISION_CODES[decision]}_"
+    outcomes = sorted({path.removeprefix(prefix).split("_", 1)[0] for path in ctx.definition.paths(prefix)})
     if outcome not in outcomes:
-        raise ValueError(f"unknown outcome {outcome!r} for {decision}; allowed: {', '.join(outcomes)}")
-    return outcomes[outcome]
+        raise ValueError(
+            f"unknown outcome {outcome!r} for {decision}; allowed (letters/*.txt of this version): "
+            + ", ".join(outcomes)
+        )
+    paths = ctx.definition.paths(f"{prefix}{outcome}_")
+    texts = [read_template(path, ctx.definition.text(path)) for path in paths]
+    return sorted(texts, key=lambda text: (RECIPIENTS.index(text.recipient), text.kind))
+
+
+def figures(ctx: ServiceContext) -> dict[str, str]:
+    """The figures letters state, from the case's own diagrams: the reflection and recovery period's
+    length (`reflection_days`) and review day (`review_day`), when the process has that period."""
+    parameters = ctx.definition.service_parameters(REFLECTION_OPERATOR)
+    names = {"days": "reflection_days", "review_day": "review_day"}
+    return {field: str(parameters[name]) for name, field in names.items() if name in parameters}
 
 
 def person_name(data: Mapping[str, Any]) -> str | None:
@@ -78,8 +133,8 @@ def childrens_services(data: Mapping[str, Any]) -> str:
     return "Children's services, local authority"
 
 
-def _recipient(text: texts.LetterText, data: Mapping[str, Any]) -> str:
-    return LOCAL_AUTHORITY if text.recipient == texts.PERSON and is_child(data) else text.recipient
+def _recipient(text: LetterText, data: Mapping[str, Any]) -> str:
+    return LOCAL_AUTHORITY if text.recipient == PERSON and is_child(data) else text.recipient
 
 
 def competent_authority_label(data: Mapping[str, Any]) -> str | None:
@@ -103,16 +158,20 @@ def _to_childrens_services(heading: str, body: str, name: str | None, sender: st
 
 
 def _compose(
-    text: texts.LetterText, fields: dict[str, str], name: str | None, sender: str, data: Mapping[str, Any]
+    text: LetterText,
+    body: str,
+    fields: dict[str, str],
+    name: str | None,
+    sender: str,
+    data: Mapping[str, Any],
 ) -> str:
     heading = f"Reference: {fields['case_key']}\nDate: {fields['date']}\nFrom: {sender}\n\n"
-    body = text.body.format(**fields)
-    if text.recipient == texts.PERSON and is_child(data):
+    if text.recipient == PERSON and is_child(data):
         return _to_childrens_services(heading, body, name, sender, childrens_services(data))
-    if text.recipient == texts.PERSON:
+    if text.recipient == PERSON:
         greeting = f"Dear {name}," if name else "Dear Sir or Madam,"
         return f"{heading}{greeting}\n\n{body}\n\nYours sincerely,\n\n{sender}\n"
-    addressee = "the first responder" if text.recipient == texts.FIRST_RESPONDER else "the support provider"
+    addressee = "the first responder" if text.recipient == FIRST_RESPONDER else "the support provider"
     about = f"Person referred: {name}\n\n" if name else ""
     return f"{heading}To: {addressee}\n\n{about}{body}\n\n{sender}\n"
 
@@ -121,8 +180,9 @@ def _compose(
 def produce_decision_letters(
     ctx: ServiceContext, decision: str, outcome: str, reasons: str = ""
 ) -> dict[str, list[str]]:
-    """Store the letter to the person and the notices for a decision; returns their document ids."""
-    letter_texts = _letter_texts(decision, outcome)
+    """Store the letter to the person and the notices for a decision, from the templates of the
+    case's own version (`letters/<code>_<outcome>_*.txt`); returns their document ids."""
+    letter_texts = _letter_texts(ctx, decision, outcome)
     reasons = reasons.strip() if isinstance(reasons, str) else ""
     if outcome in NEEDS_REASONS and not reasons:
         raise ValueError(f"a {outcome} {decision} decision needs reasons (the minute) for its letters")
@@ -133,17 +193,18 @@ def produce_decision_letters(
         "ca_name": ca_name or "competent authority",
         "ca_title": f"{ca_name}, the competent authority" if ca_name else "competent authority",
         "reasons": reasons,
+        **figures(ctx),
     }
     sender = SENDERS.get(decision, ca_name or "NRM competent authority")
     name = person_name(ctx.data)
-    code = DECISION_CODES[decision]
+    bodies = [fill(text.body, fields, f"letters/{text.kind}.txt") for text in letter_texts]
     ids = [
         ctx.add_document(
-            kind=f"{code}_{outcome}_{KIND_SUFFIXES[text.recipient]}",
+            kind=text.kind,
             title=text.title,
-            body=_compose(text, fields, name, sender, ctx.data),
+            body=_compose(text, body, fields, name, sender, ctx.data),
             recipient=_recipient(text, ctx.data),
         )
-        for text in letter_texts
+        for text, body in zip(letter_texts, bodies, strict=True)
     ]
     return {"letters": ids}

@@ -32,7 +32,8 @@ from engine.spec.xml_guard import parse_untrusted_xml
 from engine.views import Actor, Deployment
 
 FILE_NAME = re.compile(
-    r"^(forms/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.json|labels\.json|[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.(bpmn|dmn))$"
+    r"^(forms/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.json|letters/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.txt"
+    r"|labels\.json|[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.(bpmn|dmn))$"
 )
 MAX_FILES = 100
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
@@ -62,7 +63,7 @@ def check_file(path: str, content: bytes | str) -> str:
     """The file's text, or DraftFileRefused saying what is wrong with it."""
     if not FILE_NAME.match(path):
         raise DraftFileRefused(
-            f"{path!r}: a draft holds .bpmn and .dmn files, labels.json and forms/*.json; "
+            f"{path!r}: a draft holds .bpmn and .dmn files, labels.json, forms/*.json and letters/*.txt; "
             "use letters, digits, '.', '_' and '-' in the name"
         )
     try:
@@ -71,7 +72,7 @@ def check_file(path: str, content: bytes | str) -> str:
         raise DraftFileRefused(f"{path}: not UTF-8 text; save it as UTF-8 and upload it again") from None
     if len(raw) > MAX_FILE_BYTES:
         raise DraftFileRefused(f"{path}: {len(raw)} bytes is larger than the {MAX_FILE_BYTES} byte limit")
-    if not path.endswith(".json"):
+    if path.endswith((".bpmn", ".dmn")):
         try:
             parse_untrusted_xml(raw, path)  # the one check for XML: encoding, DOCTYPE, entities
         except UnsafeXml as error:

@@ -18,6 +18,7 @@ from engine.persistence.models import AuditEvent, DefinitionFile, DefinitionVers
 from engine.spec.bundle import Bundle
 from engine.spec.case_facts import reported_fields
 from engine.spec.case_file import FORM_PROPERTY, task_property
+from engine.spec.definition_files import DefinitionFiles
 from engine.spec.process_labels import ProcessLabels, bundle_labels
 from engine.spec.serialization import SERIALIZER_VERSION, SpecPair, dump_specs, load_specs
 from engine.views import Actor, Deployment
@@ -34,6 +35,7 @@ class LoadedDefinition:
     forms: dict[str, str]
     reported_fields: tuple[str, ...] = ()
     labels: ProcessLabels = field(default_factory=ProcessLabels)  # labels.json and the decisions' names
+    files: DefinitionFiles = field(default_factory=DefinitionFiles)  # what service tasks may read
 
     @cached_property
     def schemas(self) -> dict[str, dict[str, Any]]:
@@ -168,10 +170,18 @@ class DefinitionCache:
             for f in row.files
             if f.path.startswith("forms/")
         }
-        fields = reported_fields({f.path: f.content for f in row.files}, row.process_id)
-        labels = bundle_labels({f.path: f.content for f in row.files})
+        files: dict[str, bytes | str] = {f.path: f.content for f in row.files}
+        fields = reported_fields(files, row.process_id)
+        labels = bundle_labels(files)
         loaded = LoadedDefinition(
-            row.id, row.process_id, row.version, load_specs(row.spec_json), forms, fields, labels
+            row.id,
+            row.process_id,
+            row.version,
+            load_specs(row.spec_json),
+            forms,
+            fields,
+            labels,
+            DefinitionFiles(files),
         )
         with self._lock:
             self._loaded.setdefault(definition_id, loaded)

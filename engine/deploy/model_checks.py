@@ -29,7 +29,7 @@ from engine.errors import DeploymentError, Finding, SandboxViolation, UnsafeXml
 from engine.sandbox.environment import SandboxEnvironment
 from engine.sandbox.rules import parse_code
 from engine.sandbox.runner import bounded_runner
-from engine.spec.bundle import BUNDLE_SUFFIXES, LABELS_FILE, MAX_FILE_BYTES, Bundle
+from engine.spec.bundle import BUNDLE_SUFFIXES, LABELS_FILE, MAX_FILE_BYTES, Bundle, is_text_file
 from engine.spec.expressions import BPMN, NS, SPIFF, owner_id
 from engine.spec.process_labels import check_labels
 from engine.spec.services import registered_services
@@ -301,15 +301,26 @@ def review_bundle(bundle: Bundle, *, lint: bool = True) -> tuple[list[Finding], 
     return list(findings), parsed
 
 
+def _check_text(path: str, content: bytes) -> list[Finding]:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return [Finding(path, None, "not UTF-8 text; save it as UTF-8 and upload it again")]
+    return []
+
+
 def _review(bundle: Bundle, *, lint: bool) -> tuple[list[Finding], ParsedBundle | None]:
     findings: list[Finding] = []
     roots: dict[str, etree._Element] = {}
     for path, content in sorted(bundle.files.items()):
         form = path.startswith("forms/") and path.endswith(".json")
-        if not (path.endswith(BUNDLE_SUFFIXES) or form or path == LABELS_FILE):
+        if not (path.endswith(BUNDLE_SUFFIXES) or form or path == LABELS_FILE or is_text_file(path)):
             findings.append(
                 Finding(
-                    path, None, "not part of a bundle: upload .bpmn, .dmn, labels.json or forms/*.json files"
+                    path,
+                    None,
+                    "not part of a bundle: upload .bpmn, .dmn, labels.json, forms/*.json "
+                    "or letters/*.txt files",
                 )
             )
             continue
@@ -320,6 +331,9 @@ def _review(bundle: Bundle, *, lint: bool) -> tuple[list[Finding], ParsedBundle 
             continue
         if path == LABELS_FILE:
             findings += check_labels(content)
+        if is_text_file(path):
+            findings += _check_text(path, content)
+            continue
         if path.endswith(".json"):
             continue
         try:

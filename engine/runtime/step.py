@@ -100,7 +100,11 @@ class Step(StepRows):
         self.actor = actor
         self.now = clock.now()
         self.context = ServiceContext(
-            now=self.now, case_key=case.business_key, data={}, bank_holiday_region=bank_holiday_region
+            now=self.now,
+            case_key=case.business_key,
+            data={},
+            bank_holiday_region=bank_holiday_region,
+            definition=definition.files,
         )
         self.budget = StepBudget()
         self.script_engine = NrmScriptEngine(self.context, self.budget.deadline)

@@ -11,6 +11,13 @@ from engine.errors import DeploymentError, Finding
 BUNDLE_SUFFIXES = (".bpmn", ".dmn")
 LABELS_FILE = "labels.json"  # what the process calls the values it sets (engine/spec/process_labels.py)
 MAX_FILE_BYTES = 5 * 1024 * 1024
+TEXT_FOLDERS = {"forms": ".json", "letters": ".txt"}  # letters: templates of the letters tasks/ produce
+
+
+def is_text_file(path: str) -> bool:
+    """`letters/*.txt`: a text the process's service tasks read (engine/spec/definition_files.py)."""
+    folder, _, name = path.partition("/")
+    return folder == "letters" and "/" not in name and name.endswith(".txt")
 
 
 @dataclass(frozen=True)
@@ -36,8 +43,9 @@ class Bundle:
 
 
 def read_bundle(folder: Path | str, overlay: Path | str | None = None) -> Bundle:
-    """Read `*.bpmn`, `*.dmn`, `labels.json` and `forms/*.json` from a folder (other sub-folders
-    are not part of it); the files of `overlay`, a folder of changed files, replace their namesakes."""
+    """Read `*.bpmn`, `*.dmn`, `labels.json`, `forms/*.json` and `letters/*.txt` from a folder
+    (other sub-folders are not part of it); the files of `overlay`, a folder of changed files,
+    replace their namesakes."""
     files = _read_folder(Path(folder))
     if overlay is not None:
         files |= _read_folder(Path(overlay))
@@ -54,9 +62,9 @@ def _read_folder(root: Path) -> dict[str, bytes]:
     candidates = [
         p for p in root.iterdir() if p.is_file() and (p.suffix in BUNDLE_SUFFIXES or p.name == LABELS_FILE)
     ]
-    forms = root / "forms"
-    if forms.is_dir():
-        candidates += [p for p in forms.iterdir() if p.is_file() and p.suffix == ".json"]
+    for name, suffix in TEXT_FOLDERS.items():
+        if (sub := root / name).is_dir():
+            candidates += [p for p in sub.iterdir() if p.is_file() and p.suffix == suffix]
     files: dict[str, bytes] = {}
     findings = []
     for path in candidates:

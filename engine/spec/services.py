@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.errors import ServiceTaskError
+from engine.spec.definition_files import DefinitionFiles
 
 ServiceFunction = Callable[..., Any]
 
@@ -63,7 +64,8 @@ class CaseFlag:
 
 @dataclass
 class ServiceContext:
-    """What a service task sees: the clock, the case, and places to put documents and flags.
+    """What a service task sees: the clock, the case, the files and parameters of the case's own
+    deployed version (`definition`), and places to put documents and flags.
 
     Documents and flags are written by the engine in the same transaction as the step.
     """
@@ -72,6 +74,7 @@ class ServiceContext:
     case_key: str
     data: Mapping[str, Any]
     bank_holiday_region: str = "england-and-wales"
+    definition: DefinitionFiles = field(default_factory=DefinitionFiles)
     documents: list[CaseDocument] = field(default_factory=list)
     flags: list[CaseFlag] = field(default_factory=list)
 

@@ -68,7 +68,7 @@ def test_the_diagram_marks_where_a_case_is_at_each_stage(live_app, page, nrm, mo
     marked = _marked(page)
     assert marked["reasonable_grounds"] == "completed" and marked["reflection_and_recovery"] == "active"
     inside = _marked(page, "nrm_reflection_recovery")
-    assert inside["review_recovery_progress"] == "active" and inside["reflection_day_30"] == "completed"
+    assert inside["review_recovery_progress"] == "active" and inside["progress_review_due"] == "completed"
     assert "reflection_period_over" not in inside
 
     _advance(nrm, key, "review_recovery_progress")

@@ -89,7 +89,7 @@ def test_an_adult_referral_through_every_stage_to_discretionary_leave(live_app, 
     _work(page, live_app, nrm, key, "arrange_support")
     started = moving_clock.now()
 
-    _move_past(nrm, moving_clock, key, "reflection_day_30")
+    _move_past(nrm, moving_clock, key, "progress_review_due")
     _work(page, live_app, nrm, key, "review_recovery_progress", check="the recovery review")
     _move_past(nrm, moving_clock, key, "reflection_period_over")
     assert moving_clock.now() - started >= timedelta(days=44)

@@ -85,11 +85,11 @@ def test_a_timer_changed_in_the_panel_is_validated_deployed_and_used_by_new_case
     old = CaseDriver(database_url, moving_clock, person("NG"))
     old.refer("adult")
     old.complete("decide_reasonable_grounds", rg_decision="positive")
-    old_review = old.waiting_timers()["reflection_day_30"]
+    old_review = old.waiting_timers()["progress_review_due"]
     sign_in(page, live_app, "owner")
     _open_draft(page, live_app)
     _open(page, "reflection_recovery.bpmn")
-    page.click("[data-element-id='reflection_day_30']")
+    page.click("[data-element-id='progress_review_due']")
     timer = page.locator("#bio-properties-panel-nrm-timer")
     if not timer.is_visible():
         page.click(".bio-properties-panel-group-header:has-text('NRM engine')")
@@ -97,8 +97,8 @@ def test_a_timer_changed_in_the_panel_is_validated_deployed_and_used_by_new_case
     page.wait_for_function(DIRTY)
     _status(page, "validate", "invalid")
     report = page.inner_text("#model-editor-report")
-    assert "reflection_day_30" in report and "write it in quotes" in report
-    assert page.locator("[data-element-id='reflection_day_30'].nrm-finding--error").count() == 1
+    assert "progress_review_due" in report and "write it in quotes" in report
+    assert page.locator("[data-element-id='progress_review_due'].nrm-finding--error").count() == 1
     timer.fill(f"'{REVIEW_AT}'")
     _status(page, "validate", "valid")
     _status(page, "deploy", "deployed")
@@ -106,8 +106,8 @@ def test_a_timer_changed_in_the_panel_is_validated_deployed_and_used_by_new_case
     new = CaseDriver(database_url, moving_clock, person("NG"))
     new.refer("adult")
     new.complete("decide_reasonable_grounds", rg_decision="positive")
-    assert new.waiting_timers()["reflection_day_30"] == datetime.fromisoformat(REVIEW_AT)
-    assert old.waiting_timers()["reflection_day_30"] == old_review  # the old case keeps its timer
+    assert new.waiting_timers()["progress_review_due"] == datetime.fromisoformat(REVIEW_AT)
+    assert old.waiting_timers()["progress_review_due"] == old_review  # the old case keeps its timer
     assert new.case().definition_version == 2 and old.case().definition_version == 1
 
 

@@ -93,7 +93,7 @@ def test_validate_reports_each_finding_with_its_element(nrm_cli, tmp_path):
         (ROOT / "bpmn" / "reflection_recovery.bpmn").read_text().replace("reflection['review_at']", "P30D")
     )
     output = nrm_cli("validate", str(broken), ok=False)
-    assert "x.bpmn#reflection_day_30: timer P30D is read as Python" in output
+    assert "x.bpmn#progress_review_due: timer P30D is read as Python" in output
     assert "not deployable" in output
 
 

@@ -70,11 +70,11 @@ CASES = {
     ),
     "a timer duration left unquoted": (
         _changed(REFLECTION, (TIMER, "P30D")),
-        (REFLECTION, "reflection_day_30", "write it in quotes, 'P30D'"),
+        (REFLECTION, "progress_review_due", "write it in quotes, 'P30D'"),
     ),
     "a timer that is not ISO 8601": (
         _changed(REFLECTION, (TIMER, "'in 30 days'")),
-        (REFLECTION, "reflection_day_30", "does not give an ISO 8601 value"),
+        (REFLECTION, "progress_review_due", "does not give an ISO 8601 value"),
     ),
     "a condition that tries to escape the sandbox": (
         _changed(
@@ -289,7 +289,7 @@ def test_a_bundle_without_a_diagram_is_refused():
 def test_a_timer_that_would_build_a_huge_value_is_not_evaluated_at_deploy():
     bomb = _changed(REFLECTION, (TIMER, "'x' * 10 ** 9 * 8"))
     findings = check_bundle(bomb, lint=False)
-    assert not [f for f in findings if f.element_id == "reflection_day_30" and "ISO 8601" in f.message]
+    assert not [f for f in findings if f.element_id == "progress_review_due" and "ISO 8601" in f.message]
 
 
 def test_code_spiffworkflow_would_leave_unrun_is_refused():

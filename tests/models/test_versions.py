@@ -27,16 +27,16 @@ def test_version_two_runs_a_30_day_recovery_period_while_version_one_keeps_45(
     old.refer("adult")
     old.complete("decide_reasonable_grounds", rg_decision="positive")
     old_decided = moving_clock.now()
-    old_review = old.waiting_timers()["reflection_day_30"]
+    old_review = old.waiting_timers()["progress_review_due"]
     deployment = nrm.deploy(version_two, OWNER)
     assert (deployment.version, deployment.created) == (2, True)
     new = drive("NG")
     new.refer("adult")
     new.complete("decide_reasonable_grounds", rg_decision="positive")
     decided = moving_clock.now()
-    assert new.waiting_timers()["reflection_day_30"] == decided + timedelta(days=20)
+    assert new.waiting_timers()["progress_review_due"] == decided + timedelta(days=20)
     assert _reflection_ends(new) == decided + timedelta(days=30)
-    assert old.waiting_timers()["reflection_day_30"] == old_review == old_decided + timedelta(days=30)
+    assert old.waiting_timers()["progress_review_due"] == old_review == old_decided + timedelta(days=30)
     assert _reflection_ends(old) == old_decided + timedelta(days=45)
     assert (old.case().definition_version, new.case().definition_version) == (1, 2)
 
@@ -55,7 +55,7 @@ def test_the_diff_names_what_version_two_changed(nrm, version_two):
     changes = nrm.versions.diff(ids[1], ids[2], MANAGER)
     by_id = {(c.file, c.element_id): c.kind for c in changes}
     assert by_id[("reflection_recovery.bpmn", "begin_reflection_period")] == "changed"
-    assert by_id[("reflection_recovery.bpmn", "reflection_day_30")] == "changed"
+    assert by_id[("reflection_recovery.bpmn", "progress_review_due")] == "changed"
     assert by_id[("competent_authority.dmn", "rule_irish_citizen")] == "added"
     assert by_id[("competent_authority.dmn", "rule_eea_national")] == "changed"
     assert not any(c.file == "nrm_pathway.bpmn" for c in changes)
@@ -76,7 +76,7 @@ def test_a_case_before_the_changed_part_moves_and_then_runs_version_two(
     assert case.open_tasks()["decide_reasonable_grounds"].id == task_before  # the same open task
     case.complete("decide_reasonable_grounds", rg_decision="positive")
     decided = moving_clock.now()
-    assert case.waiting_timers()["reflection_day_30"] == decided + timedelta(days=20)
+    assert case.waiting_timers()["progress_review_due"] == decided + timedelta(days=20)
     assert _reflection_ends(case) == decided + timedelta(days=30)
     moved = [h for h in case.history() if h.action == "case_migrated"]
     assert len(moved) == 1 and moved[0].actor == "owen"
@@ -90,12 +90,12 @@ def test_a_case_waiting_at_a_changed_timer_stays_and_the_refusal_is_audited(driv
     timers = case.waiting_timers()
     nrm.deploy(version_two, OWNER)
     ids = _versions(nrm)
-    with pytest.raises(MigrationRefused, match="reflection_day_30.*changes"):
+    with pytest.raises(MigrationRefused, match="progress_review_due.*changes"):
         nrm.versions.migrate_case(case.key, ids[2], OWNER)
     assert case.waiting_timers() == timers
     assert case.case().definition_version == 1
     refused = [h for h in case.history() if h.action == "refused"]
-    assert refused and "reflection_day_30" in refused[-1].detail["reason"]
+    assert refused and "progress_review_due" in refused[-1].detail["reason"]
 
 
 def test_only_process_owners_move_cases_and_only_running_ones(drive, nrm, version_two):

@@ -45,7 +45,7 @@ def test_adult_consents_positive_rg_45_days_positive_cg_discretionary_leave(driv
     assert final.open_tasks == []
     assert {t.element_id: t.state for t in final.timers} == {
         "rg_target_passed": "cancelled",  # decided in time: the overdue timer closes with the task
-        "reflection_day_30": "fired",
+        "progress_review_due": "fired",
         "reflection_period_over": "fired",
     }
 

@@ -59,7 +59,7 @@ def test_the_support_provider_asks_for_an_extension_with_reasons(drive, moving_c
     assert extension["asked_by"] == "support_provider"
     assert extension["details"] == "Hospital treatment until next month."
     assert "ask_for_extension" in case.open_tasks()  # they may ask again
-    assert case.waiting_timers()["reflection_day_30"] == decided + timedelta(days=30)  # review unmoved
+    assert case.waiting_timers()["progress_review_due"] == decided + timedelta(days=30)  # review unmoved
     case.move_to(decided + timedelta(days=30, minutes=1))
     assert not set(ASKING) & set(case.open_tasks())  # the review decides first
     case.complete("review_recovery_progress", extend_reflection=False)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 
 import tasks  # noqa: F401  (registers the operators)
+from engine.spec.bundle import read_bundle
+from engine.spec.definition_files import DefinitionFiles
 from engine.spec.services import ServiceContext, call_service
-from tasks.letters import produce_decision_letters
+from tasks.letters import fill, produce_decision_letters
+from tests.conftest import BUNDLE
 
 NAMED = {
     "given_names": "Ana Maria",
@@ -23,11 +27,15 @@ NAMED = {
 REASONS = "The account of recruitment is inconsistent with the travel records held."
 
 
+FILES = DefinitionFiles(read_bundle(BUNDLE).files)  # the templates in bpmn/letters
+
+
 def make_context(data: dict | None = None, now: datetime | None = None) -> ServiceContext:
     return ServiceContext(
         now=now or datetime(2026, 4, 2, 13, 0, tzinfo=UTC),
         case_key="NRM-2026-000001",
         data=NAMED if data is None else data,
+        definition=FILES,
     )
 
 
@@ -207,9 +215,9 @@ def test_unknown_decision_is_refused_naming_the_allowed_values():
 @pytest.mark.parametrize(
     ("decision", "outcome", "allowed"),
     [
-        ("reasonable_grounds", "granted", "allowed: positive, negative"),
-        ("discretionary_leave", "positive", "allowed: granted, refused"),
-        ("assisted_voluntary_return", "refused", "allowed: arranged"),
+        ("reasonable_grounds", "granted", r"allowed .*: negative, positive"),
+        ("discretionary_leave", "positive", r"allowed .*: granted, refused"),
+        ("assisted_voluntary_return", "refused", r"allowed .*: arranged"),
     ],
 )
 def test_unknown_outcome_is_refused_naming_the_allowed_values(decision, outcome, allowed):
@@ -232,3 +240,27 @@ def test_negative_decisions_need_reasons(decision, outcome):
     with pytest.raises(ValueError, match="needs reasons"):
         produce_decision_letters(ctx, decision, outcome, reasons="   ")
     assert ctx.documents == []
+
+
+def test_the_figures_come_from_the_diagrams_parameters():
+    assert FILES.service_parameters("start_reflection_period") == {"days": 45, "review_day": 30}
+    letter = produce("reasonable_grounds", "positive").documents[0]
+    assert "at least 45 calendar days" in letter.body and "At about day 30" in letter.body
+
+
+@pytest.mark.parametrize(
+    ("template", "refused"),
+    [
+        ("{case_key.__class__}", "unknown placeholder {case_key.__class__}"),
+        ("{case_key[0]}", "unknown placeholder {case_key[0]}"),
+        ("{case_key!r}", "unknown placeholder {case_key}"),
+        ("{case_key:>99}", "unknown placeholder {case_key}"),
+        ("{}", "unknown placeholder {}"),
+        ("{unknown}", "unknown placeholder {unknown}"),
+        ("a { b", "write a literal brace"),
+    ],
+)
+def test_a_template_may_only_name_the_known_fields(template, refused):
+    with pytest.raises(ValueError, match=re.escape(refused)):
+        fill(template, {"case_key": "NRM-2026-000001"}, "letters/x.txt")
+    assert fill("{case_key} {{braces}}", {"case_key": "K"}, "letters/x.txt") == "K {braces}"
