@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.access.api_tokens import ApiTokens
 from engine.access.facade import PeopleFacade
-from engine.access.rules import is_manager
+from engine.access.rules import is_manager, may_record_whereabouts
 from engine.access.users import UserDirectory
 from engine.authoring.drafts import Drafts
 from engine.authoring.facade import AuthoringFacade
@@ -43,7 +43,7 @@ from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseSta
 from engine.reporting.case_browser import CaseBrowser
 from engine.reporting.facade import ReportingFacade
 from engine.reporting.facts_backfill import backfill_facts
-from engine.runtime.case_information import CaseInformation
+from engine.runtime.case_information import CaseInformation, case_groups
 from engine.runtime.case_summary import backfill_summaries
 from engine.runtime.incidents import list_incidents, retry_incident
 from engine.runtime.queries import case_view, document_view, history_entry
@@ -51,6 +51,7 @@ from engine.runtime.referral_work import ReferralWork, require_referrer
 from engine.runtime.step import Step, current_data
 from engine.runtime.task_claims import TaskClaims, record_refusal
 from engine.runtime.task_work import TaskWork
+from engine.runtime.whereabouts import MISSING, WITHDRAWN, stop_clocks_while_missing, suspended_since
 from engine.runtime.workflow_cache import WorkflowCache
 from engine.spec.bundle import Bundle, read_bundle
 from engine.spec.serialization import EMPTY_STATE
@@ -66,6 +67,13 @@ from engine.views import (
     HistoryEntry,
     IncidentView,
 )
+
+_VERBS = {
+    "case_suspended": "suspend",
+    "case_resumed": "resume",
+    "case_cancelled": "cancel",
+    "case_withdrawn": "withdraw",
+}
 
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
@@ -266,28 +274,82 @@ class Engine(TaskWork, CaseInformation, ReferralWork, PeopleFacade, AuthoringFac
             actor,
         )
 
+    def record_missing(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
+        """The person has gone missing: the case is suspended with the outcome "suspended (missing)"
+        and its clocks stop until they are found (`record_found`)."""
+        return self._set_status(
+            key, CaseStatus.SUSPENDED, {CaseStatus.ACTIVE}, "case_suspended", reason, actor, outcome=MISSING
+        )
+
+    def record_found(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
+        """The missing person has been found: the case resumes, every waiting timer moved later by
+        the time they were missing."""
+        return self._set_status(
+            key, CaseStatus.ACTIVE, {CaseStatus.SUSPENDED}, "case_resumed", reason, actor, outcome=None
+        )
+
+    def record_left_uk(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
+        """The person has left the UK: the case is withdrawn and ends (completed, with the outcome
+        "Withdrawn (left the UK)"); its open tasks close and its timers never fire."""
+        return self._set_status(
+            key,
+            CaseStatus.COMPLETED,
+            {CaseStatus.ACTIVE, CaseStatus.SUSPENDED},
+            "case_withdrawn",
+            reason,
+            actor,
+            outcome=WITHDRAWN,
+        )
+
     def _set_status(
-        self, key: str, status: CaseStatus, allowed: set[CaseStatus], action: str, reason: str, actor: Actor
+        self,
+        key: str,
+        status: CaseStatus,
+        allowed: set[CaseStatus],
+        action: str,
+        reason: str,
+        actor: Actor,
+        outcome: str | None | object = ...,
     ) -> CaseView:
+        """Change a case's status. `outcome` given: a change of the person's whereabouts
+        (engine/runtime/whereabouts.py), which managers and the case's competent authority may
+        record; otherwise managers only."""
+        whereabouts = outcome is not ...
         with self._audited_refusals(actor), self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
-            _require_manager(actor, action, case.id)  # before anything is said about the request
+            if not whereabouts:
+                _require_manager(actor, action, case.id)  # before anything is said about the request
+            elif not may_record_whereabouts(actor, case.agency, case_groups(session, case.id)):
+                raise Forbidden(
+                    f"{actor.username} is neither a manager nor the case's competent authority",
+                    action=action,
+                    target=(case.id, None, None),
+                )
             if not reason or not reason.strip():
-                raise ValueError(f"a reason is required to {action.split('_')[1].rstrip('ed')} a case")
+                raise ValueError(f"a reason is required to {_VERBS.get(action, 'change')} a case")
             self.workflows.forget(case.id)  # not needed while suspended, nor ever once cancelled
             if case.status not in allowed:
                 raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")
             step = self._step(session, case, actor)
             step.audit(action, reason=reason.strip())
+            missing_since = suspended_since(session, case) if case.outcome == MISSING else None
+            if whereabouts:
+                case.outcome = outcome  # type: ignore[assignment]
+            elif status is CaseStatus.CANCELLED and case.outcome == MISSING:
+                case.outcome = None  # cancelled, not suspended: counted as neither
             case.status = status
             case.updated_at = step.now
             step.writes.set_summary("status", case.id, status)
-            if status is CaseStatus.CANCELLED:
+            if status in (CaseStatus.CANCELLED, CaseStatus.COMPLETED):
                 workflow = step.load_workflow()
                 workflow.cancel()
                 case.ended_at = step.now
                 step.finish()  # closes the open tasks and cancels the waiting timers
                 case.current_step = None
+            elif status is CaseStatus.ACTIVE and missing_since is not None:
+                case.outcome = None  # found: no longer an outcome of the case
+                stop_clocks_while_missing(step, session, case, missing_since)
+                step.finish(run_engine=False)  # the moved timers in the stored state
             else:
                 step.writes.execute(session.connection())  # the status in the case's summary
         return self.case(key)

@@ -156,3 +156,12 @@ def case_information_access(
     if is_first_responder(actor) and actor.agency and case_agency == actor.agency:
         return OWN_AGENCY_INFORMATION
     return None
+
+
+def may_record_whereabouts(actor: Actor, case_agency: str | None, case_groups: set[str]) -> bool:
+    """Recording that the person is missing, has been found or has left the UK: managers and the
+    caseworkers of the competent authority the case is with (a competent authority group among
+    `case_groups`, the groups the case's tasks were given)."""
+    if is_manager(actor):
+        return True
+    return any(is_competent_authority(g) and may_work_on(actor, g, case_agency) for g in case_groups)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine.persistence.models import Case, CaseSummary, FactSet, Timer, TimerState
 from engine.reporting.fact_labels import fact_labels
 from engine.runtime.case_summary import facts_of_key, referred_month
+from engine.runtime.whereabouts import MISSING, WITHDRAWN
 from engine.working_days import LONDON
 
 NOT_RECORDED = "not recorded"
@@ -201,6 +202,7 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
             note="The latest decision of each case (after any reconsideration).",
         )
     )
+    result.append(_missing_and_withdrawn(session, months))
     timing = []
     for column, label in (
         (CaseSummary.rg_days, "Referral to reasonable grounds decision"),
@@ -221,6 +223,32 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
     result.append(_past_target(counts))
     result.append(_ending_soon(session, now))
     return result
+
+
+# How the NRM figures of 2012/13 reported cases that ended without a decision, beside the decisions.
+NO_DECISION_OUTCOMES = (MISSING, WITHDRAWN)
+
+
+def _missing_and_withdrawn(session: Session, months: tuple[str, str]) -> Figure:
+    """Cases suspended because the person is missing, and cases withdrawn because they left the UK."""
+    month = CaseSummary.referred_month
+    query = (
+        select(Case.outcome, func.count())
+        .join(CaseSummary, CaseSummary.case_id == Case.id)
+        .where(month >= months[0], month < months[1], Case.outcome.in_(NO_DECISION_OUTCOMES))
+        .group_by(Case.outcome)
+    )
+    counted = {outcome: cases for outcome, cases in session.execute(query)}
+    return Figure(
+        "suspended-withdrawn",
+        "Cases suspended or withdrawn",
+        ["Outcome", "Cases"],
+        [
+            ["Suspended: the person is missing", counted.get(MISSING, 0)],
+            ["Withdrawn: the person left the UK", counted.get(WITHDRAWN, 0)],
+        ],
+        note="Suspended cases resume if the person is found; withdrawn cases have ended.",
+    )
 
 
 def _round(value: float | None) -> float | str:

@@ -137,7 +137,7 @@ class CaseInformation:
             if is_manager(actor):
                 raise CaseNotFound(f"no case {key}")
             raise Forbidden(NOT_YOURS, action=action)
-        groups = _case_groups(session, case.id)
+        groups = case_groups(session, case.id)
         access = case_information_access(actor, case.agency, groups)
         if access is None and self._declared_by_task(session, case, actor, section):
             access = case_information_access(actor, case.agency, groups, declared_by_task=True)
@@ -164,7 +164,7 @@ class CaseInformation:
         return False
 
 
-def _case_groups(session: Session, case_id: int) -> set[str]:
+def case_groups(session: Session, case_id: int) -> set[str]:
     """The groups the case's tasks were given (from their `task_opened` audit rows)."""
     details = session.scalars(
         select(AuditEvent.detail).where(AuditEvent.case_id == case_id, AuditEvent.action == "task_opened")
