@@ -206,3 +206,30 @@ def test_counts_of_a_step_filter_per_status(browser, cases, nrm):
     assert cases["adult"] in page
     new = manager.get("/cases?step=choose_referral_form").get_data(as_text=True)
     assert "Active <strong>1</strong>" in new and "Cancelled <strong>0</strong>" in new
+
+
+def test_a_manager_records_a_missing_person_found_then_left_the_uk(browser, cases, nrm):
+    manager = browser("manager")
+    page = f"/cases/{cases['adult']}"
+    text = manager.get(page).get_data(as_text=True)
+    assert "The person is missing" in text and "The person has left the UK" in text
+    response = manager.post(f"{page}/status", {"action": "missing", "reason": ""})
+    assert response.status_code == 400 and nrm.case(cases["adult"]).status == "active"
+    assert "Enter a reason for recording that the person is missing" in response.get_data(as_text=True)
+    manager.post(f"{page}/status", {"action": "missing", "reason": "Left the safe house"})
+    assert nrm.case(cases["adult"]).outcome == "Suspended (the person is missing)"
+    assert "The person has been found" in manager.get(page).get_data(as_text=True)
+    manager.post(f"{page}/status", {"action": "found", "reason": "Found by the police"})
+    assert nrm.case(cases["adult"]).status == "active"
+    manager.post(f"{page}/status", {"action": "left_uk", "reason": "Flew home"})
+    ended = nrm.case(cases["adult"])
+    assert ended.status == "completed" and ended.outcome == "Withdrawn (left the UK)"
+
+
+def test_a_support_provider_may_not_record_a_missing_person(browser, cases, nrm):
+    support = browser("support")
+    response = support.post(f"/cases/{cases['adult']}/status", {"action": "missing", "reason": "x"})
+    assert response.status_code == 403
+    refused = [e for e in nrm.history(cases["adult"]) if e.action == "refused" and e.actor == "support"]
+    assert [e.detail["attempted"] for e in refused] == ["case_suspended"]
+    assert nrm.case(cases["adult"]).status == "active"

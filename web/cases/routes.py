@@ -116,6 +116,9 @@ STATUS_CHANGES = {
     "suspend": ("suspending", "suspended"),
     "resume": ("resuming", "resumed"),
     "cancel": ("cancelling", "cancelled"),
+    "missing": ("recording that the person is missing", "suspended: the person is missing"),
+    "found": ("recording that the person has been found", "resumed: the person has been found"),
+    "left_uk": ("recording that the person has left the UK", "withdrawn: the person has left the UK"),
 }
 
 
@@ -127,6 +130,9 @@ def change_status(key: str):
         "suspend": engine().suspend_case,
         "resume": engine().resume_case,
         "cancel": engine().cancel_case,
+        "missing": engine().record_missing,
+        "found": engine().record_found,
+        "left_uk": engine().record_left_uk,
     }.get(action)
     if change is None:
         abort(400)
