@@ -1,13 +1,23 @@
-"""The competent authority a case is allocated to, and the date the allocation decides by.
+"""Intake at the UKHTC, the competent authority a case is allocated to, and the date the
+allocation decides by.
 
 The authorities themselves (codes and full names) are only in the competent_authority_allocation
 decision (bpmn/competent_authority.dmn); nothing here lists them."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from engine.access.rules import competent_authority_group
 from engine.spec.services import ServiceContext, service_task
 from tasks.clock_text import LONDON
+
+
+@service_task("received_by_ukhtc")
+def received_by_ukhtc(ctx: ServiceContext) -> str:
+    """The moment (ISO 8601, UTC) the completed referral reached the UK Human Trafficking Centre,
+    on the case's clock: the UKHTC receives every referral before it allocates it."""
+    return ctx.now.astimezone(UTC).isoformat()
 
 
 @service_task("allocate_competent_authority_queue")

@@ -1,5 +1,6 @@
-"""Who is subject to immigration control, what the referral forms ask, and one source for each
-list: issue 18 items 6, 13 and 15, each rule proven on the real diagrams (SQLite and PostgreSQL)."""
+"""Who is subject to immigration control, intake at the UKHTC, what the referral forms ask, and one
+source for each list: issue 18 items 6, 11, 13 and 15, each rule proven on the real diagrams
+(SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from engine import Actor, FormValidationError
+from engine.persistence.models import Case
+from engine.runtime.step import Step
 from engine.spec.bundle import Bundle, read_bundle
+from engine.views import SYSTEM
 from tests.conftest import BUNDLE
 from tests.scenarios.driver import CaseDriver
 from web.form_fields import fields_for
@@ -99,6 +105,47 @@ def test_croatia_is_in_the_eea_for_referrals_from_1_july_2013(drive, moving_cloc
     after.refer("adult", nationality="HR", immigration_status="not_known")
     assert after.data()["referral_date"] == "2013-07-01"
     assert _allocation(after) == ("UKHTC", "EEA", False)
+
+
+# -- item 11: intake at the UKHTC ----------------------------------------------------------------
+
+
+def _steps_to(case: CaseDriver, element_id: str) -> list[str]:
+    """The pathway's steps, in the order the case took them, up to the completed `element_id`."""
+    engine = case.engine()
+    try:
+        with engine.db.reading() as session:
+            row = session.scalar(select(Case).where(Case.business_key == case.key))
+            definition = engine.definitions.get(session, row.definition_id)
+            workflow = Step(session, definition, row, SYSTEM, "england-and-wales").load_workflow()
+            done = workflow.get_tasks(state=TaskState.COMPLETED, spec_name=element_id)
+            assert len(done) == 1, element_id
+            task, steps = done[0], []
+            while task is not None:
+                steps.insert(0, task.task_spec.name)
+                task = task.parent
+            return steps
+    finally:
+        engine.db.dispose()
+
+
+@pytest.mark.parametrize("age_group", ["adult", "child"])
+def test_every_referral_is_received_at_the_ukhtc_before_allocation(drive, moving_clock, age_group):
+    """The page: completed forms should be sent to the UKHTC, which allocates them."""
+    case = drive("VN", adult=age_group == "adult")
+    case.refer(age_group, safeguarding=False)  # a child's safeguarding runs beside, still open
+    steps = _steps_to(case, "queue_for_competent_authority")
+    referred = steps.index(f"refer_{age_group}")
+    received = steps.index("receive_at_ukhtc")
+    assert referred < received < steps.index("allocate_competent_authority")
+    assert steps.count("receive_at_ukhtc") == 1
+    assert case.data()["received_by_ukhtc_at"] == moving_clock.now().astimezone(UTC).isoformat()
+    assert case.data()["competent_authority"] == "UKBA"
+    rg = case.open_tasks()["decide_reasonable_grounds"]  # the clock runs from the allocation
+    assert rg.candidate_group == "competent-authority-ukba"
+    assert rg.created_at == moving_clock.now()
+    if age_group == "child":
+        assert "confirm_safeguarding" in case.open_tasks()
 
 
 # -- item 13: the referral forms of the period ----------------------------------------------------

@@ -14,6 +14,7 @@ OPERATORS = {
     "working_day_due_date",
     "allocate_competent_authority_queue",
     "referral_date",
+    "received_by_ukhtc",
     "notify_childrens_services",
     "produce_decision_letters",
     "flag_overdue_decision",
