@@ -113,9 +113,9 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
 
 # what a status change is called where people read it: in a missing reason's error, when done
 STATUS_CHANGES = {
-    "suspend": ("suspending", "suspended"),
-    "resume": ("resuming", "resumed"),
-    "cancel": ("cancelling", "cancelled"),
+    "suspend": ("suspending the case", "suspended"),
+    "resume": ("resuming the case", "resumed"),
+    "cancel": ("cancelling the case", "cancelled"),
     "missing": ("recording that the person is missing", "suspended: the person is missing"),
     "found": ("recording that the person has been found", "resumed: the person has been found"),
     "left_uk": ("recording that the person has left the UK", "withdrawn: the person has left the UK"),
@@ -138,7 +138,7 @@ def change_status(key: str):
         abort(400)
     reason = request.form.get("reason", "")
     doing, done = STATUS_CHANGES[action]
-    missing = {"reason": f"Enter a reason for {doing} the case: it goes in the case history"}
+    missing = {"reason": f"Enter a reason for {doing}: it goes in the case history"}
     if not reason.strip() and is_manager(actor()):  # anyone else is refused by the engine first
         return _case_page(key, reason, missing)
     try:
