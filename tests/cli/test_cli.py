@@ -83,6 +83,8 @@ def test_demo_fills_every_stage_and_does_not_run_twice(nrm_cli):
         assert stage in listing, stage
     assert "not adding demo cases" in nrm_cli("demo", "--days", "5")
     assert "Example policy change deployed: nrm_pathway version 2" in output
+    users = nrm_cli("users", "list")  # the simulated workers the histories name are users
+    assert "demo-first-responder" in users and "demo-competent-authority-ukba" in users
 
 
 def test_validate_reports_each_finding_with_its_element(nrm_cli, tmp_path):

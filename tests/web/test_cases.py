@@ -215,7 +215,8 @@ def test_a_manager_records_a_missing_person_found_then_left_the_uk(browser, case
     assert "The person is missing" in text and "The person has left the UK" in text
     response = manager.post(f"{page}/status", {"action": "missing", "reason": ""})
     assert response.status_code == 400 and nrm.case(cases["adult"]).status == "active"
-    assert "Enter a reason for recording that the person is missing: it goes" in response.get_data(as_text=True)
+    said = response.get_data(as_text=True)
+    assert "Enter a reason for recording that the person is missing: it goes" in said
     manager.post(f"{page}/status", {"action": "missing", "reason": "Left the safe house"})
     assert nrm.case(cases["adult"]).outcome == "Suspended (the person is missing)"
     assert "The person has been found" in manager.get(page).get_data(as_text=True)

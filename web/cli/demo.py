@@ -8,6 +8,7 @@ negative decisions and reconsiderations.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -193,6 +194,7 @@ def run_demo(
     agencies: dict[str, str] = {}
     delays: dict[str, int] = {}
     result = DemoResult()
+    actors: dict[str, Actor] = {}  # the simulated workers, by username
     try:
         for day in range(days):
             movable.set((end - timedelta(days=days - day)).replace(hour=9, minute=0, second=0, microsecond=0))
@@ -201,11 +203,12 @@ def run_demo(
                 person = rng.choice(PEOPLE)
                 agency = rng.choice(DEMO_AGENCIES)
                 referrer = Actor(f"demo-{agency}", frozenset({"first-responder"}), agency=agency)
+                actors.setdefault(referrer.username, referrer)
                 case = engine.start_case("nrm_pathway", actor=referrer)
                 people[case.key] = person
                 agencies[case.key] = agency
                 result.cases += 1
-            result.steps += _work_due_tasks(engine, movable, people, agencies, delays, rng)
+            result.steps += _work_due_tasks(engine, movable, people, agencies, delays, rng, actors)
             if on_day:
                 on_day(day, result)
         movable.set(end)
@@ -214,7 +217,32 @@ def run_demo(
         use_clock(previous)
     for case in engine.cases(limit=100_000):
         result.by_status[case.status] = result.by_status.get(case.status, 0) + 1
+    _name_the_demo_workers(engine, actors)
     return result
+
+
+def _name_the_demo_workers(engine: Engine, actors: dict[str, Actor]) -> None:
+    """The simulated workers as users with names (and passwords nobody knows), so that case
+    histories say who did what in words, not "A former user"."""
+    known = {user.username for user in engine.list_users()}
+    labels = engine.case_fact_labels(Actor("demo", frozenset({"manager"})))
+    agencies = labels.get("first_responder_agency", {})
+    teams: dict[str, str] = {}  # "(UKBA competent authority)": what the demo users' names say
+    for _user, display, groups, _agency in DEMO_USERS:
+        for group in groups:
+            teams.setdefault(group, display[display.find("(") :])  # the team's own user comes first
+    for username, actor in actors.items():
+        if username in known:
+            continue
+        group = sorted(actor.groups)[0]
+        if username == "demo-first-responder":  # answers first responders' tasks of every agency
+            name, kept = "A first responder", None
+        elif username == f"demo-{group}":  # works the group's tasks of every case
+            name, kept = f"A worker {teams.get(group, '')}".strip(), None
+        else:
+            agency = actor.agency or ""
+            name, kept = f"A first responder ({agencies.get(agency, 'another agency')})", actor.agency
+        engine.add_user(username, secrets.token_urlsafe(24), [group], display_name=name, agency=kept)
 
 
 def _count(rng: Random, mean: float) -> int:
@@ -229,6 +257,7 @@ def _work_due_tasks(
     agencies: dict[str, str],
     delays: dict[str, int],
     rng: Random,
+    actors: dict[str, Actor],
 ) -> int:
     steps = 0
     for _round in range(6):  # answering one task can open the next; same-day tasks are answered today
@@ -241,6 +270,7 @@ def _work_due_tasks(
         for task in due:
             agency = agencies[task.case_key]
             actor = Actor(f"demo-{task.candidate_group}", frozenset({task.candidate_group}), agency=agency)
+            actors.setdefault(actor.username, actor)
             movable.move(timedelta(minutes=rng.randrange(5, 40)))
             engine.complete_task(task.id, _answers(task, people[task.case_key], agency, rng), actor)
             steps += 1
