@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from random import Random
 
-from engine import Actor, Engine, MovableClock, TaskView, now, use_clock
+from engine import Actor, Engine, EngineError, MovableClock, TaskView, now, use_clock
 from web.cli.demo_data import PEOPLE, Person, form_payload
 
 # Days a caseworker typically takes to answer each task: (fewest, most).
@@ -195,6 +196,7 @@ def run_demo(
     delays: dict[str, int] = {}
     result = DemoResult()
     actors: dict[str, Actor] = {}  # the simulated workers, by username
+    missing: dict[str, int] = {}  # cases of people missing, and the day they are heard of again
     try:
         for day in range(days):
             movable.set((end - timedelta(days=days - day)).replace(hour=9, minute=0, second=0, microsecond=0))
@@ -208,7 +210,9 @@ def run_demo(
                 people[case.key] = person
                 agencies[case.key] = agency
                 result.cases += 1
-            result.steps += _work_due_tasks(engine, movable, people, agencies, delays, rng, actors)
+            present = {key: person for key, person in people.items() if key not in missing}
+            result.steps += _work_due_tasks(engine, movable, present, agencies, delays, rng, actors)
+            _whereabouts(engine, people, missing, day, rng)
             if on_day:
                 on_day(day, result)
         movable.set(end)
@@ -243,6 +247,29 @@ def _name_the_demo_workers(engine: Engine, actors: dict[str, Actor]) -> None:
             agency = actor.agency or ""
             name, kept = f"A first responder ({agencies.get(agency, 'another agency')})", actor.agency
         engine.add_user(username, secrets.token_urlsafe(24), [group], display_name=name, agency=kept)
+
+
+MANAGER = Actor("manager", frozenset({"manager"}))  # the demo's manager records whereabouts
+
+
+def _whereabouts(
+    engine: Engine, people: dict[str, Person], missing: dict[str, int], day: int, rng: Random
+) -> None:
+    """Now and then a person goes missing; some days later they are found, or have left the UK."""
+    for key, back in list(missing.items()):
+        if day >= back:
+            del missing[key]
+            with suppress(EngineError):  # the case may have moved on meanwhile
+                if rng.random() < 0.6:
+                    engine.record_found(key, "Found by the police and back in the safe house", MANAGER)
+                else:
+                    engine.record_left_uk(key, "Flew home, the support provider was told", MANAGER)
+    if rng.random() < 0.15 and people:
+        key = rng.choice(sorted(people))
+        with suppress(EngineError):
+            if key not in missing and engine.case(key).status == "active":
+                engine.record_missing(key, "Did not come back to the safe house", MANAGER)
+                missing[key] = day + rng.randrange(3, 21)
 
 
 def _count(rng: Random, mean: float) -> int:
