@@ -52,6 +52,7 @@ from engine.reporting.case_list import CaseFilter
 from engine.reporting.statistics import Figure
 from engine.runtime.evidence_checks import EvidenceRefused
 from engine.runtime.inbox import TaskFilter
+from engine.runtime.information_views import FORMER_USER
 from engine.sandbox.runner import stop_diagram_code
 from engine.spec.bundle import read_bundle
 from engine.spec.case_file import readable as answer_in_words
@@ -87,6 +88,7 @@ from engine.views import (
 from engine.working_days import LONDON
 
 __all__ = [
+    "FORMER_USER",
     "CASE_SORTS",
     "RunningCase",
     "VersionView",

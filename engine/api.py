@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.access.api_tokens import ApiTokens
 from engine.access.facade import PeopleFacade
-from engine.access.rules import is_manager, may_record_whereabouts
 from engine.access.users import UserDirectory
 from engine.authoring.drafts import Drafts
 from engine.authoring.facade import AuthoringFacade
@@ -31,7 +30,6 @@ from engine.deploy.definitions import (
 )
 from engine.deploy.model_checks import check_bundle
 from engine.errors import (
-    CaseNotActive,
     CaseNotFound,
     Conflict,
     Finding,
@@ -43,7 +41,8 @@ from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseSta
 from engine.reporting.case_browser import CaseBrowser
 from engine.reporting.facade import ReportingFacade
 from engine.reporting.facts_backfill import backfill_facts
-from engine.runtime.case_information import CaseInformation, case_groups
+from engine.runtime.case_information import CaseInformation
+from engine.runtime.case_status import CaseStatusChanges, require_manager
 from engine.runtime.case_summary import backfill_summaries
 from engine.runtime.incidents import list_incidents, retry_incident
 from engine.runtime.queries import case_view, document_view, history_entry
@@ -51,7 +50,6 @@ from engine.runtime.referral_work import ReferralWork, require_referrer
 from engine.runtime.step import Step, current_data
 from engine.runtime.task_claims import TaskClaims, record_refusal
 from engine.runtime.task_work import TaskWork
-from engine.runtime.whereabouts import MISSING, WITHDRAWN, stop_clocks_while_missing, suspended_since
 from engine.runtime.workflow_cache import WorkflowCache
 from engine.spec.bundle import Bundle, read_bundle
 from engine.spec.serialization import EMPTY_STATE
@@ -68,21 +66,16 @@ from engine.views import (
     IncidentView,
 )
 
-_VERBS = {
-    "case_suspended": "suspend",
-    "case_resumed": "resume",
-    "case_cancelled": "cancel",
-    "case_withdrawn": "withdraw",
-}
-
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
-class Engine(TaskWork, CaseInformation, ReferralWork, PeopleFacade, AuthoringFacade, ReportingFacade):
+class Engine(
+    TaskWork, CaseStatusChanges, CaseInformation, ReferralWork, PeopleFacade, AuthoringFacade, ReportingFacade
+):
     """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
 
-    Tasks (engine/runtime/task_work.py), evidence and notes (engine/runtime/case_information.py), referrals
-    (engine/runtime/referral_work.py),
+    Tasks (engine/runtime/task_work.py), status changes (engine/runtime/case_status.py), evidence
+    and notes (engine/runtime/case_information.py), referrals (engine/runtime/referral_work.py),
     users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py)
     and the case browser (engine/reporting/facade.py) are mixed in; callers use those methods
     rather than the services they delegate to."""
@@ -255,105 +248,6 @@ class Engine(TaskWork, CaseInformation, ReferralWork, PeopleFacade, AuthoringFac
             )
             return [document_view(d) for d in docs]
 
-    def suspend_case(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
-        return self._set_status(
-            key, CaseStatus.SUSPENDED, {CaseStatus.ACTIVE}, "case_suspended", reason, actor
-        )
-
-    def resume_case(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
-        return self._set_status(key, CaseStatus.ACTIVE, {CaseStatus.SUSPENDED}, "case_resumed", reason, actor)
-
-    def cancel_case(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
-        """Cancel a case: its open tasks close and its timers never fire."""
-        return self._set_status(
-            key,
-            CaseStatus.CANCELLED,
-            {CaseStatus.ACTIVE, CaseStatus.SUSPENDED},
-            "case_cancelled",
-            reason,
-            actor,
-        )
-
-    def record_missing(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
-        """The person has gone missing: the case is suspended with the outcome "suspended (missing)"
-        and its clocks stop until they are found (`record_found`)."""
-        return self._set_status(
-            key, CaseStatus.SUSPENDED, {CaseStatus.ACTIVE}, "case_suspended", reason, actor, outcome=MISSING
-        )
-
-    def record_found(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
-        """The missing person has been found: the case resumes, every waiting timer moved later by
-        the time they were missing."""
-        return self._set_status(
-            key, CaseStatus.ACTIVE, {CaseStatus.SUSPENDED}, "case_resumed", reason, actor, outcome=None
-        )
-
-    def record_left_uk(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
-        """The person has left the UK: the case is withdrawn and ends (completed, with the outcome
-        "Withdrawn (left the UK)"); its open tasks close and its timers never fire."""
-        return self._set_status(
-            key,
-            CaseStatus.COMPLETED,
-            {CaseStatus.ACTIVE, CaseStatus.SUSPENDED},
-            "case_withdrawn",
-            reason,
-            actor,
-            outcome=WITHDRAWN,
-        )
-
-    def _set_status(
-        self,
-        key: str,
-        status: CaseStatus,
-        allowed: set[CaseStatus],
-        action: str,
-        reason: str,
-        actor: Actor,
-        outcome: str | None | object = ...,
-    ) -> CaseView:
-        """Change a case's status. `outcome` given: a change of the person's whereabouts
-        (engine/runtime/whereabouts.py), which managers and the case's competent authority may
-        record; otherwise managers only."""
-        whereabouts = outcome is not ...
-        with self._audited_refusals(actor), self._guarded_write(), self.db.writing() as session:
-            case = self._case_row(session, key)
-            if not whereabouts:
-                _require_manager(actor, action, case.id)  # before anything is said about the request
-            elif not may_record_whereabouts(actor, case.agency, case_groups(session, case.id)):
-                raise Forbidden(
-                    f"{actor.username} is neither a manager nor the case's competent authority",
-                    action=action,
-                    target=(case.id, None, None),
-                )
-            if not reason or not reason.strip():
-                raise ValueError(f"a reason is required to {_VERBS.get(action, 'change')} a case")
-            self.workflows.forget(case.id)  # not needed while suspended, nor ever once cancelled
-            if case.status not in allowed:
-                raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")
-            step = self._step(session, case, actor)
-            step.audit(action, reason=reason.strip())
-            missing_since = suspended_since(session, case) if case.outcome == MISSING else None
-            if whereabouts:
-                case.outcome = outcome  # type: ignore[assignment]
-            elif status is CaseStatus.CANCELLED and case.outcome == MISSING:
-                case.outcome = None  # cancelled, not suspended: counted as neither
-            case.status = status
-            case.updated_at = step.now
-            step.writes.set_summary("status", case.id, status)
-            if status in (CaseStatus.CANCELLED, CaseStatus.COMPLETED):
-                workflow = step.load_workflow()
-                workflow.cancel()
-                case.ended_at = step.now
-                step.finish()  # closes the open tasks and cancels the waiting timers
-                case.current_step = None
-            elif status is CaseStatus.ACTIVE and missing_since is not None:
-                case.outcome = None  # found: no longer an outcome of the case
-                stop_clocks_while_missing(step, session, case, missing_since)
-                step.finish(run_engine=False)  # the moved timers in the stored state
-            else:
-                step.writes.execute(session.connection())  # the status in the case's summary
-        return self.case(key)
-
     # -- timers ----------------------------------------------------------------------------
     def fire_due_timers(self) -> int:
         """Fire every timer due by the engine clock, now, in this process; returns how many fired.
@@ -384,7 +278,7 @@ class Engine(TaskWork, CaseInformation, ReferralWork, PeopleFacade, AuthoringFac
     def retry_incident(self, incident_id: int, actor: Actor = SYSTEM) -> CaseView:
         """Put a failed timer back to waiting, with its attempts reset; it fires at the next poll."""
         with self._audited_refusals(actor):
-            _require_manager(actor, "incident_retried")
+            require_manager(actor, "incident_retried")
         return self.case(retry_incident(self.db, incident_id, actor))
 
     # -- helpers ---------------------------------------------------------------------------
@@ -407,9 +301,3 @@ class Engine(TaskWork, CaseInformation, ReferralWork, PeopleFacade, AuthoringFac
         if case is None:
             raise CaseNotFound(f"no case {key}; list cases with `nrm status`")
         return case
-
-
-def _require_manager(actor: Actor, action: str, case_id: int | None = None) -> None:
-    if is_manager(actor):
-        return
-    raise Forbidden(f"{actor.username} is not a manager", action=action, target=(case_id, None, None))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask, g
 from markupsafe import Markup
 
-from engine import LONDON, CaseFileSection, has_referrals_page, has_task_list, may_view_cases
+from engine import FORMER_USER, LONDON, CaseFileSection, has_referrals_page, has_task_list, may_view_cases
 from web.engine_access import engine
 
 
@@ -76,7 +76,7 @@ def person(username: str | None, names: dict[str, str] | None = None) -> str:
             names.update(engine().person_names({username}))
     if username in names:
         return names[username]
-    return SYSTEM_NAME if username in SYSTEM_ACTORS else "A former user"
+    return SYSTEM_NAME if username in SYSTEM_ACTORS else FORMER_USER
 
 
 def case_file_rows(section: CaseFileSection) -> list[dict]:

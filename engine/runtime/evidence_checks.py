@@ -104,21 +104,21 @@ def _is_plain_text(content: bytes) -> bool:
 
 
 def checked_description(description: str) -> str:
-    text = (description or "").strip()
-    if not text:
-        raise EvidenceRefused("description", "Enter a description of the file")
-    if len(text) > MAX_DESCRIPTION:
-        raise EvidenceRefused("description", f"Description must be {MAX_DESCRIPTION} characters or fewer")
-    return text
+    return _checked_text("description", description, "Enter a description of the file", MAX_DESCRIPTION)
 
 
 def checked_note(text: str) -> str:
-    note = (text or "").strip()
-    if not note:
-        raise EvidenceRefused("note", "Enter a note")
-    if len(note) > MAX_NOTE:
-        raise EvidenceRefused("note", f"Note must be {MAX_NOTE:,} characters or fewer")
-    return note
+    return _checked_text("note", text, "Enter a note", MAX_NOTE)
+
+
+def _checked_text(field: str, text: str, missing: str, limit: int) -> str:
+    """`text` stripped, or EvidenceRefused for `field` when it is empty or longer than `limit`."""
+    kept = (text or "").strip()
+    if not kept:
+        raise EvidenceRefused(field, missing)
+    if len(kept) > limit:
+        raise EvidenceRefused(field, f"{field.capitalize()} must be {limit:,} characters or fewer")
+    return kept
 
 
 def safe_filename(name: str) -> str:

@@ -10,7 +10,7 @@ from engine.persistence.models import CaseEvidence, CaseNote, User
 from engine.runtime.evidence_checks import TYPE_NAMES
 from engine.views import EvidenceView, NoteView
 
-FORMER_USER = "A former user"  # who added it is no longer a user (web/templating.py says the same)
+FORMER_USER = "A former user"  # someone named in a case who is no longer a user (pages say it too)
 
 
 def evidence_views(session: Session, case_id: int, agency: str | None = None) -> tuple[EvidenceView, ...]:

@@ -4,7 +4,6 @@ checks who may read them)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,8 +12,7 @@ from sqlalchemy.orm import Session
 from engine.access.rules import FIRST_RESPONDER
 from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseStatus, OpenTask, User
 from engine.runtime.queries import case_view
-from engine.spec.case_file import DECISION_SUFFIX, FORM_PROPERTY, is_decision_form, readable, task_property
-from engine.spec.serialization import SpecPair
+from engine.spec.case_file import DECISION_SUFFIX, is_decision_form, readable
 from engine.views import CaseView, ReferralDecision, UnfinishedReferral
 
 STATUSES = {
@@ -67,16 +65,11 @@ def unfinished(session: Session, agency: str | None, limit: int = 50) -> list[Un
     ]
 
 
-def _task_specs(specs: SpecPair) -> list[Any]:
-    top, subprocesses = specs
-    return [t for s in (top, *subprocesses.values()) for t in s.task_specs.values()]
-
-
 def decisions(
     session: Session,
     case_id: int,
-    specs: SpecPair,
-    forms: dict[str, str],
+    task_forms: dict[str, str],
+    schemas: dict[str, dict[str, Any]],
     data: dict[str, Any],
     answered: dict[str, dict[str, Any]],
 ) -> tuple[ReferralDecision, ...]:
@@ -84,7 +77,6 @@ def decisions(
     each with its outcome in words (the choice's label in the form), as that task answered it
     (`answered`, by task id: a decision made again after a reconsideration is a second line with
     its own outcome); `data`, the case's data, for a task the workflow no longer holds."""
-    form_of = {t.name: form for t in _task_specs(specs) if (form := task_property(t, FORM_PROPERTY))}
     done = session.execute(
         select(AuditEvent.element_id, AuditEvent.at, AuditEvent.detail, AuditEvent.task_id)
         .where(AuditEvent.case_id == case_id, AuditEvent.action == "task_completed")
@@ -92,7 +84,7 @@ def decisions(
     ).all()
     made = []
     for element_id, at, detail, task_id in done:
-        schema = json.loads(forms.get(form_of.get(element_id or "", ""), "{}"))
+        schema = schemas.get(task_forms.get(element_id or "", ""), {})
         if not is_decision_form(schema):
             continue
         properties = schema.get("properties", {})

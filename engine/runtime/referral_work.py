@@ -69,7 +69,7 @@ class ReferralWork:
             workflow = self._step(session, case, actor).load_workflow()
             answered = {str(t.id): t.data for t in workflow.get_tasks(state=TaskState.COMPLETED)}
             made = referral_record.decisions(
-                session, case.id, definition.specs, definition.forms, current_data(workflow), answered
+                session, case.id, definition.task_forms, definition.schemas, current_data(workflow), answered
             )
             letters = referral_record.letters(session, case.id, case.agency)
             return ReferralRecord(
