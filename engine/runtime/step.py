@@ -46,6 +46,8 @@ from engine.spec.case_file import task_property
 from engine.spec.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.spec.services import ServiceContext
 from engine.spec.step_budget import StepBudget, where
+from engine.spec.task_ids import ATTRIBUTE as TASK_IDS
+from engine.spec.task_ids import TaskIds, issuing
 from engine.views import Actor, CaseView, FlagView
 
 CASE_OUTCOME_PROPERTY = "caseOutcome"  # "no" on an end event that closes a side branch only
@@ -120,7 +122,10 @@ class Step(StepRows):
     def new_workflow(self, data: dict[str, Any]) -> BpmnWorkflow:
         self._new_case = True
         spec, subprocess_specs = self.definition.specs
-        self.workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=self.script_engine)
+        ids = TaskIds()
+        with issuing(ids):
+            self.workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=self.script_engine)
+        setattr(self.workflow, TASK_IDS, ids)
         start = self.workflow.get_next_task(state=TaskState.READY)
         start.data.update(json_shaped(data))
         return self.workflow
@@ -181,7 +186,8 @@ class Step(StepRows):
         """Run `action()` on the workflow, translating SpiffWorkflow's errors, and anything else a
         diagram can make it raise, into ours (never a traceback for a person)."""
         try:
-            return action()
+            with issuing(getattr(self.workflow, TASK_IDS, None)):
+                return action()
         except (WorkflowTaskException, WorkflowException) as error:
             raise _script_error(error) from error
         except EngineError:

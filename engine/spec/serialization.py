@@ -15,6 +15,7 @@ docs/benchmarks.md §5).
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Mapping
 from typing import Any
@@ -22,12 +23,19 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.spec.bounded_instances import with_bounded_instances
+from engine.spec.task_ids import ATTRIBUTE as TASK_IDS
+from engine.spec.task_ids import TaskIds
 
 SpecPair = tuple[Any, Mapping[str, Any]]  # (top spec, sub-process specs by process id)
 
@@ -59,6 +67,19 @@ class InstanceStateConverter(BpmnWorkflowConverter):
 
 
 CALLER_DONE = TaskState.COMPLETED | TaskState.CANCELLED
+
+
+class EmptyDataTaskConverter(TaskConverter):
+    """SpiffWorkflow's task converter, except that a task with no data (one not reached yet: a
+    predicted task of a branch still to run) is stored as such: SpiffWorkflow writes it as its
+    parent's data with every key deleted, a list of all the case's field names per predicted task.
+    Restored exactly as before: empty data."""
+
+    def to_dict(self, task: Task) -> dict:
+        dct = super().to_dict(task)
+        if not task.data and task.parent is not None:
+            dct["data"], dct["delta"] = {}, {}
+        return dct
 
 
 def finished_elements(workflow: BpmnWorkflow) -> dict[str, set[str]]:
@@ -102,6 +123,7 @@ def _completed_element(task) -> bool:
 def _registry():
     config = with_bounded_instances(dict(SPIFF_CONFIG))
     config[BpmnWorkflow] = InstanceStateConverter
+    config[Task] = EmptyDataTaskConverter
     return BpmnWorkflowSerializer.configure(config)
 
 
@@ -128,25 +150,42 @@ def load_specs(spec_json: str) -> SpecPair:
 
 def dump_state(workflow: BpmnWorkflow) -> bytes:
     """The instance state (tasks, data, running sub-processes, events), without the spec: compact
-    JSON, zlib-compressed (level 6: smaller than level 1 for a little more time, docs/performance.md)."""
+    JSON, zlib-compressed (level 6: smaller than level 1 for a little more time, docs/performance.md).
+    Each task id the case can rebuild (engine/spec/task_ids.py) is written as its number between
+    two control characters, which JSON text never holds raw."""
     prune_finished(workflow)
     _SERIALIZER.registry._encoder_mode = True  # as serialize_json does, but with compact separators
+    ids: TaskIds | None = getattr(workflow, TASK_IDS, None)
     try:
         dct = _SERIALIZER.to_dict(workflow)
         dct[_SERIALIZER.VERSION_KEY] = SERIALIZER_VERSION
+        if ids is not None:
+            dct[TASK_IDS] = {"seed": ids.seed.hex(), "issued": ids.issued}
         text = json.dumps(dct, cls=_SERIALIZER._encoder_cls, separators=(",", ":"))
     finally:
         _SERIALIZER.registry._encoder_mode = False
+    if ids is not None:
+        known = ids.known()
+        text = _UUID.sub(lambda m: f"\x01{known[m[0]]:x}\x02" if m[0] in known else m[0], text)
     return zlib.compress(text.encode(), 6)
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TOKEN = re.compile("\x01([0-9a-f]+)\x02")
+_SEED = re.compile(rf'"{TASK_IDS}":{{"seed":"([0-9a-f]{{32}})","issued":([0-9]+)}}')
 
 
 EMPTY_STATE = zlib.compress(b"{}")  # a new case row's, until its first step is written
 
 
 def state_dict(state: bytes | str) -> dict:
-    """The stored state as a dict (plain JSON text, from before compression, is read too)."""
+    """The stored state as a dict, task ids in full (plain JSON text, from before compression, is
+    read too)."""
     if isinstance(state, bytes | bytearray | memoryview):
-        state = zlib.decompress(bytes(state))
+        state = zlib.decompress(bytes(state)).decode()
+    if "\x01" in state and (seed := _SEED.search(state)):
+        ids = TaskIds(bytes.fromhex(seed[1]), int(seed[2]))
+        state = _TOKEN.sub(lambda m: str(ids.derive(int(m[1], 16))), state)
     return json.loads(state)
 
 
@@ -156,12 +195,16 @@ def load_state(
     """Restore an instance; older serializer versions are migrated first."""
     dct = state_dict(state)
     stored = dct.pop(_SERIALIZER.VERSION_KEY, serializer_version)
+    ids = dct.pop(TASK_IDS, None)
     if stored != SERIALIZER_VERSION and stored in MIGRATIONS:
         dct["spec"], dct["subprocess_specs"] = {}, {}
         MIGRATIONS[stored](dct)
         dct.pop("spec", None)
         dct.pop("subprocess_specs", None)
-    return _SERIALIZER.registry.restore(dct, specs=specs, script_engine=script_engine)
+    workflow = _SERIALIZER.registry.restore(dct, specs=specs, script_engine=script_engine)
+    # a case stored before task ids were derived starts a counter now: its old ids stay in full
+    setattr(workflow, TASK_IDS, TaskIds(bytes.fromhex(ids["seed"]), ids["issued"]) if ids else TaskIds())
+    return workflow
 
 
 def spec_registry() -> Any:
