@@ -12,6 +12,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 
@@ -35,15 +36,24 @@ ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 def current_data(workflow: BpmnWorkflow, active: list | None = None) -> dict[str, Any]:
-    """The case data now: what the tasks at the wait states hold (across sub-processes and
-    parallel branches, the most recently changed last), or the final data of a completed case.
-    `active`: the workflow's ACTIVE tasks, if the caller has just listed them."""
-    if workflow.is_completed() or workflow.last_task is None:
-        return dict(workflow.last_task.data if workflow.last_task else workflow.data)
-    if active is None:
-        active = workflow.get_tasks(state=ACTIVE)
+    """The case data now: what the tasks at the wait states and the ends of finished branches hold
+    (across sub-processes and parallel branches, the most recently changed last); of a completed
+    case, what its ends hold. A branch that ended keeps its answers in the data (the outcome of a
+    case whose move-on period still runs, say). `active`: the workflow's ACTIVE tasks, if the
+    caller has just listed them."""
+    if workflow.last_task is None:
+        return dict(workflow.data)
+    ended = [
+        t
+        for t in workflow.tasks.values()
+        if isinstance(t.task_spec, EndEvent) and t.state == TaskState.COMPLETED
+    ]
+    if workflow.is_completed():
+        holders = ended or [workflow.last_task]
+    else:
+        holders = ended + (workflow.get_tasks(state=ACTIVE) if active is None else active)
     merged: dict[str, Any] = {}
-    for task in sorted(active, key=lambda t: t.last_state_change):
+    for task in sorted(holders, key=lambda t: t.last_state_change):
         merged.update(task.data)
     return merged
 
