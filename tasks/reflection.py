@@ -1,4 +1,5 @@
-"""The reflection and recovery period after a positive reasonable grounds decision.
+"""The reflection and recovery period after a positive reasonable grounds decision, and the
+move-on period after the conclusive grounds decision.
 
 Its length and review day are the diagram's parameters; it is extendable (at the review or
 when the support provider asks) as often as needed, each extension recorded with its reasons,
@@ -78,3 +79,10 @@ def extend_reflection_period(
         record["details"] = details
     extended["extensions"] = [*extended.get("extensions", []), record]
     return extended
+
+
+@service_task("start_move_on_period")
+def start_move_on_period(ctx: ServiceContext, days: int = 14) -> dict[str, Any]:
+    """After the conclusive grounds decision: support goes on for `days` calendar days from now."""
+    _check_days(days, "days", 1, MAX_DAYS)
+    return {"started_at": iso_utc(ctx.now), "ends_at": iso_utc(ctx.now + timedelta(days=days)), "days": days}

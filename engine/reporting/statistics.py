@@ -22,7 +22,7 @@ from engine.working_days import LONDON
 NOT_RECORDED = "not recorded"
 Labels = dict[str, dict[str, str]]
 BY_MONTH = ("age_group", "exploitation_types")  # charted by month, with "not recorded"
-COUNTED = ("competent_authority", "rg_decision", "cg_decision")
+COUNTED = ("competent_authority", "rg_decision", "cg_decision", "outcome_route", "return_home_chosen")
 
 
 @dataclass(frozen=True)
@@ -202,6 +202,7 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
             note="The latest decision of each case (after any reconsideration).",
         )
     )
+    result.append(_routes(counts, labels))
     result.append(_missing_and_withdrawn(session, months))
     timing = []
     for column, label in (
@@ -223,6 +224,20 @@ def figures(session: Session, since: datetime, until: datetime, now: datetime) -
     result.append(_past_target(counts))
     result.append(_ending_soon(session, now))
     return result
+
+
+def _routes(counts: _Counts, labels: Labels) -> Figure:
+    """What happened next: the outcome routes, and how many were a return home chosen during the
+    reflection and recovery period (before any conclusive grounds decision)."""
+    during = counts.by_fact["return_home_chosen"].get("true", 0)
+    return Figure(
+        "outcome-routes",
+        "What happened next",
+        ["Route", "Cases"],
+        [[_word(labels, "outcome_route", r), n] for r, n in _ranked(counts.by_fact["outcome_route"])],
+        note=f"After a positive conclusive grounds decision, or a return home chosen during the reflection "
+        f"and recovery period: {during:,} {'case' if during == 1 else 'cases'} of these.",
+    )
 
 
 # How the NRM figures of 2012/13 reported cases that ended without a decision, beside the decisions.

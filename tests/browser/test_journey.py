@@ -1,8 +1,9 @@
 """The whole pathway through the pages: a first responder refers an adult; a UKBA caseworker
 claims and decides reasonable grounds; support is arranged; time moves through the 45-day
 reflection and recovery period (the engine's clock, timers fired by the engine); the conclusive
-grounds decision; the person's plans; the discretionary leave decision. Each person signs in and
-works their task in the browser; axe-core checks each page type on the way."""
+grounds decision; the person's plans; the discretionary leave decision; the move-on from support.
+A child's referral through children's services to a return home chosen during the period. Each
+person signs in and works their task in the browser; axe-core checks each page type on the way."""
 
 from __future__ import annotations
 
@@ -98,6 +99,8 @@ def test_an_adult_referral_through_every_stage_to_discretionary_leave(live_app, 
     assert_accessible(page, "the inbox after the conclusive grounds decision")
     _work(page, live_app, nrm, key, "record_persons_plans")
     _work(page, live_app, nrm, key, "consider_discretionary_leave", dl_decision="granted")
+    assert nrm.case(key).status == "active"  # support goes on for the move-on period
+    _work(page, live_app, nrm, key, "help_person_move_on", check="helping the person move on from support")
 
     case = nrm.case(key)
     assert case.status == "completed" and case.outcome == "Discretionary leave decided"
@@ -151,3 +154,9 @@ def test_a_childs_referral_through_childrens_services_and_the_competent_authorit
     assert letter.recipient == "local-authority" and "Dear Minh" not in letter.body
     notice = next(d for d in nrm.documents(key) if d.kind == "childrens_services_notification")
     assert concerns in notice.body
+    # the child decides to go home during the period: children's services, not AVRIM
+    _work(page, live_app, nrm, key, "ask_to_return_home", check="a child's return home during the period")
+    assert {t.element_id for t in nrm.case(key).open_tasks} == {"assess_childs_return"}
+    _work(page, live_app, nrm, key, "assess_childs_return", check="the local authority assessing a return")
+    case = nrm.case(key)
+    assert case.status == "completed" and case.outcome == "Child's return assessed by the local authority"

@@ -183,8 +183,8 @@ def test_bpmnlint_warnings_do_not_block():
     bundle = _changed(
         REFLECTION,
         (
-            '<dc:Bounds x="520" y="495" width="100" height="80" />',
-            '<dc:Bounds x="530" y="115" width="100" height="80" />',
+            '<dc:Bounds x="520" y="625" width="100" height="80" />',
+            '<dc:Bounds x="530" y="245" width="100" height="80" />',
         ),
     )
     findings = check_bundle(bundle)

@@ -75,6 +75,11 @@ class CaseDriver:
     def move_to(self, moment: datetime) -> int:
         return self.move(moment - self.clock.now())
 
+    def through_move_on(self, **plan) -> CaseView:
+        """After the CG decision: the support provider records the adult's move-on plan (support
+        itself goes on to the end of the move-on period, which nothing waits for)."""
+        return self.complete("help_person_move_on", **plan)
+
     def waiting_timers(self) -> dict[str, datetime]:
         return {t.element_id: t.due_at for t in self.case().timers if t.state == "waiting"}
 

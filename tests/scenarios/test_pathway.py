@@ -30,7 +30,10 @@ def test_adult_consents_positive_rg_45_days_positive_cg_discretionary_leave(driv
     _positive_rg_and_cg(case)
     case.complete("record_persons_plans", cooperating_with_police=True, wishes_to_return_home=False)
     assert case.open_tasks()["consider_discretionary_leave"].candidate_group == "immigration"
-    final = case.complete("consider_discretionary_leave", dl_decision="granted")
+    decided = case.complete("consider_discretionary_leave", dl_decision="granted")
+    assert decided.status == "active"  # support goes on for the move-on period
+    assert set(case.open_tasks()) == {"help_person_move_on"}
+    final = case.through_move_on(move_on_accommodation="own_tenancy")
     assert final.status == "completed" and final.outcome == "Discretionary leave decided"
     assert case.data()["outcome_route"] == "discretionary_leave"
     kinds = _kinds(case)
@@ -47,6 +50,7 @@ def test_adult_consents_positive_rg_45_days_positive_cg_discretionary_leave(driv
         "rg_target_passed": "cancelled",  # decided in time: the overdue timer closes with the task
         "progress_review_due": "fired",
         "reflection_period_over": "fired",
+        "move_on_period_over": "cancelled",  # the move-on plan was sent before the period ended
     }
 
 
@@ -54,12 +58,13 @@ def test_adult_positive_decisions_then_assisted_voluntary_return(drive):
     case = drive("AL")
     case.refer("adult")
     _positive_rg_and_cg(case, review={"wishes_to_return_home": True})
-    case.complete("record_persons_plans", wishes_to_return_home=True)
+    case.complete("record_persons_plans", wishes_to_return_home=True, wants_help_to_return=True)
     assert case.data()["outcome_route"] == "avrim"
     assert case.open_tasks()["arrange_voluntary_return"].candidate_group == "returns"
     case.complete("arrange_voluntary_return")
     assert "avr_arranged_letter" in _kinds(case)
-    final = case.complete("confirm_departure", departed=True)
+    case.complete("confirm_departure", departed=True)
+    final = case.through_move_on(move_on_accommodation="returning_home")
     assert final.outcome == "Assisted voluntary return closed"
 
 
@@ -68,9 +73,10 @@ def test_eea_national_goes_to_ukhtc_and_is_put_in_touch_with_their_embassy(drive
     case.refer("adult")
     assert case.data()["competent_authority"] == "UKHTC"
     _positive_rg_and_cg(case, group=UKHTC)
-    case.complete("record_persons_plans")
+    case.complete("record_persons_plans", wishes_to_return_home=True, wants_help_to_return=True)
     assert case.data()["outcome_route"] == "embassy_contact"
-    final = case.complete("contact_embassy")
+    case.complete("contact_embassy")
+    final = case.through_move_on()
     assert final.outcome == "Put in touch with embassy (EEA national)"
 
 
@@ -79,8 +85,8 @@ def test_uk_national_goes_to_ukhtc_and_support_continues(drive):
     case.refer("child")
     assert case.data()["competent_authority"] == "UKHTC"
     _positive_rg_and_cg(case, group=UKHTC)
-    final = case.complete("record_persons_plans")
-    assert final.outcome == "Support continues (no immigration action)"
+    final = case.complete("record_persons_plans", wishes_to_return_home=False)
+    assert final.outcome == "Support continues (no immigration action)"  # a child's support goes on
 
 
 def test_child_needs_no_consent_and_childrens_services_are_notified_first(drive):
@@ -156,14 +162,15 @@ def test_negative_cg_then_reconsideration_reopens_the_decision(drive):
     assert set(case.open_tasks()) == {"decide_conclusive_grounds"}
     case.complete("decide_conclusive_grounds", cg_decision="positive")
     assert "cg_positive_letter" in _kinds(case)
-    case.complete("record_persons_plans")
-    final = case.complete(
+    case.complete("record_persons_plans", wishes_to_return_home=False)
+    case.complete(
         "consider_discretionary_leave",
         dl_decision="refused",
         dl_grounds=[],
         dl_leave_months=None,
         dl_reasons="Circumstances do not warrant leave.",
     )
+    final = case.through_move_on()
     assert final.outcome == "Discretionary leave decided"
     completions = [h.element_id for h in case.history() if h.action == "task_completed"]
     assert completions.count("decide_conclusive_grounds") == 2

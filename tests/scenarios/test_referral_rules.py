@@ -53,9 +53,10 @@ def test_a_person_with_leave_to_remain_is_not_considered_for_discretionary_leave
     case.refer("adult", immigration_status="leave_to_remain")
     assert _allocation(case) == ("UKBA", "non-EEA", False)
     _to_persons_plans(case)
-    final = case.complete("record_persons_plans", wishes_to_return_home=False, cooperating_with_police=True)
+    case.complete("record_persons_plans", wishes_to_return_home=False, cooperating_with_police=True)
     assert case.data()["outcome_route"] == "no_immigration_action"
     assert "consider_discretionary_leave" not in case.open_tasks()
+    final = case.through_move_on()
     assert final.status == "completed" and final.outcome == "Support continues (no immigration action)"
 
 

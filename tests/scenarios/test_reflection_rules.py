@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from engine import FormValidationError
+from engine import Actor, FormValidationError
+from engine.spec.bundle import Bundle, read_bundle
+from tests.conftest import BUNDLE
 from tests.scenarios.driver import CaseDriver
 
 
@@ -117,9 +119,10 @@ def test_cooperation_with_police_reaches_the_discretionary_leave_decision(drive)
     task = case.open_tasks()["consider_discretionary_leave"]
     shown = str(case._with_engine(lambda e: e.case_file(task.id, _immigration())))
     assert "Kent Police" in shown and "KP/123/13" in shown
-    final = case.complete(
+    case.complete(
         "consider_discretionary_leave", dl_decision="granted", dl_grounds=["cooperating_with_police"]
     )
+    final = case.through_move_on()
     assert final.outcome == "Discretionary leave decided"
 
 
@@ -127,3 +130,69 @@ def _immigration():
     from engine import Actor
 
     return Actor("user-immigration", frozenset({"immigration"}))
+
+
+# -- item 4, second half: the move-on period after the conclusive grounds decision -----------------
+
+
+def _to_the_decision(case: CaseDriver, moving_clock, decision: str = "positive", **answers):
+    case.complete("decide_reasonable_grounds", rg_decision="positive")
+    case.through_reflection()
+    decided = moving_clock.now()
+    case.complete("decide_conclusive_grounds", cg_decision=decision, **answers)
+    return decided
+
+
+def test_support_goes_on_for_a_move_on_period_after_the_decision(drive, moving_clock):
+    case = drive("NG")
+    case.refer("adult")
+    decided = _to_the_decision(case, moving_clock)
+    tasks = case.open_tasks()
+    assert {"help_person_move_on", "record_persons_plans"} <= set(tasks)  # neither waits for the other
+    move_on = tasks["help_person_move_on"]
+    assert move_on.candidate_group == "support-provider"
+    assert move_on.due_at == decided + timedelta(days=14)  # the diagram's parameter
+    assert case.waiting_timers()["move_on_period_over"] == decided + timedelta(days=14)
+    case.complete("record_persons_plans", cooperating_with_police=True, wishes_to_return_home=False)
+    case.complete("consider_discretionary_leave", dl_decision="granted")
+    assert case.case().status == "active"  # the support provider has not sent the plan yet
+    case.move_to(decided + timedelta(days=14, minutes=1))  # nor ever does: the period ends anyway
+    final = case.case()
+    assert final.status == "completed" and final.outcome == "Discretionary leave decided"
+    assert {t.element_id: t.state for t in final.timers}["move_on_period_over"] == "fired"
+
+
+def test_the_move_on_period_follows_a_negative_decision_too(drive, moving_clock):
+    case = drive("AL")
+    case.refer("adult")
+    _to_the_decision(case, moving_clock, "negative", cg_reasons="Account inconsistent.")
+    assert "help_person_move_on" not in case.open_tasks()  # reconsideration may still reopen it
+    case.complete("decide_on_reconsideration", reconsideration_requested=False)
+    assert set(case.open_tasks()) == {"help_person_move_on"}
+    final = case.through_move_on(move_on_accommodation="other_support_service")
+    assert final.status == "completed" and final.outcome == "Negative conclusive grounds decision"
+    assert case.data()["move_on_accommodation"] == "other_support_service"
+
+
+def test_a_childs_support_has_no_move_on_period(drive, moving_clock):
+    case = drive("VN", adult=False)
+    case.refer("child")
+    _to_the_decision(case, moving_clock)
+    assert "help_person_move_on" not in case.open_tasks()  # the local authority's duty goes on
+    final = case.complete("record_persons_plans", wishes_to_return_home=False)
+    assert "consider_discretionary_leave" in case.open_tasks()
+    final = case.complete("consider_discretionary_leave", dl_decision="granted")
+    assert final.status == "completed" and "move_on" not in case.data()
+
+
+def test_the_move_on_period_length_is_a_diagram_parameter(drive, nrm, moving_clock):
+    files = dict(read_bundle(BUNDLE).files)
+    pathway = files["nrm_pathway.bpmn"]
+    parameter = b'<spiffworkflow:parameter id="days" type="int" value="14" />'
+    assert pathway.count(parameter) == 1
+    files["nrm_pathway.bpmn"] = pathway.replace(parameter, parameter.replace(b"14", b"7"))
+    assert nrm.deploy(Bundle(files), Actor("owen", frozenset({"process-owner"}))).created
+    case = drive("NG")
+    case.refer("adult")
+    decided = _to_the_decision(case, moving_clock)
+    assert case.open_tasks()["help_person_move_on"].due_at == decided + timedelta(days=7)

@@ -113,3 +113,18 @@ def test_extension_needs_a_started_period(reflection):
             make_context(),
             {"reflection": reflection, "extension_days": 7, "reason": "other"},
         )
+
+
+def test_the_move_on_period_ends_its_days_after_the_decision():
+    move_on = call_service("start_move_on_period", make_context(), {"days": 14})
+    assert move_on == {
+        "started_at": "2026-04-13T10:30:00+00:00",
+        "ends_at": "2026-04-27T10:30:00+00:00",
+        "days": 14,
+    }
+
+
+@pytest.mark.parametrize("days", [0, -3, 366, "14", True, 1.5])
+def test_a_move_on_period_of_a_nonsense_length_is_refused(days):
+    with pytest.raises(ValueError, match="days must be a whole number"):
+        call_service("start_move_on_period", make_context(), {"days": days})

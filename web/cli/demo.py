@@ -42,6 +42,10 @@ DELAY_DAYS = {
     "consider_discretionary_leave": (5, 30),
     "arrange_voluntary_return": (3, 14),
     "confirm_departure": (7, 21),
+    # open all period long: now and then a person decides to go home before the period ends
+    "ask_to_return_home": (10, 400),
+    "assess_childs_return": (5, 30),
+    "help_person_move_on": (1, 10),  # within the move-on period, mostly
 }
 
 
@@ -145,7 +149,10 @@ def _answers(task: TaskView, person: Person, agency: str, rng: Random) -> dict:
             **({"extension_days": 14, "extension_reason": "trauma"} if extend else {}),
         )
     if element == "record_persons_plans":
-        return form_payload(task.form, person, rng, wishes_to_return_home=choice > 0.7)
+        # few children wish to go home; most adults who do want help to (AVRIM, or their embassy)
+        wishes = choice > (0.92 if person.age < 18 else 0.7)
+        help_wanted = {"wants_help_to_return": choice > 0.73} if wishes else {}
+        return form_payload(task.form, person, rng, wishes_to_return_home=wishes, **help_wanted)
     if element == "consider_discretionary_leave" and choice < 0.3:
         return form_payload(
             task.form,

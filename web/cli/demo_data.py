@@ -195,6 +195,18 @@ FORMS: dict[str, Any] = {
         "reintegration_assistance": True,
     },
     "departure-confirmation.json": lambda p, r: {"departed": True, "departure_date": _day(r)},
+    "move-on.json": lambda p, r: {
+        "move_on_accommodation": r.choice(["own_tenancy", "local_authority_housing", "family_or_friends"]),
+        "move_on_services": "Registered with a GP; referred to a local counselling service.",
+    },
+    "return-home.json": lambda p, r: {
+        "return_details": "Told their support worker this week that they want to go back to their family.",
+    },
+    "childs-return.json": lambda p, r: {
+        "return_in_best_interests": True,
+        "return_assessment": "Spoke with the child's aunt and the child's country's social services.",
+        "return_arrangements": "An escort travels with the child; the aunt meets them on arrival.",
+    },
 }
 
 
