@@ -71,6 +71,12 @@ def main() -> None:
         results.append(pathway.in_memory(args.runs * 5, args.rounds, progress))
         with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
             results.append(pathway.through_engine("Engine on SQLite", url, args.runs, args.rounds, progress))
+        with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
+            results.append(
+                pathway.through_engine(
+                    "Engine on SQLite, nothing encrypted", url, args.runs, args.rounds, progress, sealed=False
+                )
+            )
         with postgres_database() as url:
             if url is None:
                 progress("PostgreSQL is not reachable: its figure is left out")

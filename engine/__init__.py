@@ -28,6 +28,8 @@ from engine.authoring.model_versions import RunningCase, VersionView
 from engine.clock import Clock, MovableClock, now
 from engine.clock import use as use_clock
 from engine.config import PROJECT_ROOT, EngineConfig
+from engine.crypto.master_key import MasterKeyError, write_key_file
+from engine.crypto.sealing import PersonalDataErased
 from engine.deploy.model_checks import finding_counts
 from engine.deploy.model_diff import ElementChange
 from engine.errors import (
@@ -95,6 +97,9 @@ __all__ = [
     "JSON_MAX_DEPTH",
     "LONDON",
     "PROJECT_ROOT",
+    "MasterKeyError",
+    "PersonalDataErased",
+    "write_key_file",
     "JsonRefused",
     "TimerScheduler",
     "answer_in_words",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -20,7 +20,9 @@ from engine.access.users import UserDirectory
 from engine.authoring.drafts import Drafts
 from engine.authoring.facade import AuthoringFacade
 from engine.authoring.model_versions import ModelVersions
-from engine.config import EngineConfig
+from engine.config import DEFAULT_MASTER_KEY_FILE, EngineConfig
+from engine.crypto import case_keys, key_admin
+from engine.crypto.master_key import configured_master_key, read_key_file, write_key_file
 from engine.deploy.definitions import (
     DefinitionCache,
     deploy,
@@ -83,6 +85,7 @@ class Engine(
     def __init__(self, config: EngineConfig | None = None):
         self.config = config or EngineConfig.from_environment()
         clock.install()
+        case_keys.install(configured_master_key(self.config.master_key, self.config.master_key_file))
         load_service_modules(self.config.service_modules)
         self.db = Database(self.config.database_url)
         self.definitions = DefinitionCache()
@@ -94,6 +97,30 @@ class Engine(
         self.case_browser = CaseBrowser(self.db, self.definitions, self.config.bank_holiday_region)
         self.drafts = Drafts(self.db)
         self.versions = ModelVersions(self.db, self.definitions, self.config.bank_holiday_region)
+
+    # -- the master key (engine/crypto) ------------------------------------------------------
+    def ensure_demo_master_key(self) -> Path | None:
+        """With no master key configured, make the demo's (instance/master.key) and use it;
+        returns its path if it was made now."""
+        if self.config.master_key or self.config.master_key_file or DEFAULT_MASTER_KEY_FILE.exists():
+            return None
+        case_keys.install(write_key_file(DEFAULT_MASTER_KEY_FILE))
+        return DEFAULT_MASTER_KEY_FILE
+
+    def check_master_key(self) -> None:
+        """MasterKeyError (nothing changed) unless the configured master key opens the case keys."""
+        key_admin.check_master_key(self.db)
+
+    def rotate_master_key(self, new_key_file: Path, progress: Callable[[int], None] | None = None) -> int:
+        """Rewrap every case key under the key in `new_key_file`; this engine then uses it."""
+        new = read_key_file(new_key_file)
+        rewrapped = key_admin.rotate_master_key(self.db, new, progress)
+        case_keys.install(new)
+        return rewrapped
+
+    def seal_existing(self, progress: Callable[[int], None] | None = None) -> int:
+        """Give cases stored before encryption their keys and seal their personal data."""
+        return key_admin.seal_existing(self.db, progress)
 
     # -- the database ----------------------------------------------------------------------
     def database_url_for_display(self) -> str:
@@ -171,6 +198,7 @@ class Engine(
                 with self.db.writing() as session:
                     definition = self.definitions.get(session, latest_definition_id(session, process_id))
                     now = clock.now()
+                    data_key, data_key_id = case_keys.new_case_key()
                     case = Case(
                         business_key=business_key or self._next_key(session, now.year),
                         definition_id=definition.id,
@@ -181,6 +209,8 @@ class Engine(
                         agency=actor.agency,
                         created_at=now,
                         updated_at=now,
+                        data_key=data_key,
+                        data_key_id=data_key_id,
                     )
                     session.add(case)
                     session.flush()
@@ -236,7 +266,7 @@ class Engine(
             events = session.scalars(
                 select(AuditEvent).where(AuditEvent.case_id == row.id).order_by(AuditEvent.id)
             )
-            return [history_entry(e) for e in events]
+            return [history_entry(e, row.data_key) for e in events]
 
     def documents(self, key: str) -> list[DocumentView]:
         with self.db.reading() as session:
@@ -246,7 +276,7 @@ class Engine(
                 .where(CaseDocumentRow.case_id == row.id)
                 .order_by(CaseDocumentRow.created_at, CaseDocumentRow.kind)
             )
-            return [document_view(d) for d in docs]
+            return [document_view(d, row.data_key) for d in docs]
 
     # -- timers ----------------------------------------------------------------------------
     def fire_due_timers(self) -> int:

@@ -12,6 +12,18 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'nrm.sqlite3'}"
 BANK_HOLIDAY_REGIONS = ("england-and-wales", "scotland", "northern-ireland")
 
 
+DEFAULT_MASTER_KEY_FILE = PROJECT_ROOT / "instance" / "master.key"  # the demo's, made by `nrm init`
+
+
+def _key_file_from_environment() -> Path | None:
+    """NRM_MASTER_KEY_FILE; without it (nor NRM_MASTER_KEY), the demo's key file if there is one."""
+    if named := os.environ.get("NRM_MASTER_KEY_FILE"):
+        return Path(named)
+    if not os.environ.get("NRM_MASTER_KEY") and DEFAULT_MASTER_KEY_FILE.exists():
+        return DEFAULT_MASTER_KEY_FILE
+    return None
+
+
 @dataclass(frozen=True)
 class EngineConfig:
     database_url: str = DEFAULT_DATABASE_URL
@@ -25,6 +37,9 @@ class EngineConfig:
     scheduler_horizon_seconds: float = 300.0  # timers due this soon are held as in-memory jobs
     scheduler_workers: int = 2  # threads for a scheduler's jobs: wake-ups and the one drainer
     evidence_max_bytes: int = 20 * 1024 * 1024  # an evidence file uploaded to a case
+    # the master key (engine/crypto/master_key.py): the key itself, or the file holding it
+    master_key: str | None = field(default_factory=lambda: os.environ.get("NRM_MASTER_KEY"), repr=False)
+    master_key_file: Path | None = field(default_factory=lambda: _key_file_from_environment())
 
     def __post_init__(self):
         if self.bank_holiday_region not in BANK_HOLIDAY_REGIONS:
@@ -36,8 +51,9 @@ class EngineConfig:
     def from_environment(cls) -> EngineConfig:
         """NRM_DATABASE_URL, NRM_BANK_HOLIDAYS, NRM_SERVICE_MODULES (comma-separated), NRM_BUNDLE and
         the timer settings NRM_TIMER_LEASE_SECONDS, NRM_TIMER_MAX_ATTEMPTS, NRM_TIMER_BACKOFF_SECONDS,
-        NRM_SCHEDULER_POLL_SECONDS, NRM_SCHEDULER_HORIZON_SECONDS, NRM_SCHEDULER_WORKERS, and
-        NRM_EVIDENCE_MAX_BYTES."""
+        NRM_SCHEDULER_POLL_SECONDS, NRM_SCHEDULER_HORIZON_SECONDS, NRM_SCHEDULER_WORKERS,
+        NRM_EVIDENCE_MAX_BYTES, and the master key: NRM_MASTER_KEY or NRM_MASTER_KEY_FILE (read by
+        the fields' defaults)."""
         env = os.environ
         numbers: dict[str, Any] = {
             name: kind(env[f"NRM_{name.upper()}"])

@@ -12,7 +12,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from engine import Engine, EngineConfig, MovableClock, clock
+# Every engine the tests make (and every `nrm` they run) seals personal data with this master key
+# (engine/crypto): set before any EngineConfig reads the environment.
+TEST_MASTER_KEY = "bnJtLXRlc3RzLW1hc3Rlci1rZXktMzItYnl0ZXMhISE="  # 32 bytes, tests only
+os.environ["NRM_MASTER_KEY"] = TEST_MASTER_KEY
+os.environ.pop("NRM_MASTER_KEY_FILE", None)
+
+from engine import Engine, EngineConfig, MovableClock, clock  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "bpmn"

@@ -240,7 +240,7 @@ class CaseBrowser:
                     select(DefinitionVersion.process_name).where(DefinitionVersion.id == case.definition_id)
                 )
                 or names.get(definition.process_id, ""),
-                tuple(history_lines(session, case_id, FOR_MANAGERS, personal)),
+                tuple(history_lines(session, case_id, case.data_key, FOR_MANAGERS, personal)),
             )
 
 

@@ -14,7 +14,7 @@ from engine.runtime.case_summary import facts_key
 from engine.runtime.step import Step, current_data
 from engine.runtime.step_writes import FACTS, StepWrites
 from engine.spec.case_facts import facts_from
-from engine.spec.serialization import state_dict
+from engine.spec.serialization import EMPTY_STATE
 from engine.views import SYSTEM
 
 BATCH = 200
@@ -40,7 +40,7 @@ def backfill_facts(
             for case in cases:
                 last_id = case.id
                 definition = definitions.get(session, case.definition_id)
-                if not definition.reported_fields or not state_dict(case.state):
+                if not definition.reported_fields or bytes(case.state) == EMPTY_STATE:
                     continue
                 workflow = Step(session, definition, case, SYSTEM, region).load_workflow()
                 facts = facts_from(current_data(workflow), definition.reported_fields)

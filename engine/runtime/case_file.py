@@ -47,6 +47,7 @@ def build_case_file(
     data: dict[str, Any],
     schemas: dict[str, dict[str, Any]],
     task_forms: dict[str, str],
+    data_key: bytes | None,
 ) -> CaseFile:
     """The case file `declared` gives, from the task's `data`; `own_form`, the task's form;
     `schemas`, the definition's forms parsed; `task_forms`, each user task's form by element id."""
@@ -64,11 +65,11 @@ def build_case_file(
         elif item.section == "letters":
             letters = _letters(session, case_id)
         elif item.section == "history":
-            history = _history(session, case_id)
+            history = _history(session, case_id, data_key)
         elif item.section == "evidence":
-            evidence = evidence_views(session, case_id)
+            evidence = evidence_views(session, case_id, data_key)
         elif item.section == "notes":
-            notes = note_views(session, case_id)
+            notes = note_views(session, case_id, data_key)
         elif item.form is not None:
             _want(fields_by_form, order, item)
     for form in order:
@@ -139,10 +140,10 @@ def _letters(session: Session, case_id: int) -> tuple[CaseFileLetter, ...]:
     return tuple(CaseFileLetter(title, created_at) for title, created_at in rows)
 
 
-def _history(session: Session, case_id: int) -> tuple[CaseFileEvent, ...]:
+def _history(session: Session, case_id: int, data_key: bytes | None) -> tuple[CaseFileEvent, ...]:
     """What happened, in words (engine/runtime/history_words.py): the steps done, timers, letters
     and status changes, with who did them; never refusals, views or claims."""
-    events = history_lines(session, case_id)
+    events = history_lines(session, case_id, data_key)
     people = dict(
         session.execute(
             select(User.username, User.display_name).where(User.username.in_({e.actor for e in events}))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.access.rules import OWN_AGENCY_INFORMATION, case_information_access, is_manager, may_work_on
+from engine.crypto.sealing import seal, seal_text, unseal, unseal_text
 from engine.errors import CaseNotFound, Forbidden, NotFound
 from engine.persistence.models import AuditEvent, Case, CaseEvidence, CaseNote, OpenTask, User
 from engine.runtime.case_file import declared_case_file
@@ -59,14 +60,15 @@ class CaseInformation:
             text = checked_description(description)
             found = file_type(content, self.config.evidence_max_bytes)
             digest = hashlib.sha256(content).hexdigest()
+            key_of_case = case.data_key
             row = CaseEvidence(
                 case_id=case.id,
-                description=text,
-                filename=safe_filename(filename),
+                description=seal_text(key_of_case, case.id, "evidence description", text),
+                filename=seal_text(key_of_case, case.id, "evidence filename", safe_filename(filename)),
                 media_type=found.media_type,
                 size=len(content),
                 sha256=digest,
-                content=content,
+                content=seal(key_of_case, case.id, "evidence", content),
                 uploaded_by=actor.username,
                 uploaded_at=clock.now(),
             )
@@ -89,7 +91,7 @@ class CaseInformation:
         """The evidence on case `key`, oldest first (a first responder's: their agency's)."""
         with self._audited_refusals(actor), self.db.reading() as session:
             case, access = self._information_case(session, key, actor, "evidence_listed", EVIDENCE)
-            return list(evidence_views(session, case.id, _agency_only(actor, access)))
+            return list(evidence_views(session, case.id, case.data_key, _agency_only(actor, access)))
 
     def evidence_file(self, key: str, evidence_id: int, actor: Actor) -> EvidenceFile:
         """One evidence file to download (audited as evidence_downloaded)."""
@@ -108,14 +110,17 @@ class CaseInformation:
                 # a missing file is refused as another's is: a first responder counts nothing
                 raise Forbidden(NOT_YOURS, action="evidence_downloaded", target=(case.id, None, None))
             _audit(session, case.id, actor, "evidence_downloaded", evidence_id=row.id)
-            return EvidenceFile(download_name(row.filename, row.media_type), row.media_type, row.content)
+            filename = unseal_text(case.data_key, case.id, "evidence filename", row.filename)
+            content = unseal(case.data_key, case.id, "evidence", row.content)
+            return EvidenceFile(download_name(filename, row.media_type), row.media_type, content)
 
     def add_note(self, key: str, text: str, actor: Actor) -> int:
         """Write a note on case `key` (kept for good); EvidenceRefused if it is empty or too long."""
         with self._audited_refusals(actor), self.db.writing() as session:
             case, _access = self._information_case(session, key, actor, "note_added", NOTES)
             note = checked_note(text)
-            row = CaseNote(case_id=case.id, text=note, written_by=actor.username, written_at=clock.now())
+            sealed = seal_text(case.data_key, case.id, "note", note)
+            row = CaseNote(case_id=case.id, text=sealed, written_by=actor.username, written_at=clock.now())
             session.add(row)
             session.flush()
             _audit(session, case.id, actor, "note_added", note_id=row.id, length=len(note))
@@ -125,7 +130,7 @@ class CaseInformation:
         """The notes on case `key`, in the order written (a first responder's: their agency's)."""
         with self._audited_refusals(actor), self.db.reading() as session:
             case, access = self._information_case(session, key, actor, "notes_listed", NOTES)
-            return list(note_views(session, case.id, _agency_only(actor, access)))
+            return list(note_views(session, case.id, case.data_key, _agency_only(actor, access)))
 
     def _information_case(
         self, session: Session, key: str, actor: Actor, action: str, section: str

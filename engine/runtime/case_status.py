@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from engine.access.rules import is_manager, may_record_whereabouts
+from engine.crypto.sealing import seal_text
 from engine.errors import CaseNotActive, Forbidden
 from engine.persistence.models import Case, CaseStatus
 from engine.runtime.case_information import case_groups
@@ -119,7 +120,7 @@ class CaseStatusChanges:
             if case.status not in allowed:
                 raise CaseNotActive(f"case {key} is {case.status.value}; it cannot be {status.value}")
             step = self._step(session, case, actor)
-            step.audit(action, reason=reason.strip())
+            step.audit(action, reason=seal_text(step.case_key(), case.id, "reason", reason.strip()))
             missing_since = suspended_since(session, case) if case.outcome == MISSING else None
             if whereabouts:
                 case.outcome = outcome  # type: ignore[assignment]

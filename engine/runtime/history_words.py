@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.crypto.sealing import unseal_text
 from engine.persistence.models import AuditEvent, CaseDocumentRow, CaseEvidence
 from engine.views import CaseHistoryLine
 
@@ -42,10 +43,15 @@ FOR_MANAGERS = {
 
 
 def history_lines(
-    session: Session, case_id: int, said: dict[str, str] = SAID, personal: bool = True
+    session: Session,
+    case_id: int,
+    data_key: bytes | None,
+    said: dict[str, str] = SAID,
+    personal: bool = True,
 ) -> list[CaseHistoryLine]:
     """The case's audit rows that `said` has words for, oldest first (a letter no longer stored,
-    none); without `personal`, no free text people wrote (file descriptions, reasons)."""
+    none); without `personal`, no free text people wrote (file descriptions, reasons), which are
+    sealed with the case's `data_key`."""
     events = session.execute(
         select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.task_id, AuditEvent.detail)
         .where(AuditEvent.case_id == case_id, AuditEvent.action.in_(list(said) + ["task_opened"]))
@@ -56,11 +62,12 @@ def history_lines(
             select(CaseDocumentRow.id, CaseDocumentRow.title).where(CaseDocumentRow.case_id == case_id)
         ).all()
     )
-    evidence = dict(
-        session.execute(
+    evidence = {
+        number: unseal_text(data_key, case_id, "evidence description", description) if personal else ""
+        for number, description in session.execute(
             select(CaseEvidence.id, CaseEvidence.description).where(CaseEvidence.case_id == case_id)
-        ).all()
-    )
+        )
+    }
     task_names: dict[str, str] = {}
     lines = []
     for at, actor, action, task_id, detail in events:
@@ -83,7 +90,7 @@ def history_lines(
                 actor,
                 action,
                 said[action].format(**words),
-                (detail.get("reason") or "") if personal else "",
+                unseal_text(data_key, case_id, "reason", detail.get("reason") or "") if personal else "",
             )
         )
     return lines

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.crypto.sealing import unseal_text
 from engine.persistence.models import CaseEvidence, CaseNote, User
 from engine.runtime.evidence_checks import TYPE_NAMES
 from engine.views import EvidenceView, NoteView
@@ -13,8 +14,11 @@ from engine.views import EvidenceView, NoteView
 FORMER_USER = "A former user"  # someone named in a case who is no longer a user (pages say it too)
 
 
-def evidence_views(session: Session, case_id: int, agency: str | None = None) -> tuple[EvidenceView, ...]:
-    """The case's evidence, oldest first; with `agency`, only what that agency's people added."""
+def evidence_views(
+    session: Session, case_id: int, data_key: bytes | None, agency: str | None = None
+) -> tuple[EvidenceView, ...]:
+    """The case's evidence, oldest first; with `agency`, only what that agency's people added.
+    `data_key`: the case's (its descriptions are sealed)."""
     query = (
         select(
             CaseEvidence.id,
@@ -34,7 +38,7 @@ def evidence_views(session: Session, case_id: int, agency: str | None = None) ->
     return tuple(
         EvidenceView(
             row.id,
-            row.description,
+            unseal_text(data_key, case_id, "evidence description", row.description),
             TYPE_NAMES.get(row.media_type, "File"),
             row.size,
             row.display_name or FORMER_USER,
@@ -44,7 +48,9 @@ def evidence_views(session: Session, case_id: int, agency: str | None = None) ->
     )
 
 
-def note_views(session: Session, case_id: int, agency: str | None = None) -> tuple[NoteView, ...]:
+def note_views(
+    session: Session, case_id: int, data_key: bytes | None, agency: str | None = None
+) -> tuple[NoteView, ...]:
     """The case's notes in the order written; with `agency`, only that agency's people's."""
     query = (
         select(CaseNote.id, CaseNote.text, CaseNote.written_by, CaseNote.written_at, User.display_name)
@@ -55,6 +61,11 @@ def note_views(session: Session, case_id: int, agency: str | None = None) -> tup
     if agency is not None:
         query = query.where(User.agency == agency)
     return tuple(
-        NoteView(row.id, row.text, row.display_name or FORMER_USER, row.written_at)
+        NoteView(
+            row.id,
+            unseal_text(data_key, case_id, "note", row.text),
+            row.display_name or FORMER_USER,
+            row.written_at,
+        )
         for row in session.execute(query)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BindParameter, Row, bindparam, select
 from sqlalchemy.orm import Session
 
+from engine.crypto.sealing import unseal_text
 from engine.persistence.models import (
     AuditEvent,
     Case,
@@ -34,14 +35,17 @@ def task_view(row: OpenTask | Row, case_key: str) -> TaskView:
     )
 
 
-def history_entry(event: AuditEvent) -> HistoryEntry:
-    return HistoryEntry(
-        event.at, event.actor, event.action, event.element_id, event.task_id, dict(event.detail or {})
-    )
+def history_entry(event: AuditEvent, data_key: bytes | None = None) -> HistoryEntry:
+    """An audit row; a reason people wrote is unsealed with the case's `data_key` if given."""
+    detail = dict(event.detail or {})
+    if isinstance(detail.get("reason"), str) and event.case_id is not None and data_key is not None:
+        detail["reason"] = unseal_text(data_key, event.case_id, "reason", detail["reason"])
+    return HistoryEntry(event.at, event.actor, event.action, event.element_id, event.task_id, detail)
 
 
-def document_view(row: CaseDocumentRow) -> DocumentView:
-    return DocumentView(row.id, row.kind, row.title, row.recipient, row.element_id, row.created_at, row.body)
+def document_view(row: CaseDocumentRow, data_key: bytes | None) -> DocumentView:
+    body = unseal_text(data_key, row.case_id, "document", row.body)  # data_key: the case's
+    return DocumentView(row.id, row.kind, row.title, row.recipient, row.element_id, row.created_at, body)
 
 
 def incident_view(row: Incident | Row, case_key: str) -> IncidentView:

@@ -85,7 +85,7 @@ class ReferralWork:
             letters = referral_record.letters(session, case.id, case.agency)
             if not 1 <= number <= len(letters):
                 raise NotFound(f"Referral {key} has no letter {number}")
-            return document_view(letters[number - 1])
+            return document_view(letters[number - 1], case.data_key)
 
     @staticmethod
     def _referral_row(session: Session, key: str, actor: Actor, action: str) -> Case:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
+from engine.crypto.sealing import PersonalDataErased, seal, unseal
 from engine.deploy.definitions import LoadedDefinition
 from engine.errors import EngineError, SandboxViolation, ScriptError
 from engine.persistence.models import (
@@ -40,6 +41,7 @@ from engine.runtime.step_writes import (
 from engine.runtime.workflow_cache import CachedWorkflow, WorkflowCache
 from engine.sandbox.rules import shown_code
 from engine.sandbox.script_engine import EVALUATING, NrmScriptEngine
+from engine.spec import sub_process_data  # noqa: F401  (what finished sub-processes hand back)
 from engine.spec.case_data import json_shaped
 from engine.spec.case_facts import facts_from
 from engine.spec.case_file import task_property
@@ -130,10 +132,18 @@ class Step(StepRows):
         start.data.update(json_shaped(data))
         return self.workflow
 
+    def case_key(self) -> bytes:
+        """The case's wrapped data key, to seal what the step writes."""
+        if self.case.data_key is None:
+            raise PersonalDataErased(
+                f"case {self.case.business_key} has no data key: its personal data was erased"
+            )
+        return self.case.data_key
+
     def load_workflow(self) -> BpmnWorkflow:
-        self.workflow = load_state(
-            self.case.state, self.case.serializer_version, self.definition.specs, self.script_engine
-        )
+        case = self.case
+        state = unseal(case.data_key, case.id, "state", case.state)
+        self.workflow = load_state(state, case.serializer_version, self.definition.specs, self.script_engine)
         if self.definition.reported_fields:
             self._facts_before = facts_from(current_data(self.workflow), self.definition.reported_fields)
         return self.workflow
@@ -242,7 +252,8 @@ class Step(StepRows):
         self._sync_facts(workflow, active)
         self._sync_summary()
         self._write_documents_and_flags()
-        case.state = dump_state(workflow)  # last: it drops finished sub-processes' tasks
+        # last: it drops finished sub-processes' tasks
+        case.state = seal(self.case_key(), case.id, "state", dump_state(workflow))
         case.serializer_version = SERIALIZER_VERSION
 
     def _run_to_wait_state(self, workflow: BpmnWorkflow) -> list:

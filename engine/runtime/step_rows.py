@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from SpiffWorkflow.util.task import TaskState
 
 from engine.access.users import lane_group
+from engine.crypto.sealing import seal_text
 from engine.persistence.models import AuditEvent, CaseDocumentRow, CaseFlagRow, TimerState
 from engine.runtime import case_summary
 from engine.runtime.step_writes import FACTS, OPEN_TASKS, TIMERS
@@ -71,6 +72,7 @@ class StepRows:
         context: ServiceContext
         script_engine: NrmScriptEngine
         raised: list[FlagView]
+        case_key: Callable[[], bytes]
         fired_timers: set[str]
         _facts_before: set[tuple[str, str]]
         _facts_changed: bool
@@ -229,7 +231,7 @@ class StepRows:
                         "kind": d.kind,
                         "title": d.title,
                         "recipient": d.recipient,
-                        "body": d.body,
+                        "body": seal_text(self.case_key(), self.case.id, "document", d.body),
                         "element_id": None,
                         "created_at": self.now,
                     }

@@ -197,7 +197,15 @@ class StepWrites:
 
 # What a step changes in its case row, for cases written without the ORM (a batch of timers, a
 # completion): these columns, and the version up by one, as the ORM's version column would make it.
-STEP_COLUMNS = ("state", "serializer_version", "updated_at", "current_step", "status", "ended_at", "outcome")
+STEP_COLUMNS = (
+    "state",
+    "serializer_version",
+    "updated_at",
+    "current_step",
+    "status",
+    "ended_at",
+    "outcome",
+)
 CASE_UPDATE = (
     update(CASES)
     .where(CASES.c.id == bindparam("b_id"))

@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from engine.crypto.sealing import seal_text, unseal_text
 from engine.errors import DraftTooLong
-from engine.persistence.models import TaskDraft
+from engine.persistence.models import Case, TaskDraft
 from engine.spec.json_input import read_json
 from engine.views import DraftAnswers
 
@@ -21,12 +22,13 @@ MAX_DRAFT_BYTES = 200_000  # far more than any form's answers; a bigger draft is
 
 
 def save(
-    session: Session, task_id: str, username: str, answers: dict[str, Any], at: datetime
+    session: Session, task_id: str, username: str, answers: dict[str, Any], at: datetime, case: Case
 ) -> DraftAnswers:
-    """Keep (or replace) `username`'s draft of the task's answers."""
+    """Keep (or replace) `username`'s draft of the task's answers, sealed with `case`'s key."""
     text = json.dumps(answers, ensure_ascii=False, sort_keys=True)
     if len(text.encode()) > MAX_DRAFT_BYTES:
         raise DraftTooLong("Your answers are too long to save. Shorten the longest answers and try again")
+    text = seal_text(case.data_key, case.id, "draft", text)
     row = _row(session, task_id, username)
     if row is None:
         row = TaskDraft(task_id=task_id, username=username, answers_json=text, saved_at=at)
@@ -36,12 +38,12 @@ def save(
     return DraftAnswers(dict(answers), at)
 
 
-def find(session: Session, task_id: str, username: str) -> DraftAnswers | None:
-    """`username`'s draft of the task (None if they have none)."""
+def find(session: Session, task_id: str, username: str, case: Case) -> DraftAnswers | None:
+    """`username`'s draft of the task on `case` (None if they have none)."""
     row = _row(session, task_id, username)
     if row is None:
         return None
-    answers = read_json(row.answers_json.encode())
+    answers = read_json(unseal_text(case.data_key, case.id, "draft", row.answers_json).encode())
     return DraftAnswers(answers if isinstance(answers, dict) else {}, row.saved_at)
 
 

@@ -105,7 +105,14 @@ class TaskWork:
             task = workflow.get_task_from_id(UUID(task_id))
             data = case_file_data(workflow, task, definition.task_forms, definition.schemas)
             return build_case_file(
-                session, case.id, declared, row.form, data, definition.schemas, definition.task_forms
+                session,
+                case.id,
+                declared,
+                row.form,
+                data,
+                definition.schemas,
+                definition.task_forms,
+                case.data_key,
             )
 
     def claim_task(self, task_id: str, actor: Actor) -> TaskView:
@@ -178,14 +185,14 @@ class TaskWork:
         """Keep `actor`'s answers to the task's form as they are (no validation), replacing their
         last draft; refused unless they may work on the task (a suspended or claimed one too)."""
         with self._audited_refusals(actor), self.db.writing() as session:
-            self._open_task(session, task_id, actor, DRAFT_SAVED)
-            return task_drafts.save(session, task_id, actor.username, answers, clock.now())
+            _row, case = self._open_task(session, task_id, actor, DRAFT_SAVED)
+            return task_drafts.save(session, task_id, actor.username, answers, clock.now(), case)
 
     def task_draft_for(self, task_id: str, actor: Actor) -> DraftAnswers | None:
         """`actor`'s own draft of the task's answers (nobody else's, ever), or None."""
         with self._audited_refusals(actor), self.db.reading() as session:
-            self._open_task(session, task_id, actor, DRAFT_READ)
-            return task_drafts.find(session, task_id, actor.username)
+            _row, case = self._open_task(session, task_id, actor, DRAFT_READ)
+            return task_drafts.find(session, task_id, actor.username, case)
 
     def discard_task_draft(self, task_id: str, actor: Actor) -> None:
         """Delete `actor`'s draft of the task."""

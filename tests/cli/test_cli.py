@@ -166,3 +166,19 @@ def test_tokens_add_list_revoke(nrm_cli):
     assert "revoked" in nrm_cli("tokens", "list")
     assert "no token 99" in nrm_cli("tokens", "revoke", "99", ok=False)
     assert "no active user nobody" in nrm_cli("tokens", "add", "nobody", "X", ok=False)
+
+
+def test_keys_rotate_then_the_new_key_alone_reads_everything(nrm_cli, tmp_path, monkeypatch):
+    nrm_cli("init")
+    nrm_cli("start", "--key", "NRM-2026-000042")
+    new_key = tmp_path / "keys" / "master-2.key"
+    rotated = nrm_cli("keys", "rotate", "--new-key-file", str(new_key))
+    assert "Rewrapped 1 case keys under the new master key" in rotated and str(new_key) in rotated
+    monkeypatch.delenv("NRM_MASTER_KEY")  # the old key is gone
+    monkeypatch.setenv("NRM_MASTER_KEY_FILE", str(new_key))
+    assert "opens every case key" in nrm_cli("keys", "check")
+    assert "NRM-2026-000042: active" in nrm_cli("status", "NRM-2026-000042")
+    monkeypatch.setenv("NRM_MASTER_KEY_FILE", str(tmp_path / "nowhere.key"))
+    refused = nrm_cli("tasks", ok=False)
+    assert "the master key file" in refused and "cannot be read" in refused
+    assert "exists already" in nrm_cli("keys", "new", str(new_key), ok=False)

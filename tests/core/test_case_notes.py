@@ -31,14 +31,15 @@ def test_the_database_refuses_to_change_or_delete_a_note(nrm, statement):
     assert [n.text for n in nrm.notes(key, MANAGER)] == ["Spoke to the officer"]
 
 
-def test_evidence_bytes_are_kept_with_their_hash(nrm):
+def test_evidence_bytes_are_kept_sealed_with_their_hash(nrm):
     key = _started(nrm)
     evidence_id = nrm.add_evidence(key, "r.pdf", b"%PDF-1.4\n%%EOF", "Report", MANAGER)
     with nrm.db.engine.connect() as connection:
-        row = connection.execute(text("SELECT content, sha256, size FROM case_evidence")).one()
-    assert row.content == b"%PDF-1.4\n%%EOF" and row.size == 14
-    assert row.sha256 == hashlib.sha256(b"%PDF-1.4\n%%EOF").hexdigest()
-    assert nrm.evidence_file(key, evidence_id, MANAGER).download_name == "r.pdf"
+        row = connection.execute(text("SELECT content, sha256, size, filename FROM case_evidence")).one()
+    assert b"%PDF" not in row.content and "r.pdf" not in row.filename  # sealed (engine/crypto)
+    assert row.size == 14 and row.sha256 == hashlib.sha256(b"%PDF-1.4\n%%EOF").hexdigest()
+    download = nrm.evidence_file(key, evidence_id, MANAGER)
+    assert download.download_name == "r.pdf" and download.content == b"%PDF-1.4\n%%EOF"
 
 
 def test_a_note_is_refused_when_empty_or_too_long(nrm):

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 from engine import Actor, CaseNotActive
+from engine.crypto.sealing import unseal
 from engine.persistence.models import AuditEvent, Case, DefinitionVersion, Timer
 from engine.spec.serialization import SERIALIZER_VERSION, state_dict
 
@@ -66,7 +67,7 @@ def test_state_is_stored_without_the_spec_and_with_its_serializer_version(mini):
     with mini.db.reading() as session:
         case = session.scalar(select(Case).where(Case.business_key == key))
         definition = session.get(DefinitionVersion, case.definition_id)
-        state = state_dict(case.state)
+        state = state_dict(unseal(case.data_key, case.id, "state", case.state))
     assert case.serializer_version == SERIALIZER_VERSION
     assert "spec" not in state and "subprocess_specs" not in state
     assert "mini_process" in definition.spec_json

@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import select, update
 
 from engine import Actor
+from engine.crypto.sealing import seal, unseal
 from engine.persistence.models import Case
 from engine.spec.serialization import state_dict
 from engine.spec.task_ids import TaskIds
@@ -21,8 +22,10 @@ UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 
 def _stored(engine, key: str) -> bytes:
+    """The case's stored state, unsealed with its data key (engine/crypto)."""
     with engine.db.reading() as session:
-        return bytes(session.scalar(select(Case.state).where(Case.business_key == key)))
+        case = session.scalar(select(Case).where(Case.business_key == key))
+        return unseal(case.data_key, case.id, "state", case.state)
 
 
 def _all_tasks(state: dict) -> dict[str, dict]:
@@ -72,7 +75,9 @@ def test_a_case_stored_with_random_ids_still_reads_and_runs(nrm):
     del state["nrm_task_ids"]  # as stored before ids were rebuilt: every id in full, random
     old = zlib.compress(json.dumps(state, separators=(",", ":")).encode())
     with nrm.db.writing() as session:
-        session.execute(update(Case).where(Case.business_key == case.key).values(state=old))
+        row = session.scalar(select(Case).where(Case.business_key == case.key))
+        sealed = seal(row.data_key, row.id, "state", old)
+        session.execute(update(Case).where(Case.business_key == case.key).values(state=sealed))
     chosen = next(i for i, t in state["tasks"].items() if t["task_spec"] == "choose_referral_form")
     _complete(nrm, case.key, "choose_referral_form", age_group="adult")
     stored = state_dict(_stored(nrm, case.key))

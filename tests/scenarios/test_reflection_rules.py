@@ -196,3 +196,23 @@ def test_the_move_on_period_length_is_a_diagram_parameter(drive, nrm, moving_clo
     case.refer("adult")
     decided = _to_the_decision(case, moving_clock)
     assert case.open_tasks()["help_person_move_on"].due_at == decided + timedelta(days=7)
+
+
+def test_the_support_providers_answers_outlive_the_period(drive, moving_clock):
+    """The support branch ends before the period's timer does: its answers still reach the case
+    (the move-on task's case file shows them) once the period is over."""
+    case = drive("NG")
+    _positive_rg(case)
+    case.complete("arrange_support", support_provider="medaille_trust", support_needs="GP and counselling.")
+    started = moving_clock.now()
+    case.move_to(started + timedelta(days=30, minutes=1))
+    case.complete("review_recovery_progress", extend_reflection=False, cooperating_with_police=False)
+    case.move_to(case.waiting_timers()["reflection_period_over"] + timedelta(minutes=1))
+    data = case.data()
+    assert data["support_provider"] == "medaille_trust" and data["support_needs"] == "GP and counselling."
+    case.complete("decide_conclusive_grounds", cg_decision="positive")
+    task = case.open_tasks()["help_person_move_on"]
+    shown = str(
+        case._with_engine(lambda e: e.case_file(task.id, Actor("s", frozenset({"support-provider"}))))
+    )
+    assert "Medaille Trust" in shown and "GP and counselling." in shown

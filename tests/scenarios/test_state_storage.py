@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine.crypto.sealing import unseal
 from engine.persistence.models import Case
 from engine.reporting.diagram_state import element_states
 from engine.runtime.step import Step
@@ -24,7 +25,11 @@ def _stored(drive_case) -> tuple[int, dict, dict]:
             case = session.scalar(select(Case).where(Case.business_key == drive_case.key))
             definition = engine.definitions.get(session, case.definition_id)
             workflow = Step(session, definition, case, SYSTEM, "england-and-wales").load_workflow()
-            return len(case.state), state_dict(case.state), element_states(workflow)
+            return (
+                len(case.state),
+                state_dict(unseal(case.data_key, case.id, "state", case.state)),
+                element_states(workflow),
+            )
     finally:
         engine.db.dispose()
 
@@ -80,8 +85,8 @@ def test_a_sub_process_cancelled_by_an_interrupting_boundary_event_is_dropped(en
     case = engine.case(case.key)
     assert [t.element_id for t in case.open_tasks] == ["chase_reply"]
     with engine.db.reading() as session:
-        stored = session.scalar(select(Case.state).where(Case.business_key == case.key))
-    state = state_dict(stored)
+        row = session.scalar(select(Case).where(Case.business_key == case.key))
+        state = state_dict(unseal(row.data_key, row.id, "state", row.state))
     assert state["subprocesses"] == {}
     assert "send_reply" not in state["finished"].get("reply_process", [])  # cancelled, not done
     after = engine.complete_task(case.open_tasks[0].id, {"reply": "chased by phone"})

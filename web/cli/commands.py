@@ -32,6 +32,7 @@ from web.cli.demo import (
     add_demo_users,
     run_demo,
 )
+from web.cli.keys import keys
 from web.cli.serve import serve
 from web.cli.support import _actor, _engine, _fail, _initialise
 from web.cli.tokens import tokens
@@ -45,6 +46,7 @@ def main() -> None:
 
 
 main.add_command(tokens)
+main.add_command(keys)
 main.add_command(serve)
 
 

@@ -10,12 +10,13 @@ from engine import SYSTEM, Actor, Engine, EngineConfig, EngineError, FormValidat
 
 
 def _engine(require_schema: bool = True) -> Engine:
-    engine = Engine(EngineConfig.from_environment())
-    if require_schema:
-        try:
+    try:
+        engine = Engine(EngineConfig.from_environment())
+        if require_schema:
             engine.require_schema()
-        except EngineError as error:
-            _fail(error)
+            engine.check_master_key()  # a wrong or missing key stops here, before any change
+    except EngineError as error:
+        _fail(error)
     return engine
 
 
@@ -32,8 +33,17 @@ def _fail(error: Exception) -> None:
 
 
 def _initialise(engine: Engine) -> None:
-    engine.migrate()
+    try:
+        if made := engine.ensure_demo_master_key():
+            click.echo(f"New master key written to {made}: keep a copy apart from the database's backups")
+        engine.migrate()
+        engine.check_master_key()
+    except EngineError as error:
+        _fail(error)
     click.echo(f"Database ready: {engine.database_url_for_display()}")
+    sealed = engine.seal_existing(lambda n: click.echo(f"\rPersonal data sealed for {n} cases", nl=False))
+    if sealed:
+        click.echo(f"\rPersonal data sealed for {sealed} cases stored before encryption")
     try:
         deployment = engine.deploy(engine.config.bundle_path)
     except EngineError as error:

@@ -38,6 +38,9 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # the case's data key, wrapped by the master key (engine/crypto): None once erased
+    data_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    data_key_id: Mapped[str | None] = mapped_column(String(16), index=True)  # the master key's id
 
     # Optimistic lock: every UPDATE says WHERE version = <the version read>; a stale write fails.
     __mapper_args__ = {"version_id_col": version}

@@ -19,8 +19,8 @@ class CaseEvidence(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    description: Mapped[str] = mapped_column(String(500))
-    filename: Mapped[str] = mapped_column(String(200))  # as uploaded, sanitised
+    description: Mapped[str] = mapped_column(Text)  # sealed (engine/crypto/sealing.py)
+    filename: Mapped[str] = mapped_column(Text)  # as uploaded, sanitised; sealed
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
