@@ -12,8 +12,10 @@ import zipfile
 from html import escape
 
 import pytest
+from sqlalchemy import select
 
 from engine import Actor, CaseNotFound, Forbidden, answer_in_words
+from engine.persistence.models import AuditEvent
 from tests.conftest import BUNDLE
 from tests.scenarios.driver import CaseDriver, person
 from tests.web.evidence_files import PDF, TEXT
@@ -148,6 +150,15 @@ def test_only_managers_export_and_a_made_up_reference_is_refused_the_same(nrm, d
             nrm.check_person_export(key, actor)
     refused = [e for e in nrm.history(decided.key) if e.action == "refused" and e.actor == actor.username]
     assert [e.detail["attempted"] for e in refused] == ["personal_data_exported"] * 2
+    with nrm.db.reading() as session:  # the made-up reference's refusals, on no case
+        unknown = session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.action == "refused",
+                AuditEvent.actor == actor.username,
+                AuditEvent.case_id.is_(None),
+            )
+        ).all()
+    assert [d["attempted"] for d in unknown] == ["personal_data_exported"] * 2
     assert not [e for e in nrm.history(decided.key) if e.action == "personal_data_exported"]
 
 
