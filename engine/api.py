@@ -43,6 +43,7 @@ from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseSta
 from engine.reporting.case_browser import CaseBrowser
 from engine.reporting.facade import ReportingFacade
 from engine.reporting.facts_backfill import backfill_facts
+from engine.reporting.subject_access import SubjectAccess
 from engine.runtime.case_information import CaseInformation
 from engine.runtime.case_status import CaseStatusChanges, require_manager
 from engine.runtime.case_summary import backfill_summaries
@@ -72,14 +73,22 @@ BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
 class Engine(
-    TaskWork, CaseStatusChanges, CaseInformation, ReferralWork, PeopleFacade, AuthoringFacade, ReportingFacade
+    TaskWork,
+    CaseStatusChanges,
+    CaseInformation,
+    ReferralWork,
+    PeopleFacade,
+    AuthoringFacade,
+    ReportingFacade,
+    SubjectAccess,
 ):
     """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
 
     Tasks (engine/runtime/task_work.py), status changes (engine/runtime/case_status.py), evidence
     and notes (engine/runtime/case_information.py), referrals (engine/runtime/referral_work.py),
     users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py)
-    and the case browser (engine/reporting/facade.py) are mixed in; callers use those methods
+    the case browser (engine/reporting/facade.py) and subject access exports
+    (engine/reporting/subject_access.py) are mixed in; callers use those methods
     rather than the services they delegate to."""
 
     def __init__(self, config: EngineConfig | None = None):

@@ -39,6 +39,7 @@ FOR_MANAGERS = {
     "incident_retried": "The failed timer was tried again",
     "case_migrated": "Moved to version {to_version} of the process",
     "evidence_downloaded": "Evidence downloaded: {evidence}",
+    "personal_data_exported": "The person's data exported (subject access request)",
 }
 
 

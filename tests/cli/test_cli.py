@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import zipfile
 
 import pytest
 from click.testing import CliRunner
@@ -182,3 +183,30 @@ def test_keys_rotate_then_the_new_key_alone_reads_everything(nrm_cli, tmp_path, 
     refused = nrm_cli("tasks", ok=False)
     assert "the master key file" in refused and "cannot be read" in refused
     assert "exists already" in nrm_cli("keys", "new", str(new_key), ok=False)
+
+
+def test_export_person_writes_the_archive_and_says_where(nrm_cli, tmp_path):
+    nrm_cli("init")
+    started = nrm_cli("start", "--key", "NRM-2026-000042")
+    task_id = re.search(r"Task ([0-9a-f-]{36})", started).group(1)
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"first_responder_agency": "police", "age_group": "adult"}))
+    nrm_cli("complete", task_id, "--data", str(answers))
+    output = nrm_cli("export-person", "NRM-2026-000042", "--output", str(tmp_path))
+    written = tmp_path / "subject-access-NRM-2026-000042.zip"
+    assert str(written) in output
+    with zipfile.ZipFile(written) as archive:
+        page = archive.read("index.html").decode()
+        assert {"index.html", "case.json", "notes.txt"} <= set(archive.namelist())
+    assert "<dt>First responder agency</dt><dd>Police</dd>" in page
+    assert "Adult (18 or over)" in page
+    assert oct(written.stat().st_mode & 0o777) == "0o600"
+    assert "exists already" in nrm_cli("export-person", "NRM-2026-000042", "--output", str(written), ok=False)
+    assert "personal_data_exported" in nrm_cli("status", "NRM-2026-000042", "--history")
+
+
+def test_export_person_of_an_unknown_reference_says_what_to_do(nrm_cli, tmp_path):
+    nrm_cli("init")
+    refused = nrm_cli("export-person", "NRM-2026-000999", "--output", str(tmp_path), ok=False)
+    assert "There is no case NRM-2026-000999: check the reference" in refused and "nrm status" in refused
+    assert not list(tmp_path.glob("*.zip"))

@@ -1,8 +1,10 @@
-"""Managers' and process owners' views of cases: the list, one case, incidents; evidence and notes."""
+"""Managers' and process owners' views of cases: the list, one case, incidents; evidence and notes;
+the person's data for a subject access request."""
 
 from web.cases.evidence import evidence, init_evidence_upload_limit
 from web.cases.processes import processes
 from web.cases.routes import cases
 from web.cases.statistics import statistics
+from web.cases.subject_access import subject_access
 
-__all__ = ["cases", "evidence", "init_evidence_upload_limit", "processes", "statistics"]
+__all__ = ["cases", "evidence", "init_evidence_upload_limit", "processes", "statistics", "subject_access"]
