@@ -17,7 +17,7 @@ from engine import Engine
 from web.api import api
 from web.assets import assets
 from web.auth import auth, init_login
-from web.cases import cases, evidence, init_evidence_upload_limit, processes, statistics
+from web.cases import cases, evidence, init_evidence_upload_limit, processes, record_views, statistics
 from web.config import web_settings
 from web.errors import init_error_pages
 from web.inbox import inbox
@@ -53,7 +53,19 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     CSRFProtect(app).exempt(api)  # the API takes bearer tokens, never cookies: no CSRF to guard
     init_templating(app)
     init_login(app)
-    for blueprint in (api, assets, auth, cases, evidence, inbox, modelling, processes, referrals, statistics):
+    for blueprint in (
+        api,
+        assets,
+        auth,
+        cases,
+        evidence,
+        inbox,
+        modelling,
+        processes,
+        record_views,
+        referrals,
+        statistics,
+    ):
         app.register_blueprint(blueprint)
     init_error_pages(app)  # the engine's refusals and HTTP errors as pages, in one place
     init_rate_limits(app)

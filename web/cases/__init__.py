@@ -2,7 +2,8 @@
 
 from web.cases.evidence import evidence, init_evidence_upload_limit
 from web.cases.processes import processes
+from web.cases.record_views import record_views
 from web.cases.routes import cases
 from web.cases.statistics import statistics
 
-__all__ = ["cases", "evidence", "init_evidence_upload_limit", "processes", "statistics"]
+__all__ = ["cases", "evidence", "init_evidence_upload_limit", "processes", "record_views", "statistics"]
