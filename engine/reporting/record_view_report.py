@@ -97,10 +97,10 @@ class RecordViewReport:
     def looks_outside_work(
         self, actor: Actor, since: datetime, until: datetime, *, threshold: int = 10
     ) -> list[LooksOutsideWork]:
-        """People who opened at least `threshold` cases outside their own work in [since, until),
-        most cases first, each with those cases."""
+        """People who opened at least `threshold` cases outside their own work from `since` to
+        `until` (both included), most cases first, each with those cases."""
         self._require_manager(actor, "record_views_report_read")
-        outside = (RecordView.within_own_work.is_(False), RecordView.at >= since, RecordView.at < until)
+        outside = (RecordView.within_own_work.is_(False), RecordView.at >= since, RecordView.at <= until)
         with self.db.reading() as session:
             people = session.execute(
                 select(RecordView.username, func.count(func.distinct(RecordView.case_id)).label("cases"))
