@@ -51,10 +51,12 @@ from engine.errors import (
 from engine.reporting.case_browser import CaseDetail, CaseDiagram
 from engine.reporting.case_list import SORT_NAMES as CASE_SORTS
 from engine.reporting.case_list import CaseFilter
+from engine.reporting.record_view_report import CaseLooked, LooksOutsideWork, RecordLook
 from engine.reporting.statistics import Figure
 from engine.runtime.evidence_checks import EvidenceRefused
 from engine.runtime.inbox import TaskFilter
 from engine.runtime.information_views import FORMER_USER
+from engine.runtime.record_views import ViewKind
 from engine.sandbox.runner import stop_diagram_code
 from engine.spec.bundle import read_bundle
 from engine.spec.case_file import readable as answer_in_words
@@ -90,6 +92,10 @@ from engine.views import (
 from engine.working_days import LONDON
 
 __all__ = [
+    "CaseLooked",
+    "LooksOutsideWork",
+    "RecordLook",
+    "ViewKind",
     "FORMER_USER",
     "CASE_SORTS",
     "RunningCase",

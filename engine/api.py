@@ -43,12 +43,14 @@ from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseSta
 from engine.reporting.case_browser import CaseBrowser
 from engine.reporting.facade import ReportingFacade
 from engine.reporting.facts_backfill import backfill_facts
+from engine.reporting.record_view_report import RecordViewReport
 from engine.reporting.subject_access import SubjectAccess
 from engine.runtime.case_information import CaseInformation
 from engine.runtime.case_status import CaseStatusChanges, require_manager
 from engine.runtime.case_summary import backfill_summaries
 from engine.runtime.incidents import list_incidents, retry_incident
 from engine.runtime.queries import case_view, document_view, history_entry
+from engine.runtime.record_views import ViewKind, log_view
 from engine.runtime.referral_work import ReferralWork, require_referrer
 from engine.runtime.step import Step, current_data
 from engine.runtime.task_claims import TaskClaims, record_refusal
@@ -81,14 +83,16 @@ class Engine(
     AuthoringFacade,
     ReportingFacade,
     SubjectAccess,
+    RecordViewReport,
 ):
     """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
 
     Tasks (engine/runtime/task_work.py), status changes (engine/runtime/case_status.py), evidence
     and notes (engine/runtime/case_information.py), referrals (engine/runtime/referral_work.py),
-    users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py)
-    the case browser (engine/reporting/facade.py) and subject access exports
-    (engine/reporting/subject_access.py) are mixed in; callers use those methods
+    users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py),
+    the case browser (engine/reporting/facade.py), subject access exports
+    (engine/reporting/subject_access.py) and the record of every look
+    (engine/reporting/record_view_report.py) are mixed in; callers use those methods
     rather than the services they delegate to."""
 
     def __init__(self, config: EngineConfig | None = None):
@@ -263,11 +267,15 @@ class Engine(
         with self.db.reading() as session:
             return case_view(session, self._case_row(session, key))
 
-    def case_data(self, key: str) -> dict[str, Any]:
-        """The case data (personal data: callers decide who may see it)."""
+    def case_data(self, key: str, actor: Actor | None = None) -> dict[str, Any]:
+        """The case data (personal data: callers decide who may see it). With `actor`, read for
+        that person, and the look is recorded; without, the engine's own (or a test's) use."""
         with self.db.reading() as session:
-            step = self._step(session, self._case_row(session, key), SYSTEM)
-            return current_data(step.load_workflow())
+            case = self._case_row(session, key)
+            data = current_data(self._step(session, case, SYSTEM).load_workflow())
+        if actor is not None:
+            log_view(self.db, actor, case.id, ViewKind.CASE_DATA)
+        return data
 
     def history(self, key: str) -> list[HistoryEntry]:
         with self.db.reading() as session:

@@ -17,7 +17,15 @@ from engine import Engine
 from web.api import api
 from web.assets import assets
 from web.auth import auth, init_login
-from web.cases import cases, evidence, init_evidence_upload_limit, processes, statistics, subject_access
+from web.cases import (
+    cases,
+    evidence,
+    init_evidence_upload_limit,
+    processes,
+    record_views,
+    statistics,
+    subject_access,
+)
 from web.config import web_settings
 from web.errors import init_error_pages
 from web.inbox import inbox
@@ -54,7 +62,17 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
     init_templating(app)
     init_login(app)
     for blueprint in (
-        *(api, assets, auth, cases, evidence, inbox, modelling, processes, referrals, statistics),
+        api,
+        assets,
+        auth,
+        cases,
+        evidence,
+        inbox,
+        modelling,
+        processes,
+        record_views,
+        referrals,
+        statistics,
         subject_access,
     ):
         app.register_blueprint(blueprint)

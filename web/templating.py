@@ -7,7 +7,15 @@ from datetime import datetime, timedelta
 from flask import Flask, g
 from markupsafe import Markup
 
-from engine import FORMER_USER, LONDON, CaseFileSection, has_referrals_page, has_task_list, may_view_cases
+from engine import (
+    FORMER_USER,
+    LONDON,
+    CaseFileSection,
+    has_referrals_page,
+    has_task_list,
+    is_manager,
+    may_view_cases,
+)
 from web.engine_access import engine
 
 
@@ -106,6 +114,7 @@ def init_templating(app: Flask) -> None:
         due_state=due_state,
         # the access rules the pages ask (engine/access/rules.py), never a group name
         may_view_cases=may_view_cases,
+        has_manager_pages=is_manager,  # the managers' own pages (the record views report)
         has_referrals_page=has_referrals_page,
         has_task_list=has_task_list,
     )

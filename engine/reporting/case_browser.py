@@ -34,6 +34,7 @@ from engine.reporting.fact_labels import fact_labels
 from engine.reporting.statistics import Figure, figures
 from engine.runtime.case_file import answered_forms
 from engine.runtime.history_words import FOR_MANAGERS, history_lines
+from engine.runtime.record_views import ViewKind, log_view
 from engine.runtime.step import Step, current_data
 from engine.runtime.task_claims import record_refusal
 from engine.spec.case_facts import BPMN
@@ -213,7 +214,8 @@ class CaseBrowser:
             return CaseDiagram(definition.process_id, diagrams, {}, _process_names(diagrams)), counts
 
     def detail(self, key: str, actor: Actor) -> CaseDetail:
-        """One case: its data (personal data only for managers), diagrams and element states."""
+        """One case: its data (personal data only for managers), diagrams and element states. A look
+        at its personal data is recorded (engine/runtime/record_views.py)."""
         with self.db.reading() as session:
             case_id = session.scalar(select(Case.id).where(Case.business_key == key))
         if case_id is None:
@@ -231,7 +233,7 @@ class CaseBrowser:
             answered = answered_forms(session, case_id, definition.task_forms)
             diagrams = _diagrams(session, case.definition_id)
             names = _process_names(diagrams)
-            return CaseDetail(
+            detail = CaseDetail(
                 data,
                 personal,
                 CaseDiagram(definition.process_id, diagrams, element_states(workflow), names),
@@ -242,6 +244,9 @@ class CaseBrowser:
                 or names.get(definition.process_id, ""),
                 tuple(history_lines(session, case_id, case.data_key, FOR_MANAGERS, personal)),
             )
+        if personal:
+            log_view(self.db, actor, case_id, ViewKind.CASE_PAGE)
+        return detail
 
 
 def _diagrams(session: Session, definition_id: int) -> dict[str, str]:

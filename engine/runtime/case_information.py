@@ -28,6 +28,7 @@ from engine.runtime.evidence_checks import (
     safe_filename,
 )
 from engine.runtime.information_views import evidence_views, note_views
+from engine.runtime.record_views import ViewKind, record_view
 from engine.spec.case_file import parse_case_file
 from engine.views import Actor, EvidenceFile, EvidenceView, NoteView
 
@@ -94,7 +95,7 @@ class CaseInformation:
             return list(evidence_views(session, case.id, case.data_key, _agency_only(actor, access)))
 
     def evidence_file(self, key: str, evidence_id: int, actor: Actor) -> EvidenceFile:
-        """One evidence file to download (audited as evidence_downloaded)."""
+        """One evidence file to download (audited as evidence_downloaded, and a recorded look)."""
         with self._audited_refusals(actor), self.db.writing() as session:
             case, access = self._information_case(session, key, actor, "evidence_downloaded", EVIDENCE)
             row = session.get(CaseEvidence, evidence_id)
@@ -112,6 +113,7 @@ class CaseInformation:
             _audit(session, case.id, actor, "evidence_downloaded", evidence_id=row.id)
             filename = unseal_text(case.data_key, case.id, "evidence filename", row.filename)
             content = unseal(case.data_key, case.id, "evidence", row.content)
+            record_view(session, actor, case.id, ViewKind.EVIDENCE)
             return EvidenceFile(download_name(filename, row.media_type), row.media_type, content)
 
     def add_note(self, key: str, text: str, actor: Actor) -> int:

@@ -18,6 +18,7 @@ from engine.errors import Forbidden, NotFound
 from engine.persistence.models import Case
 from engine.runtime import referral_record
 from engine.runtime.queries import case_view, document_view
+from engine.runtime.record_views import ViewKind, log_view
 from engine.runtime.step_rows import current_data
 from engine.views import Actor, CaseView, DocumentView, ReferralLetter, ReferralRecord, UnfinishedReferral
 
@@ -56,10 +57,14 @@ class ReferralWork:
         with self.db.reading() as session:
             return referral_record.unfinished(session, actor.agency)
 
-    def referral(self, key: str, actor: Actor) -> CaseView:
-        """One of the agency's referrals, with its open tasks; another agency's is refused."""
+    def referral(self, key: str, actor: Actor, *, seen_as: ViewKind = ViewKind.REFERRAL) -> CaseView:
+        """One of the agency's referrals, with its open tasks; another agency's is refused. The
+        look is recorded as `seen_as` (engine/runtime/record_views.py)."""
         with self._audited_refusals(actor), self.db.reading() as session:
-            return case_view(session, self._referral_row(session, key, actor, "referral_viewed"))
+            case = self._referral_row(session, key, actor, "referral_viewed")
+            view = case_view(session, case)
+        log_view(self.db, actor, case.id, seen_as)
+        return view
 
     def referral_record(self, key: str, actor: Actor) -> ReferralRecord:
         """One of the agency's referrals with the decisions made so far and its letters."""
@@ -72,11 +77,13 @@ class ReferralWork:
                 session, case.id, definition.task_forms, definition.schemas, current_data(workflow), answered
             )
             letters = referral_record.letters(session, case.id, case.agency)
-            return ReferralRecord(
+            record = ReferralRecord(
                 case_view(session, case),
                 made,
                 tuple(ReferralLetter(n, row.title, row.created_at) for n, row in enumerate(letters, 1)),
             )
+        log_view(self.db, actor, case.id, ViewKind.REFERRAL)
+        return record
 
     def referral_letter(self, key: str, number: int, actor: Actor) -> DocumentView:
         """Letter `number` (from 1, oldest first) of those addressed to the referral's first responder."""
@@ -85,7 +92,9 @@ class ReferralWork:
             letters = referral_record.letters(session, case.id, case.agency)
             if not 1 <= number <= len(letters):
                 raise NotFound(f"Referral {key} has no letter {number}")
-            return document_view(letters[number - 1], case.data_key)
+            letter = document_view(letters[number - 1], case.data_key)
+        log_view(self.db, actor, case.id, ViewKind.LETTER)
+        return letter
 
     @staticmethod
     def _referral_row(session: Session, key: str, actor: Actor, action: str) -> Case:

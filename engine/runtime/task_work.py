@@ -35,6 +35,7 @@ from engine.runtime.case_file import build_case_file, case_file_data, declared_c
 from engine.runtime.inbox import TaskFilter, task_page
 from engine.runtime.incidents import open_step_incident
 from engine.runtime.queries import case_view, task_view
+from engine.runtime.record_views import ViewKind, log_view
 from engine.runtime.task_claims import TaskClaims
 from engine.spec.case_data import json_shaped
 from engine.spec.forms import answers_from_user_json, declared_fields, validate_form_data
@@ -83,37 +84,44 @@ class TaskWork:
             rows, total = task_page(session, actor, wanted, clock.now(), offset, limit)
             return [task_view(row, key) for row, key in rows], total
 
-    def task_form(self, task_id: str, actor: Actor = SYSTEM) -> FormView:
-        """A task with its form's JSON Schema."""
+    def task_form(self, task_id: str, actor: Actor = SYSTEM, *, seen_as: ViewKind | None = None) -> FormView:
+        """A task with its form's JSON Schema; `seen_as`: shown to `actor` as that kind of look
+        (recorded: engine/runtime/record_views.py), not only read to check or send answers."""
         with self._audited_refusals(actor), self.db.reading() as session:
             row, case = self._open_task(session, task_id, actor, VIEW)
             definition = self.definitions.get(session, case.definition_id)
-            return FormView(
+            form = FormView(
                 task_view(row, case.business_key), json.loads(definition.forms.get(row.form or "", "{}"))
             )
+        if seen_as is not None:
+            log_view(self.db, actor, case.id, seen_as, task_id, row.name)
+        return form
 
     def case_file(self, task_id: str, actor: Actor = SYSTEM) -> CaseFile:
         """What the task's worker may read of its case, as the task's `caseFile` declares; nothing
-        personal if it declares none. Refused (and audited) as viewing the task's form is."""
+        personal if it declares none. Refused (and audited) as viewing the task's form is. For the
+        task's page: the look is recorded (engine/runtime/record_views.py)."""
         with self._audited_refusals(actor), self.db.reading() as session:
             row, case = self._open_task(session, task_id, actor, VIEW)
             definition = self.definitions.get(session, case.definition_id)
             declared = declared_case_file(definition.specs, row.process_id, row.element_id)
-            if not declared:
-                return CaseFile()
-            workflow = self._step(session, case, actor).load_workflow()
-            task = workflow.get_task_from_id(UUID(task_id))
-            data = case_file_data(workflow, task, definition.task_forms, definition.schemas)
-            return build_case_file(
-                session,
-                case.id,
-                declared,
-                row.form,
-                data,
-                definition.schemas,
-                definition.task_forms,
-                case.data_key,
-            )
+            found = CaseFile()
+            if declared:
+                workflow = self._step(session, case, actor).load_workflow()
+                task = workflow.get_task_from_id(UUID(task_id))
+                data = case_file_data(workflow, task, definition.task_forms, definition.schemas)
+                found = build_case_file(
+                    session,
+                    case.id,
+                    declared,
+                    row.form,
+                    data,
+                    definition.schemas,
+                    definition.task_forms,
+                    case.data_key,
+                )
+        log_view(self.db, actor, case.id, ViewKind.TASK_PAGE, task_id, row.name)
+        return found
 
     def claim_task(self, task_id: str, actor: Actor) -> TaskView:
         """Take a task you may work on; refused if someone else has it."""
@@ -188,11 +196,17 @@ class TaskWork:
             _row, case = self._open_task(session, task_id, actor, DRAFT_SAVED)
             return task_drafts.save(session, task_id, actor.username, answers, clock.now(), case)
 
-    def task_draft_for(self, task_id: str, actor: Actor) -> DraftAnswers | None:
-        """`actor`'s own draft of the task's answers (nobody else's, ever), or None."""
+    def task_draft_for(
+        self, task_id: str, actor: Actor, *, seen_as: ViewKind | None = None
+    ) -> DraftAnswers | None:
+        """`actor`'s own draft of the task's answers (nobody else's, ever), or None; `seen_as`:
+        shown to them as that kind of look (the answers to check), recorded."""
         with self._audited_refusals(actor), self.db.reading() as session:
-            _row, case = self._open_task(session, task_id, actor, DRAFT_READ)
-            return task_drafts.find(session, task_id, actor.username, case)
+            row, case = self._open_task(session, task_id, actor, DRAFT_READ)
+            draft = task_drafts.find(session, task_id, actor.username, case)
+        if seen_as is not None and draft is not None:
+            log_view(self.db, actor, case.id, seen_as, task_id, row.name)
+        return draft
 
     def discard_task_draft(self, task_id: str, actor: Actor) -> None:
         """Delete `actor`'s draft of the task."""

@@ -23,6 +23,7 @@ from engine import (
     TaskAlreadyCompleted,
     TaskFilter,
     TokenRefused,
+    ViewKind,
     may_work_on,
     read_json,
 )
@@ -131,7 +132,7 @@ def list_referrals():
 @api.get("/referrals/<key>")
 @authenticated
 def get_referral(key: str):
-    return jsonify(case_json(engine().referral(key, _actor())))
+    return jsonify(case_json(engine().referral(key, _actor(), seen_as=ViewKind.API_REFERRAL)))
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
@@ -183,7 +184,7 @@ def list_tasks():
 @api.get("/tasks/<task_id>")
 @authenticated
 def get_task(task_id: str):
-    form = engine().task_form(task_id, _actor())
+    form = engine().task_form(task_id, _actor(), seen_as=ViewKind.API_TASK)
     return jsonify({"task": task_json(form.task), "form_schema": form.schema})
 
 

@@ -3,8 +3,17 @@ the person's data for a subject access request."""
 
 from web.cases.evidence import evidence, init_evidence_upload_limit
 from web.cases.processes import processes
+from web.cases.record_views import record_views
 from web.cases.routes import cases
 from web.cases.statistics import statistics
 from web.cases.subject_access import subject_access
 
-__all__ = ["cases", "evidence", "init_evidence_upload_limit", "processes", "statistics", "subject_access"]
+__all__ = [
+    "cases",
+    "evidence",
+    "init_evidence_upload_limit",
+    "processes",
+    "record_views",
+    "statistics",
+    "subject_access",
+]

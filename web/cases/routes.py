@@ -89,7 +89,9 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
     history = detail.history
     documents = engine().documents(key)
     manager = is_manager(actor())  # evidence and notes: managers here, caseworkers beside their task
+    looks, looks_total = engine().record_views_of_case(key, actor()) if manager else ([], 0)
     people = {entry.actor for entry in history} | {t.assignee for t in view.open_tasks if t.assignee}
+    people |= {look.username for look in looks}
     agencies = engine().case_fact_labels(actor()).get("first_responder_agency", {})
     return render_template(
         "cases/case.html",
@@ -102,6 +104,8 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
         now=now(),
         is_manager=manager,
         evidence=engine().evidence_list(key, actor()) if manager else None,
+        looks=looks,
+        looks_total=looks_total,
         notes=engine().notes(key, actor()) if manager else None,
         reason=reason,
         errors=errors or {},

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine import checks_answers
+from engine import ViewKind, checks_answers
 from web.engine_access import actor, engine
 from web.inbox.answers import answers_version, summary_rows
 from web.inbox.routes import inbox, load_form, send_answers
@@ -16,7 +16,7 @@ from web.inbox.routes import inbox, load_form, send_answers
 @login_required
 def check_answers(task_id: str):
     form = load_form(task_id)
-    draft = engine().task_draft_for(task_id, actor())
+    draft = engine().task_draft_for(task_id, actor(), seen_as=ViewKind.CHECK_ANSWERS)
     if draft is None or not checks_answers(form.schema):  # nothing to check: the form
         return redirect(url_for("inbox.task", task_id=task_id)), 303
     return render_template(

@@ -13,6 +13,7 @@ from engine.persistence.models.fact_set import FactSet
 from engine.persistence.models.incident import Incident
 from engine.persistence.models.model_draft import ModelDraft
 from engine.persistence.models.open_task import OpenTask
+from engine.persistence.models.record_view import RecordView
 from engine.persistence.models.task_draft import TaskDraft
 from engine.persistence.models.timer import Timer, TimerState
 from engine.persistence.models.user import User
@@ -35,6 +36,7 @@ __all__ = [
     "Incident",
     "ModelDraft",
     "OpenTask",
+    "RecordView",
     "TaskDraft",
     "Timer",
     "TimerState",
