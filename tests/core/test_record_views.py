@@ -13,9 +13,9 @@ from sqlalchemy.exc import DBAPIError
 
 from engine import Actor, Forbidden, ViewKind, clock
 from engine.persistence.models import AuditEvent, RecordView
+from tests.casework import refer_to_ukba as _refer
 from tests.web.api_client import demo_user
 from tests.web.evidence_files import PDF
-from web.cli.demo_data import form_payload
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
 SALVATION = Actor("fr-salvation", frozenset({"first-responder"}), agency="salvation_army")
@@ -25,18 +25,6 @@ SUPPORT = Actor("support", frozenset({"support-provider"}))
 MANAGER = Actor("manager", frozenset({"manager"}))
 MANAGING_CASEWORKER = Actor("boss", frozenset({"manager", "competent-authority-ukba"}))
 DECISION = "Make the reasonable grounds decision"
-
-
-def _refer(nrm, decide: bool = False) -> str:
-    """A police referral at the UKBA reasonable grounds decision (or with it made: letters)."""
-    case = nrm.start_case("nrm_pathway", actor=POLICE)
-    for actor in (POLICE, POLICE, POLICE, UKBA) if decide else (POLICE, POLICE, POLICE):
-        task = nrm.case(case.key).open_tasks[0]
-        answers = {"age_group": "adult"} if task.form == "choose-referral-form.json" else {}
-        if task.form == "reasonable-grounds-decision.json":
-            answers = {"rg_decision": "positive"}
-        nrm.complete_task(task.id, form_payload(task.form, **answers), actor)
-    return case.key
 
 
 def _looks(nrm) -> list[RecordView]:

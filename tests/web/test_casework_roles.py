@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from engine import Actor
 from engine.persistence.models import AuditEvent
+from tests.casework import refer_to_ukba as _refer
 from tests.web.api_client import demo_user
 from tests.web.evidence_files import PDF
-from web.cli.demo_data import form_payload
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
 UKBA = Actor("ca-ukba", frozenset({"competent-authority-ukba"}))
@@ -23,18 +23,6 @@ MANAGER = Actor("manager", frozenset({"manager"}))
 OUTSIDERS = ["fr-salvation", "ca-ukhtc", "support"]
 MISSING_KEY = "NRM-2026-999999"
 TOKEN = re.compile(r'(name="csrf_token" value|nonce)="[^"]+"')  # differ per response
-
-
-def _refer(nrm, decide: bool) -> str:
-    case = nrm.start_case("nrm_pathway", actor=POLICE)
-    actors = (POLICE, POLICE, POLICE, UKBA) if decide else (POLICE, POLICE, POLICE)
-    for actor in actors:
-        task = nrm.case(case.key).open_tasks[0]
-        answers = {"age_group": "adult"} if task.form == "choose-referral-form.json" else {}
-        if task.form == "reasonable-grounds-decision.json":
-            answers = {"rg_decision": "positive"}
-        nrm.complete_task(task.id, form_payload(task.form, **answers), actor)
-    return case.key
 
 
 @pytest.fixture

@@ -12,27 +12,16 @@ from sqlalchemy import func, select
 
 from engine import Actor
 from engine.persistence.models import AuditEvent, RecordView
+from tests.casework import refer_to_ukba as _refer
 from tests.web.api_client import api_client, demo_user
 from tests.web.evidence_files import PDF
 from tests.web.test_inbox import _refer_adult, _referral_form_post
 from web.cli.demo import DEMO_PASSWORD
-from web.cli.demo_data import form_payload
 
 POLICE = Actor("fr-police", frozenset({"first-responder"}), agency="police")
 UKBA = Actor("ca-ukba", frozenset({"competent-authority-ukba"}))
 MANAGER = Actor("manager", frozenset({"manager"}))
 WHEN = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}")
-
-
-def _refer(nrm, decide: bool = False) -> str:
-    case = nrm.start_case("nrm_pathway", actor=POLICE)
-    for actor in (POLICE, POLICE, POLICE, UKBA) if decide else (POLICE, POLICE, POLICE):
-        task = nrm.case(case.key).open_tasks[0]
-        answers = {"age_group": "adult"} if task.form == "choose-referral-form.json" else {}
-        if task.form == "reasonable-grounds-decision.json":
-            answers = {"rg_decision": "positive"}
-        nrm.complete_task(task.id, form_payload(task.form, **answers), actor)
-    return case.key
 
 
 def _looks(nrm) -> list[tuple[str, str, str]]:
