@@ -47,6 +47,7 @@ from engine.reporting.record_view_report import RecordViewReport
 from engine.reporting.subject_access import SubjectAccess
 from engine.runtime.case_information import CaseInformation
 from engine.runtime.case_status import CaseStatusChanges, require_manager
+from engine.runtime.erasure import PersonalDataErasure
 from engine.runtime.case_summary import backfill_summaries
 from engine.runtime.incidents import list_incidents, retry_incident
 from engine.runtime.queries import case_view, document_view, history_entry
@@ -84,6 +85,7 @@ class Engine(
     ReportingFacade,
     SubjectAccess,
     RecordViewReport,
+    PersonalDataErasure,
 ):
     """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
 
@@ -92,7 +94,8 @@ class Engine(
     users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py),
     the case browser (engine/reporting/facade.py), subject access exports
     (engine/reporting/subject_access.py) and the record of every look
-    (engine/reporting/record_view_report.py) are mixed in; callers use those methods
+    (engine/reporting/record_view_report.py) and erasure, legal holds and retention
+    (engine/runtime/erasure.py) are mixed in; callers use those methods
     rather than the services they delegate to."""
 
     def __init__(self, config: EngineConfig | None = None):
