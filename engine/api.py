@@ -47,8 +47,8 @@ from engine.reporting.record_view_report import RecordViewReport
 from engine.reporting.subject_access import SubjectAccess
 from engine.runtime.case_information import CaseInformation
 from engine.runtime.case_status import CaseStatusChanges, require_manager
-from engine.runtime.erasure import PersonalDataErasure
 from engine.runtime.case_summary import backfill_summaries
+from engine.runtime.erasure import PersonalDataErasure
 from engine.runtime.incidents import list_incidents, retry_incident
 from engine.runtime.queries import case_view, document_view, history_entry
 from engine.runtime.record_views import ViewKind, log_view

@@ -16,10 +16,10 @@ from engine.sandbox.rules import shown_code
 from engine.spec.bounded_instances import bounded_parser
 from engine.spec.bundle import Bundle
 from engine.spec.case_facts import reported_fields_of
-from engine.spec.retention import retention_of
 from engine.spec.case_file import CASE_FILE_PROPERTY, FORM_PROPERTY, check_case_file
 from engine.spec.expressions import NS, bpmn_expressions, dmn_expressions
 from engine.spec.forms import check_form_schema
+from engine.spec.retention import retention_of
 from engine.spec.services import registered_services
 from engine.spec.xml_guard import parse_untrusted_xml
 

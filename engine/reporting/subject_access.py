@@ -62,7 +62,8 @@ class SubjectAccess:
 
     def check_person_export(self, key: str, actor: Actor) -> None:
         """Forbidden (audited) unless `actor` is a manager, whatever `key` is; then CaseNotFound if
-        there is no such case, PersonalDataErased if its personal data was erased. The confirmation page asks this before offering the export."""
+        there is no such case, PersonalDataErased if its personal data was erased. The
+        confirmation page asks this before offering the export."""
         with self._audited_refusals(actor):
             self._export_case_id(key, actor)
 

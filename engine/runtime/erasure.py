@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, union
+from sqlalchemy import CompoundSelect, delete, select, union
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -22,7 +22,6 @@ from engine.errors import Conflict, ErasureRefused
 from engine.persistence.models import AuditEvent, Case, OpenTask, TaskDraft
 from engine.runtime.case_status import require_manager
 from engine.runtime.retention import CLOSED, due_for_erasure
-from engine.spec.process_labels import in_words
 from engine.views import SYSTEM, Actor, CaseView, ErasureRecord, LegalHold, RetentionDue
 
 if TYPE_CHECKING:
@@ -132,7 +131,7 @@ def erase(session: Session, case: Case, reason: str, actor: Actor, now: datetime
         raise ErasureRefused(f"The personal data of case {key} was erased already")
     if case.status not in CLOSED:
         raise ErasureRefused(
-            f"Case {key} is {in_words(case.status.value).lower()}: cancel it first, then erase the person's data"
+            f"Case {key} is {case.status.value}: cancel it first, then erase the person's data"
         )
     if case.legal_hold_at is not None:
         raise ErasureRefused(
@@ -140,7 +139,7 @@ def erase(session: Session, case: Case, reason: str, actor: Actor, now: datetime
         )
     if case.data_key is None:
         raise ErasureRefused(f"Case {key} has no data key yet: run `nrm init` first, which seals its data")
-    tasks = union(
+    tasks: CompoundSelect = union(
         select(AuditEvent.task_id).where(AuditEvent.case_id == case.id, AuditEvent.task_id.is_not(None)),
         select(OpenTask.id).where(OpenTask.case_id == case.id),
     )

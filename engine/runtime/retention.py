@@ -65,5 +65,5 @@ def due_for_erasure(session: Session, now: datetime) -> list[RetentionDue]:
                 *erasable(), Case.definition_id == definition_id, Case.ended_at <= years_before(now, years)
             )
         )
-        due += [RetentionDue(key, ended_at, years) for key, ended_at in rows]
+        due += [RetentionDue(key, ended_at, years) for key, ended_at in rows if ended_at is not None]
     return sorted(due, key=lambda item: (item.ended_at, item.key))

@@ -4,6 +4,8 @@ that is not a whole number of years from 1 to 100 is refused, and by the retenti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from lxml import etree
 
 from engine.spec.case_facts import BPMN
@@ -31,7 +33,7 @@ def retention_of(root: etree._Element, process_id: str) -> int | None:
     return None
 
 
-def retention_years(files: dict[str, bytes | str], process_id: str) -> int | None:
+def retention_years(files: Mapping[str, bytes | str], process_id: str) -> int | None:
     """`retention` of `process_id`, from a deployed version's stored files."""
     for path, content in files.items():
         raw = content.encode() if isinstance(content, str) else content
