@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -72,6 +73,7 @@ from engine.views import (
     IncidentView,
 )
 
+log = logging.getLogger(__name__)
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
@@ -319,7 +321,15 @@ class Engine(
             poll_seconds=self.config.scheduler_poll_seconds,
             horizon_seconds=self.config.scheduler_horizon_seconds,
             workers=self.config.scheduler_workers,
+            daily=self._daily_retention,
+            daily_hour=self.config.retention_hour,
         )
+
+    def _daily_retention(self) -> None:
+        """The scheduler's daily retention run: erase the closed cases past their retention."""
+        erased = self.run_retention()
+        if erased:
+            log.info("retention: the personal data of %d closed cases was erased", len(erased))
 
     def incidents(self, *, open_only: bool = True) -> list[IncidentView]:
         """Incidents (timers that kept failing), newest first."""

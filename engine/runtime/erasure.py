@@ -44,6 +44,7 @@ class PersonalDataErasure:
 
         def case(self, key: str) -> CaseView: ...
         def _audited_refusals(self, actor: Actor) -> AbstractContextManager[None]: ...
+        def _guarded_write(self, task_id: str | None = None) -> AbstractContextManager[None]: ...
         @staticmethod
         def _case_row(session: Session, key: str) -> Case: ...
 
@@ -54,7 +55,7 @@ class PersonalDataErasure:
         with self._audited_refusals(actor):
             require_manager(actor, ERASE_ACTION)
         reason = _reason(reason, "erasing the person's data")
-        with self.db.writing() as session:
+        with self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
             erase(session, case, reason, actor, clock.now())
             case_id = case.id
@@ -66,7 +67,7 @@ class PersonalDataErasure:
         with self._audited_refusals(actor):
             require_manager(actor, HOLD_SET)
         reason = _reason(reason, "putting the case on legal hold")
-        with self.db.writing() as session:
+        with self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
             if case.personal_data_erased_at is not None:
                 raise ErasureRefused(
@@ -85,7 +86,7 @@ class PersonalDataErasure:
         with self._audited_refusals(actor):
             require_manager(actor, HOLD_LIFTED)
         reason = _reason(reason, "lifting the legal hold")
-        with self.db.writing() as session:
+        with self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
             if case.legal_hold_at is None:
                 raise ErasureRefused(f"Case {key} is not on legal hold")
