@@ -55,8 +55,8 @@ class EngineConfig:
         """NRM_DATABASE_URL, NRM_BANK_HOLIDAYS, NRM_SERVICE_MODULES (comma-separated), NRM_BUNDLE and
         the timer settings NRM_TIMER_LEASE_SECONDS, NRM_TIMER_MAX_ATTEMPTS, NRM_TIMER_BACKOFF_SECONDS,
         NRM_SCHEDULER_POLL_SECONDS, NRM_SCHEDULER_HORIZON_SECONDS, NRM_SCHEDULER_WORKERS,
-        NRM_EVIDENCE_MAX_BYTES, NRM_RETENTION_HOUR, and the master key: NRM_MASTER_KEY or NRM_MASTER_KEY_FILE (read by
-        the fields' defaults)."""
+        NRM_EVIDENCE_MAX_BYTES, NRM_RETENTION_HOUR, and the master key: NRM_MASTER_KEY or
+        NRM_MASTER_KEY_FILE (read by the fields' defaults)."""
         env = os.environ
         numbers: dict[str, Any] = {
             name: kind(env[f"NRM_{name.upper()}"])
