@@ -52,8 +52,7 @@ class PersonalDataErasure:
         """Destroy the case's data key: its personal data can never be read again. Managers only
         (anyone else is refused before the case is looked up); closed cases not on legal hold only
         (ErasureRefused, nothing changed); ValueError without a reason."""
-        with self._audited_refusals(actor):
-            require_manager(actor, ERASE_ACTION)
+        self._managers_only(key, actor, ERASE_ACTION)
         reason = _reason(reason, "erasing the person's data")
         with self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
@@ -64,8 +63,7 @@ class PersonalDataErasure:
 
     def set_legal_hold(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
         """Put the case on legal hold: its personal data is never erased until the hold is lifted."""
-        with self._audited_refusals(actor):
-            require_manager(actor, HOLD_SET)
+        self._managers_only(key, actor, HOLD_SET)
         reason = _reason(reason, "putting the case on legal hold")
         with self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
@@ -83,8 +81,7 @@ class PersonalDataErasure:
 
     def lift_legal_hold(self, key: str, reason: str, actor: Actor = SYSTEM) -> CaseView:
         """Lift the case's legal hold: it is erased again once past its retention."""
-        with self._audited_refusals(actor):
-            require_manager(actor, HOLD_LIFTED)
+        self._managers_only(key, actor, HOLD_LIFTED)
         reason = _reason(reason, "lifting the legal hold")
         with self._guarded_write(), self.db.writing() as session:
             case = self._case_row(session, key)
@@ -94,6 +91,20 @@ class PersonalDataErasure:
             reason = seal_text(case.data_key, case.id, "reason", reason)
             _audit(session, case, clock.now(), actor, HOLD_LIFTED, reason)
         return self.case(key)
+
+    def check_erasure(self, key: str, actor: Actor) -> CaseView:
+        """Forbidden (audited) unless `actor` is a manager, whatever `key` is; then the case
+        (CaseNotFound if there is none). The confirmation page asks this before offering erasure."""
+        self._managers_only(key, actor, ERASE_ACTION)
+        return self.case(key)
+
+    def _managers_only(self, key: str, actor: Actor, action: str) -> None:
+        """Refuse (one audit row, on the case if there is one) anyone but a manager, the same way
+        whether or not the case exists."""
+        with self.db.reading() as session:
+            case_id = session.scalar(select(Case.id).where(Case.business_key == key))
+        with self._audited_refusals(actor):
+            require_manager(actor, action, case_id)
 
     def retention_due(self, now: datetime | None = None) -> list[RetentionDue]:
         """The closed cases past their process's retention at `now` (the clock's by default), not

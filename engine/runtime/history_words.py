@@ -41,7 +41,7 @@ FOR_MANAGERS = {
     "case_migrated": "Moved to version {to_version} of the process",
     "evidence_downloaded": "Evidence downloaded: {evidence}",
     "personal_data_exported": "The person's data exported (subject access request)",
-    "legal_hold_set": "Put on legal hold",
+    "legal_hold_set": "Placed on legal hold",
     "legal_hold_lifted": "Legal hold lifted",
 }
 IN_CLEAR = {"personal_data_erased"}  # its reason is about the erasure, not the person: kept in clear
