@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ from engine.reporting.subject_access import SubjectAccess
 from engine.runtime.case_information import CaseInformation
 from engine.runtime.case_status import CaseStatusChanges, require_manager
 from engine.runtime.case_summary import backfill_summaries
+from engine.runtime.erasure import PersonalDataErasure
 from engine.runtime.incidents import list_incidents, retry_incident
 from engine.runtime.queries import case_view, document_view, history_entry
 from engine.runtime.record_views import ViewKind, log_view
@@ -71,6 +73,7 @@ from engine.views import (
     IncidentView,
 )
 
+log = logging.getLogger(__name__)
 BUSINESS_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{6}$")
 
 
@@ -84,6 +87,7 @@ class Engine(
     ReportingFacade,
     SubjectAccess,
     RecordViewReport,
+    PersonalDataErasure,
 ):
     """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
 
@@ -92,7 +96,8 @@ class Engine(
     users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py),
     the case browser (engine/reporting/facade.py), subject access exports
     (engine/reporting/subject_access.py) and the record of every look
-    (engine/reporting/record_view_report.py) are mixed in; callers use those methods
+    (engine/reporting/record_view_report.py) and erasure, legal holds and retention
+    (engine/runtime/erasure.py) are mixed in; callers use those methods
     rather than the services they delegate to."""
 
     def __init__(self, config: EngineConfig | None = None):
@@ -316,7 +321,15 @@ class Engine(
             poll_seconds=self.config.scheduler_poll_seconds,
             horizon_seconds=self.config.scheduler_horizon_seconds,
             workers=self.config.scheduler_workers,
+            daily=self._daily_retention,
+            daily_hour=self.config.retention_hour,
         )
+
+    def _daily_retention(self) -> None:
+        """The scheduler's daily retention run: erase the closed cases past their retention."""
+        erased = self.run_retention()
+        if erased:
+            log.info("retention: the personal data of %d closed cases was erased", len(erased))
 
     def incidents(self, *, open_only: bool = True) -> list[IncidentView]:
         """Incidents (timers that kept failing), newest first."""

@@ -37,6 +37,7 @@ class EngineConfig:
     scheduler_horizon_seconds: float = 300.0  # timers due this soon are held as in-memory jobs
     scheduler_workers: int = 2  # threads for a scheduler's jobs: wake-ups and the one drainer
     evidence_max_bytes: int = 20 * 1024 * 1024  # an evidence file uploaded to a case
+    retention_hour: int = 2  # the hour (UTC, 0-23) of each scheduler's daily retention run
     # the master key (engine/crypto/master_key.py): the key itself, or the file holding it
     master_key: str | None = field(default_factory=lambda: os.environ.get("NRM_MASTER_KEY"), repr=False)
     master_key_file: Path | None = field(default_factory=lambda: _key_file_from_environment())
@@ -44,6 +45,8 @@ class EngineConfig:
     def __post_init__(self):
         if self.bank_holiday_region not in BANK_HOLIDAY_REGIONS:
             raise ValueError(f"NRM_BANK_HOLIDAYS must be one of {', '.join(BANK_HOLIDAY_REGIONS)}")
+        if not 0 <= self.retention_hour <= 23:
+            raise ValueError("NRM_RETENTION_HOUR must be an hour from 0 to 23 (UTC)")
         if self.database_url.startswith("sqlite:///"):
             Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
@@ -52,8 +55,8 @@ class EngineConfig:
         """NRM_DATABASE_URL, NRM_BANK_HOLIDAYS, NRM_SERVICE_MODULES (comma-separated), NRM_BUNDLE and
         the timer settings NRM_TIMER_LEASE_SECONDS, NRM_TIMER_MAX_ATTEMPTS, NRM_TIMER_BACKOFF_SECONDS,
         NRM_SCHEDULER_POLL_SECONDS, NRM_SCHEDULER_HORIZON_SECONDS, NRM_SCHEDULER_WORKERS,
-        NRM_EVIDENCE_MAX_BYTES, and the master key: NRM_MASTER_KEY or NRM_MASTER_KEY_FILE (read by
-        the fields' defaults)."""
+        NRM_EVIDENCE_MAX_BYTES, NRM_RETENTION_HOUR, and the master key: NRM_MASTER_KEY or
+        NRM_MASTER_KEY_FILE (read by the fields' defaults)."""
         env = os.environ
         numbers: dict[str, Any] = {
             name: kind(env[f"NRM_{name.upper()}"])
@@ -65,6 +68,7 @@ class EngineConfig:
                 ("scheduler_horizon_seconds", float),
                 ("scheduler_workers", int),
                 ("evidence_max_bytes", int),
+                ("retention_hour", int),
             )
             if f"NRM_{name.upper()}" in env
         }

@@ -54,6 +54,11 @@ class CaseNotActive(Conflict):
     """The case is suspended, cancelled or complete, so it cannot move."""
 
 
+class ErasureRefused(Conflict):
+    """A case's personal data cannot be erased (or its legal hold changed) now: the message says
+    why and what to do first (cancel the case, lift its hold)."""
+
+
 class Forbidden(EngineError):
     """The user is not in a group allowed to do this (`action` and `target` say what was refused:
     the case id, task id and element id, plain values that outlive the rolled-back session)."""

@@ -275,3 +275,31 @@ class UnfinishedReferral:
     started_at: datetime
     assignee: str | None
     assignee_name: str | None
+
+
+@dataclass(frozen=True)
+class ErasureRecord:
+    """When, why (in clear: the reason is about the erasure) and by whom a case's personal data
+    was erased."""
+
+    at: datetime
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class LegalHold:
+    """A case on legal hold: never erased, by retention or by hand, until the hold is lifted."""
+
+    at: datetime
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RetentionDue:
+    """A closed case past its process's retention: `years` after `ended_at`."""
+
+    key: str
+    ended_at: datetime
+    years: int

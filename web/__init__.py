@@ -19,6 +19,7 @@ from web.assets import assets
 from web.auth import auth, init_login
 from web.cases import (
     cases,
+    erasure,
     evidence,
     init_evidence_upload_limit,
     processes,
@@ -66,6 +67,7 @@ def create_app(engine: Engine | None = None, settings: dict[str, Any] | None = N
         assets,
         auth,
         cases,
+        erasure,
         evidence,
         inbox,
         modelling,

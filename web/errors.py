@@ -2,7 +2,8 @@
 
 The engine's refusals reach the pages as exceptions: Forbidden is the 403 page, NotFound (a case,
 task, draft or version) the 404 page, and Conflict (someone changed it first, or the case is not
-active) is said at the top of the page the form came from. A route handles one itself only where
+active) is said at the top of the page the form came from, and PersonalDataErased (the case's key
+was destroyed) is a page that says so. A route handles one itself only where
 it shows something else (a form re-rendered with its answers, a JSON answer to the model editor).
 
 The JSON API (web/api) turns the engine's refusals into problem documents inside its own views
@@ -16,7 +17,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug import exceptions as http
 
-from engine import Conflict, Forbidden, NotFound, SandboxViolation, ScriptError
+from engine import Conflict, Forbidden, NotFound, PersonalDataErased, SandboxViolation, ScriptError
 from web.api.problems import ApiProblem, problem_response
 from web.security import same_site_path
 
@@ -68,6 +69,18 @@ def init_error_pages(app: Flask) -> None:
             return http_error(http.Conflict())
         flash(str(error))
         return redirect(back_page()), 303
+
+    @app.errorhandler(PersonalDataErased)
+    def erased(_error: PersonalDataErased):
+        """The case's personal data was erased (its key destroyed): nothing of it can be shown."""
+        if request.path.startswith("/api/"):
+            return http_error(http.Gone())
+        return render_template(
+            "errors/error.html",
+            title="The person's data has been erased",
+            text="The personal data on this case was erased, so it cannot be shown. Its reference, "
+            "dates and stages are kept.",
+        ), 410
 
     @app.errorhandler(ScriptError)
     @app.errorhandler(SandboxViolation)

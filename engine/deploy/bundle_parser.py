@@ -19,6 +19,7 @@ from engine.spec.case_facts import reported_fields_of
 from engine.spec.case_file import CASE_FILE_PROPERTY, FORM_PROPERTY, check_case_file
 from engine.spec.expressions import NS, bpmn_expressions, dmn_expressions
 from engine.spec.forms import check_form_schema
+from engine.spec.retention import retention_of
 from engine.spec.services import registered_services
 from engine.spec.xml_guard import parse_untrusted_xml
 
@@ -234,6 +235,7 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
         for path, root in roots.items():
             try:
                 reported_fields_of(root, process_id)
+                retention_of(root, process_id)
             except ValueError as error:
                 raise DeploymentError([Finding(path, process_id, str(error))]) from None
         spec = parser.get_spec(process_id)

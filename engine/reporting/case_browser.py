@@ -20,6 +20,7 @@ from engine.errors import CaseNotFound, Forbidden
 from engine.persistence.db import Database
 from engine.persistence.models import (
     Case,
+    CaseFact,
     CaseStatus,
     DefinitionFile,
     DefinitionVersion,
@@ -33,6 +34,7 @@ from engine.reporting.diagram_state import element_states, elements_inside_calls
 from engine.reporting.fact_labels import fact_labels
 from engine.reporting.statistics import Figure, figures
 from engine.runtime.case_file import answered_forms
+from engine.runtime.erasure import erasure_of, legal_hold_of
 from engine.runtime.history_words import FOR_MANAGERS, history_lines
 from engine.runtime.record_views import ViewKind, log_view
 from engine.runtime.step import Step, current_data
@@ -40,7 +42,7 @@ from engine.runtime.task_claims import record_refusal
 from engine.spec.case_facts import BPMN
 from engine.spec.process_labels import in_words
 from engine.spec.xml_guard import parse_untrusted_xml, xml_text
-from engine.views import Actor, CaseFileSection, CaseHistoryLine, CaseRow
+from engine.views import Actor, CaseFileSection, CaseHistoryLine, CaseRow, ErasureRecord, LegalHold
 
 STATISTICS_SECONDS = 300
 OPTIONS_SECONDS = 60
@@ -78,6 +80,8 @@ class CaseDetail:
     sections: tuple[CaseFileSection, ...] = ()  # the same data in words, by form
     process_name: str = ""  # the main process's name in its diagram
     history: tuple[CaseHistoryLine, ...] = ()  # what happened, in words, oldest first
+    erasure: ErasureRecord | None = None  # its personal data was erased: only the skeleton is left
+    legal_hold: LegalHold | None = None  # on legal hold: never erased until lifted
 
 
 class CaseBrowser:
@@ -224,9 +228,13 @@ class CaseBrowser:
         with self.db.reading() as session:
             case = session.get_one(Case, case_id)  # found above; cases are never deleted
             definition = self.definitions.get(session, case.definition_id)
-            workflow = Step(session, definition, case, actor, self.region).load_workflow()
-            data = current_data(workflow)
-            personal = may_see_personal_data(actor)
+            erasure = erasure_of(case)
+            personal = may_see_personal_data(actor) and erasure is None
+            if erasure is None:  # the state opens with the case's key
+                workflow = Step(session, definition, case, actor, self.region).load_workflow()
+                states, data = element_states(workflow), current_data(workflow)
+            else:  # erased: the reported facts (in clear) are all the data left, and no states
+                states, data = {}, reported_facts(session, case_id)
             if not personal:
                 data = {k: v for k, v in data.items() if k in definition.reported_fields}
             data = json.loads(json.dumps(data, default=str))
@@ -236,17 +244,29 @@ class CaseBrowser:
             detail = CaseDetail(
                 data,
                 personal,
-                CaseDiagram(definition.process_id, diagrams, element_states(workflow), names),
+                CaseDiagram(definition.process_id, diagrams, states, names),
                 case_data_sections(data, definition.schemas, answered, definition.labels),
                 session.scalar(
                     select(DefinitionVersion.process_name).where(DefinitionVersion.id == case.definition_id)
                 )
                 or names.get(definition.process_id, ""),
                 tuple(history_lines(session, case_id, case.data_key, FOR_MANAGERS, personal)),
+                erasure,
+                legal_hold_of(case) if personal else None,
             )
         if personal:
             log_view(self.db, actor, case_id, ViewKind.CASE_PAGE)
         return detail
+
+
+def reported_facts(session: Session, case_id: int) -> dict[str, Any]:
+    """The case's reported facts as data: a field reported more than once is a list."""
+    facts: dict[str, list[str]] = {}
+    for name, value in session.execute(
+        select(CaseFact.name, CaseFact.value).where(CaseFact.case_id == case_id).order_by(CaseFact.value)
+    ):
+        facts.setdefault(name, []).append(value)
+    return {name: values if len(values) > 1 else values[0] for name, values in facts.items()}
 
 
 def _diagrams(session: Session, definition_id: int) -> dict[str, str]:

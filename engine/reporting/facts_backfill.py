@@ -42,6 +42,8 @@ def backfill_facts(
                 definition = definitions.get(session, case.definition_id)
                 if not definition.reported_fields or bytes(case.state) == EMPTY_STATE:
                     continue
+                if case.personal_data_erased_at is not None:
+                    continue  # its state no longer opens: it keeps the facts it had
                 workflow = Step(session, definition, case, SYSTEM, region).load_workflow()
                 facts = facts_from(current_data(workflow), definition.reported_fields)
                 if facts:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.access.rules import is_manager
+from engine.crypto.sealing import PersonalDataErased
 from engine.errors import CaseNotFound, Forbidden
 from engine.persistence.models import AuditEvent, Case
 from engine.reporting.case_browser import CaseDetail
@@ -27,8 +28,10 @@ from engine.reporting.subject_access_archive import (
     PersonRecord,
     archive_name,
     build_archive,
+    day,
 )
 from engine.runtime.case_file import answered_forms
+from engine.runtime.erasure import erasure_of
 from engine.spec.case_file import field_title, readable
 from engine.spec.process_labels import in_words
 from engine.views import Actor, CaseView, DocumentView, EvidenceFile, EvidenceView, NoteView
@@ -59,7 +62,8 @@ class SubjectAccess:
 
     def check_person_export(self, key: str, actor: Actor) -> None:
         """Forbidden (audited) unless `actor` is a manager, whatever `key` is; then CaseNotFound if
-        there is no such case. The confirmation page asks this before offering the export."""
+        there is no such case, PersonalDataErased if its personal data was erased. The
+        confirmation page asks this before offering the export."""
         with self._audited_refusals(actor):
             self._export_case_id(key, actor)
 
@@ -114,6 +118,13 @@ class SubjectAccess:
             raise Forbidden(NOT_A_MANAGER, action=EXPORT_ACTION, target=(case_id, None, None))
         if case_id is None:
             raise CaseNotFound(f"There is no case {key}: check the reference (list cases with `nrm status`)")
+        with self.db.reading() as session:
+            erasure = erasure_of(session.get_one(Case, case_id))
+        if erasure is not None:
+            raise PersonalDataErased(
+                f"The personal data of case {key} was erased on {day(erasure.at)} because "
+                f"{erasure.reason.rstrip('.')}: there is nothing to export"
+            )
         return case_id
 
 

@@ -26,6 +26,7 @@ SAID = {
     "note_added": "Note added",
     "document_created": "Letter: {title}",
     "evidence_added": "Evidence added: {evidence}",
+    "personal_data_erased": "The person's data erased",
 }
 # what managers also read on the case page: who took which task, timers set and ended
 FOR_MANAGERS = {
@@ -40,7 +41,10 @@ FOR_MANAGERS = {
     "case_migrated": "Moved to version {to_version} of the process",
     "evidence_downloaded": "Evidence downloaded: {evidence}",
     "personal_data_exported": "The person's data exported (subject access request)",
+    "legal_hold_set": "Placed on legal hold",
+    "legal_hold_lifted": "Legal hold lifted",
 }
+IN_CLEAR = {"personal_data_erased"}  # its reason is about the erasure, not the person: kept in clear
 
 
 def history_lines(
@@ -85,13 +89,8 @@ def history_lines(
             "evidence": evidence.get(int(detail.get("evidence_id") or 0), "a file") if personal else "a file",
             "to_version": detail.get("to_version", ""),
         }
-        lines.append(
-            CaseHistoryLine(
-                at,
-                actor,
-                action,
-                said[action].format(**words),
-                unseal_text(data_key, case_id, "reason", detail.get("reason") or "") if personal else "",
-            )
-        )
+        reason = str(detail.get("reason") or "")
+        if action not in IN_CLEAR:
+            reason = unseal_text(data_key, case_id, "reason", reason) if personal else ""
+        lines.append(CaseHistoryLine(at, actor, action, said[action].format(**words), reason))
     return lines

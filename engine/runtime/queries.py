@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BindParameter, Row, bindparam, select
 from sqlalchemy.orm import Session
 
-from engine.crypto.sealing import unseal_text
+from engine.crypto.sealing import TEXT_MARK, unseal_text
 from engine.persistence.models import (
     AuditEvent,
     Case,
@@ -36,10 +36,15 @@ def task_view(row: OpenTask | Row, case_key: str) -> TaskView:
 
 
 def history_entry(event: AuditEvent, data_key: bytes | None = None) -> HistoryEntry:
-    """An audit row; a reason people wrote is unsealed with the case's `data_key` if given."""
+    """An audit row; a reason people wrote is unsealed with the case's `data_key` if given, and
+    left out without it (the case's personal data was erased)."""
     detail = dict(event.detail or {})
-    if isinstance(detail.get("reason"), str) and event.case_id is not None and data_key is not None:
-        detail["reason"] = unseal_text(data_key, event.case_id, "reason", detail["reason"])
+    reason = detail.get("reason")
+    if isinstance(reason, str) and reason.startswith(TEXT_MARK) and event.case_id is not None:
+        if data_key is None:
+            del detail["reason"]
+        else:
+            detail["reason"] = unseal_text(data_key, event.case_id, "reason", reason)
     return HistoryEntry(event.at, event.actor, event.action, event.element_id, event.task_id, detail)
 
 

@@ -5,6 +5,7 @@ holds one in-memory APScheduler job per distinct due time; when a job runs, one 
 claims the due timers in batches and fires them (engine/timers/timer_firing.py and
 engine/timers/timer_batch.py), so
 any number of schedulers fire each timer once, and a burst due together costs one job.
+A daily job (when given: the retention run, engine/runtime/erasure.py) runs at a set hour.
 Job stores are in memory and never shared between processes (APScheduler's docs forbid sharing
 one), and late jobs always run: APScheduler's default misfire grace of one second would drop a
 job whose process was busy or asleep, and overdue timers must fire when a scheduler starts.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 POLL_JOB = "nrm-timer-poll"
 DRAIN_JOB = "nrm-timer-drain"
 WAKE_JOB = "nrm-timer-wake"
+DAILY_JOB = "nrm-daily"
 
 
 class TimerScheduler:
@@ -42,11 +44,14 @@ class TimerScheduler:
         horizon_seconds: float,
         workers: int,
         max_jobs: int = 50_000,  # held timers
+        daily: Callable[[], object] | None = None,
+        daily_hour: int = 2,
     ):
         self.firing = firing
         self.poll_seconds = poll_seconds
         self.horizon = timedelta(seconds=horizon_seconds)
         self.max_jobs = max_jobs
+        self.daily, self.daily_hour = daily, daily_hour
         self._draining = False  # the drain job is running (a running date job leaves the store)
         self._scheduled: set[str] = set()  # held timers
         self._wake_ups: dict[datetime, list[str]] = {}  # due time (engine clock) -> held timers; one job each
@@ -78,6 +83,8 @@ class TimerScheduler:
             next_run_time=datetime.now(UTC),
             max_instances=1,
         )
+        if self.daily is not None:
+            self._apscheduler.add_job(self.run_daily, "cron", hour=self.daily_hour, minute=0, id=DAILY_JOB)
         self._apscheduler.start()
         log.info("scheduler %s started", self.node)
 
@@ -128,6 +135,15 @@ class TimerScheduler:
                 run_date=datetime.now(UTC) + timedelta(seconds=wait),
             )
         return added
+
+    def run_daily(self) -> None:
+        """The daily job (the retention run); a failure is logged, and it runs again tomorrow."""
+        if self.daily is None:
+            return
+        try:
+            self.daily()
+        except Exception:  # a database outage: tomorrow's run does it
+            log.exception("the daily job failed")
 
     def _wake(self, run_at: datetime) -> None:
         """Timers held for `run_at` are due: drain everything due now."""

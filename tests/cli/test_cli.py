@@ -210,3 +210,43 @@ def test_export_person_of_an_unknown_reference_says_what_to_do(nrm_cli, tmp_path
     refused = nrm_cli("export-person", "NRM-2026-000999", "--output", str(tmp_path), ok=False)
     assert "There is no case NRM-2026-000999: check the reference" in refused and "nrm status" in refused
     assert not list(tmp_path.glob("*.zip"))
+
+
+def _closed_case(nrm_cli, key: str) -> None:
+    from engine import Engine, EngineConfig
+
+    nrm_cli("start", "--key", key)
+    engine = Engine(EngineConfig.from_environment())
+    try:
+        engine.cancel_case(key, "Referred twice")
+    finally:
+        engine.db.dispose()
+
+
+def test_erase_destroys_a_closed_cases_key_and_refuses_a_running_one(nrm_cli, tmp_path):
+    nrm_cli("init")
+    nrm_cli("start", "--key", "NRM-2026-000041")
+    refused = nrm_cli("erase", "NRM-2026-000041", "--reason", "Asked by the person", ok=False)
+    assert "cancel it first" in refused
+    _closed_case(nrm_cli, "NRM-2026-000042")
+    assert "is erased" in nrm_cli("erase", "NRM-2026-000042", "--reason", "Asked by the person")
+    assert "erased already" in nrm_cli("erase", "NRM-2026-000042", "--reason", "Again", ok=False)
+    assert "a reason is required" in nrm_cli("erase", "NRM-2026-000041", "--reason", " ", ok=False)
+    assert "personal_data_erased" in nrm_cli("status", "NRM-2026-000042", "--history")
+    assert "erased on" in nrm_cli("export-person", "NRM-2026-000042", "--output", str(tmp_path), ok=False)
+
+
+def test_retention_run_lists_with_dry_run_then_erases(nrm_cli, moving_clock):
+    from datetime import timedelta
+
+    nrm_cli("init")
+    _closed_case(nrm_cli, "NRM-2026-000042")
+    nrm_cli("start", "--key", "NRM-2026-000043")
+    assert "0 cases past their retention would be erased" in nrm_cli("retention", "run", "--dry-run")
+    moving_clock.move(timedelta(days=366 * 6 + 1))
+    dry = nrm_cli("retention", "run", "--dry-run")
+    assert "NRM-2026-000042, closed on 2 March 2026 (retention 6 years)" in dry
+    assert "NRM-2026-000043" not in dry and "1 case past their retention would be erased" in dry
+    done = nrm_cli("retention", "run")
+    assert "Erased: NRM-2026-000042" in done and "1 case past their retention erased." in done
+    assert "0 cases past their retention erased." in nrm_cli("retention", "run")

@@ -18,6 +18,7 @@ from engine import (
     FormValidationError,
     JsonRefused,
     NotFound,
+    PersonalDataErased,
     SandboxViolation,
     ScriptError,
     TaskAlreadyCompleted,
@@ -68,6 +69,9 @@ def authenticated(view):
     return wrapper
 
 
+ERASED = "The personal data on this case was erased: only its reference, dates and stages are kept"
+
+
 def _engine_call(call):
     """The engine's refusals as problem documents."""
     try:
@@ -92,6 +96,8 @@ def _engine_call(call):
         raise ApiProblem(404, "Not found", str(missing)) from None
     except (ScriptError, SandboxViolation):  # the process model failed: nothing was written
         raise ApiProblem(422, "The process model failed", MODEL_FAILED) from None
+    except PersonalDataErased:
+        raise ApiProblem(410, "Personal data erased", ERASED) from None
 
 
 def _invalid_answers(task_id: str, invalid: FormValidationError) -> ApiProblem:

@@ -1,6 +1,7 @@
 """Managers' and process owners' views of cases: the list, one case, incidents; evidence and notes;
-the person's data for a subject access request."""
+the person's data for a subject access request; erasure and legal holds."""
 
+from web.cases.erasure import erasure
 from web.cases.evidence import evidence, init_evidence_upload_limit
 from web.cases.processes import processes
 from web.cases.record_views import record_views
@@ -10,6 +11,7 @@ from web.cases.subject_access import subject_access
 
 __all__ = [
     "cases",
+    "erasure",
     "evidence",
     "init_evidence_upload_limit",
     "processes",

@@ -79,18 +79,21 @@ def export():
 @cases.get("/cases/<key>")
 @login_required
 def case(key: str):
-    return _case_page(key)
+    return render_case_page(key)
 
 
-def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None):
-    """A case's page; with `errors`, the status form again with the reason typed (status 400)."""
+def render_case_page(key: str, reason: str = "", errors: dict[str, str] | None = None):
+    """A case's page; with `errors`, its form again with the reason typed (status 400): `reason`
+    for a status change, `hold_reason` for a legal hold."""
     detail = engine().case_detail(key, actor())
     view = engine().case(key)
     history = detail.history
-    documents = engine().documents(key)
+    erased = detail.erasure is not None  # nothing personal opens any more
+    documents = [] if erased else engine().documents(key)
     manager = is_manager(actor())  # evidence and notes: managers here, caseworkers beside their task
     looks, looks_total = engine().record_views_of_case(key, actor()) if manager else ([], 0)
     people = {entry.actor for entry in history} | {t.assignee for t in view.open_tasks if t.assignee}
+    people |= {x.by for x in (detail.erasure, detail.legal_hold) if x is not None}
     people |= {look.username for look in looks}
     agencies = engine().case_fact_labels(actor()).get("first_responder_agency", {})
     return render_template(
@@ -103,10 +106,10 @@ def _case_page(key: str, reason: str = "", errors: dict[str, str] | None = None)
         agency=(agencies.get(view.agency) or humanize(view.agency)) if view.agency else "",
         now=now(),
         is_manager=manager,
-        evidence=engine().evidence_list(key, actor()) if manager else None,
+        evidence=engine().evidence_list(key, actor()) if manager and not erased else None,
         looks=looks,
         looks_total=looks_total,
-        notes=engine().notes(key, actor()) if manager else None,
+        notes=engine().notes(key, actor()) if manager and not erased else None,
         reason=reason,
         errors=errors or {},
         timers_json={
@@ -144,11 +147,11 @@ def change_status(key: str):
     doing, done = STATUS_CHANGES[action]
     missing = {"reason": f"Enter a reason for {doing}: it goes in the case history"}
     if not reason.strip() and is_manager(actor()):  # anyone else is refused by the engine first
-        return _case_page(key, reason, missing)
+        return render_case_page(key, reason, missing)
     try:
         change(key, reason, actor())
     except ValueError:  # the engine's own check of the reason, as above
-        return _case_page(key, reason, missing)
+        return render_case_page(key, reason, missing)
     except Conflict as refused:  # said on the case page, not the task list
         flash(str(refused))
     else:

@@ -33,6 +33,7 @@ from web.cli.demo import (
     add_demo_users,
     run_demo,
 )
+from web.cli.erasure import erase, retention
 from web.cli.keys import keys
 from web.cli.serve import serve
 from web.cli.support import _actor, _engine, _fail, _initialise
@@ -48,6 +49,8 @@ def main() -> None:
 
 main.add_command(tokens)
 main.add_command(keys)
+main.add_command(erase)
+main.add_command(retention)
 main.add_command(serve)
 
 

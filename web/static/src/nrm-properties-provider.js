@@ -76,14 +76,20 @@ function findProperty(bo, name) {
   return {};
 }
 
+/** Whose properties an element's entries edit: a pool's (participant's) are its process's. */
+function propertyOwner(element) {
+  const bo = getBusinessObject(element);
+  return is(bo, "bpmn:Participant") && bo.get("processRef") ? bo.get("processRef") : bo;
+}
+
 export function getSpiffProperty(element, name) {
-  const { property } = findProperty(getBusinessObject(element), name);
+  const { property } = findProperty(propertyOwner(element), name);
   return property ? property.get("value") || "" : "";
 }
 
 /** The updates that set (or, given nothing, remove) a spiffworkflow property. */
 function spiffPropertyUpdates(element, name, value, moddle) {
-  const bo = getBusinessObject(element);
+  const bo = propertyOwner(element);
   const { container, property } = findProperty(bo, name);
   const commands = [];
   if (!value) {
@@ -352,6 +358,22 @@ function engineEntries(element, config) {
     timerDefinition(element)
   ) {
     entries.push(textEntry("nrm-timer", TIMER));
+  }
+  if (is(element, "bpmn:Process") || (is(element, "bpmn:Participant") && bo.get("processRef"))) {
+    entries.push(
+      spiffPropertyEntry(
+        "nrm-reportedFields",
+        "reportedFields",
+        "Reported fields",
+        "The case data fields kept in clear for lists and statistics, separated by commas. Closed choices only.",
+      ),
+      spiffPropertyEntry(
+        "nrm-retention",
+        "retention",
+        "Retention (years after the case closed)",
+        "A whole number from 1 to 100: the person's data is erased this many years after the case closed.",
+      ),
+    );
   }
   if (is(element, "bpmn:Lane")) {
     entries.push({ id: "nrm-lane-group", component: LaneHintEntry, groups: config.groups });
