@@ -2,6 +2,7 @@
 the person's data for a subject access request."""
 
 from web.cases.evidence import evidence, init_evidence_upload_limit
+from web.cases.name_search import name_search
 from web.cases.processes import processes
 from web.cases.record_views import record_views
 from web.cases.routes import cases
@@ -12,6 +13,7 @@ __all__ = [
     "cases",
     "evidence",
     "init_evidence_upload_limit",
+    "name_search",
     "processes",
     "record_views",
     "statistics",
