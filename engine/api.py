@@ -24,6 +24,7 @@ from engine.authoring.model_versions import ModelVersions
 from engine.config import DEFAULT_MASTER_KEY_FILE, EngineConfig
 from engine.crypto import case_keys, key_admin
 from engine.crypto.master_key import configured_master_key, read_key_file, write_key_file
+from engine.crypto.name_index import NAME_FIELDS, index_names
 from engine.deploy.definitions import (
     DefinitionCache,
     deploy,
@@ -44,6 +45,7 @@ from engine.persistence.models import AuditEvent, Case, CaseDocumentRow, CaseSta
 from engine.reporting.case_browser import CaseBrowser
 from engine.reporting.facade import ReportingFacade
 from engine.reporting.facts_backfill import backfill_facts
+from engine.reporting.name_search import NameSearch
 from engine.reporting.record_view_report import RecordViewReport
 from engine.reporting.subject_access import SubjectAccess
 from engine.runtime.case_information import CaseInformation
@@ -88,6 +90,7 @@ class Engine(
     SubjectAccess,
     RecordViewReport,
     PersonalDataErasure,
+    NameSearch,
 ):
     """Deploy, start, list, complete, fire timers, suspend, resume, cancel; status and history.
 
@@ -96,8 +99,9 @@ class Engine(
     users and tokens (engine/access/facade.py), drafts and versions (engine/authoring/facade.py),
     the case browser (engine/reporting/facade.py), subject access exports
     (engine/reporting/subject_access.py) and the record of every look
-    (engine/reporting/record_view_report.py) and erasure, legal holds and retention
-    (engine/runtime/erasure.py) are mixed in; callers use those methods
+    (engine/reporting/record_view_report.py), erasure, legal holds and retention
+    (engine/runtime/erasure.py) and the search by name (engine/reporting/name_search.py) are mixed
+    in; callers use those methods
     rather than the services they delegate to."""
 
     def __init__(self, config: EngineConfig | None = None):
@@ -236,6 +240,8 @@ class Engine(
                     step.audit("case_started", process_id=definition.process_id, version=definition.version)
                     step.run(partial(step.new_workflow, dict(data or {})))
                     step.finish()
+                    if data and any(name in data for name in NAME_FIELDS):
+                        index_names(session, case.id, data)
                     view = case_view(session, case, label=(definition.process_id, definition.version))
                 self.workflows.keep(case.id, step.kept(view))
                 return view

@@ -9,9 +9,10 @@ from sqlalchemy import select, update
 
 from engine.crypto import case_keys
 from engine.crypto.master_key import MasterKey, MasterKeyError
+from engine.crypto.name_index import rewrap_index_key
 from engine.crypto.sealing import MAGIC, TEXT_MARK, seal, seal_text
 from engine.persistence.db import Database
-from engine.persistence.models import Case, CaseDocumentRow, CaseEvidence, OpenTask, TaskDraft
+from engine.persistence.models import Case, CaseDocumentRow, CaseEvidence, IndexKey, OpenTask, TaskDraft
 
 BATCH = 500
 Progress = Callable[[int], None] | None
@@ -20,7 +21,8 @@ Progress = Callable[[int], None] | None
 def keys_in_use(db: Database) -> set[str]:
     """The ids of the master keys the stored case keys are wrapped with."""
     with db.reading() as session:
-        return set(session.scalars(select(Case.data_key_id).where(Case.data_key.is_not(None)).distinct()))
+        used = session.scalars(select(Case.data_key_id).where(Case.data_key.is_not(None)).distinct())
+        return {key_id for key_id in used if key_id} | set(session.scalars(select(IndexKey.key_id)))
 
 
 def check_master_key(db: Database) -> None:
@@ -44,8 +46,11 @@ def check_master_key(db: Database) -> None:
 
 def rotate_master_key(db: Database, new: MasterKey, progress: Progress = None) -> int:
     """Rewrap every case's data key under `new` (the data itself is not re-encrypted); returns
-    how many. Safe to run again after an interruption: keys already under `new` are skipped."""
+    how many. The name index's key is rewrapped too. Safe to run again after an interruption:
+    keys already under `new` are skipped."""
     old = case_keys.installed()
+    with db.writing() as session:  # the name index's key first: one row (engine/crypto/name_index.py)
+        rewrap_index_key(session, old, new)
     done = 0
     while True:
         with db.writing() as session:

@@ -9,12 +9,13 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.deploy.closed_facts import open_reported_fields
 from engine.errors import DeploymentError, Finding, SandboxViolation, UnsafeXml
 from engine.sandbox.code_trial import CodeTrials
 from engine.sandbox.environment import check_expression, check_script
 from engine.sandbox.rules import shown_code
 from engine.spec.bounded_instances import bounded_parser
-from engine.spec.bundle import Bundle
+from engine.spec.bundle import LABELS_FILE, Bundle
 from engine.spec.case_facts import reported_fields_of
 from engine.spec.case_file import CASE_FILE_PROPERTY, FORM_PROPERTY, check_case_file
 from engine.spec.expressions import NS, bpmn_expressions, dmn_expressions
@@ -234,10 +235,15 @@ def parse_bundle(bundle: Bundle) -> ParsedBundle:
         assert process_id is not None  # no findings: the one main process
         for path, root in roots.items():
             try:
-                reported_fields_of(root, process_id)
+                reported = reported_fields_of(root, process_id)
                 retention_of(root, process_id)
             except ValueError as error:
                 raise DeploymentError([Finding(path, process_id, str(error))]) from None
+            not_closed = open_reported_fields(
+                reported, forms, roots, bundle.files.get(LABELS_FILE), (path, process_id)
+            )
+            if not_closed:
+                raise DeploymentError(not_closed)
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as error:

@@ -17,6 +17,7 @@ from sqlalchemy import CompoundSelect, delete, select, union
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.crypto.name_index import forget_names
 from engine.crypto.sealing import seal_text, unseal_text
 from engine.errors import Conflict, ErasureRefused
 from engine.persistence.models import AuditEvent, Case, OpenTask, TaskDraft
@@ -157,6 +158,7 @@ def erase(session: Session, case: Case, reason: str, actor: Actor, now: datetime
     )
     session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_(tasks)))
     case.data_key = None  # data_key_id stays: `nrm init` never gives an erased case a new key
+    forget_names(session, case.id)  # nor can the person be found by name
     case.personal_data_erased_at, case.erasure_reason, case.erased_by = now, reason, actor.username
     _audit(session, case, now, actor, ERASE_ACTION, reason)
 

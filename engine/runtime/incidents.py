@@ -9,6 +9,7 @@ from engine import clock
 from engine.errors import NotFound, SandboxViolation, ScriptError
 from engine.persistence.db import Database
 from engine.persistence.models import AuditEvent, Case, Incident, Timer, TimerState
+from engine.runtime.incident_text import seal_error
 from engine.runtime.queries import incident_view
 from engine.runtime.step import bump_version
 from engine.views import Actor, IncidentView
@@ -17,10 +18,11 @@ from engine.views import Actor, IncidentView
 def list_incidents(db: Database, open_only: bool) -> list[IncidentView]:
     """Incidents, newest first."""
     with db.reading() as session:
-        query = select(Incident, Case.business_key).join(Case, Case.id == Incident.case_id)
+        query = select(Incident, Case.business_key, Case.data_key).join(Case, Case.id == Incident.case_id)
         if open_only:
             query = query.where(Incident.resolved_at.is_(None))
-        return [incident_view(row, key) for row, key in session.execute(query.order_by(Incident.id.desc()))]
+        rows = session.execute(query.order_by(Incident.id.desc()))
+        return [incident_view(row, key, data_key) for row, key, data_key in rows]
 
 
 def retry_incident(db: Database, incident_id: int, actor: Actor) -> str:
@@ -56,8 +58,9 @@ def open_step_incident(
     """Record that a step of the case failed in its diagram's code (the step itself was rolled
     back): one open incident per case and element, its attempts counted, and an audit row."""
     now = clock.now()
-    message = str(error)[:2000]
     with db.writing() as session:
+        data_key = session.scalar(select(Case.data_key).where(Case.id == case_id))
+        message = seal_error(data_key, case_id, str(error))  # it may quote the case's data
         incident = session.scalar(
             select(Incident).where(
                 Incident.case_id == case_id,

@@ -16,6 +16,7 @@ from engine.persistence.models import (
     OpenTask,
     Timer,
 )
+from engine.runtime.incident_text import open_error
 from engine.views import CaseView, DocumentView, FlagView, HistoryEntry, IncidentView, TaskView, TimerView
 
 
@@ -45,6 +46,8 @@ def history_entry(event: AuditEvent, data_key: bytes | None = None) -> HistoryEn
             del detail["reason"]
         else:
             detail["reason"] = unseal_text(data_key, event.case_id, "reason", reason)
+    if isinstance(detail.get("error"), str) and event.case_id is not None:
+        detail["error"] = open_error(data_key, event.case_id, detail["error"])
     return HistoryEntry(event.at, event.actor, event.action, event.element_id, event.task_id, detail)
 
 
@@ -53,9 +56,11 @@ def document_view(row: CaseDocumentRow, data_key: bytes | None) -> DocumentView:
     return DocumentView(row.id, row.kind, row.title, row.recipient, row.element_id, row.created_at, body)
 
 
-def incident_view(row: Incident | Row, case_key: str) -> IncidentView:
+def incident_view(row: Incident | Row, case_key: str, data_key: bytes | None) -> IncidentView:
+    """An incident, its message unsealed with the case's `data_key`."""
+    message = open_error(data_key, row.case_id, row.message)
     return IncidentView(
-        row.id, case_key, row.kind, row.element_id, row.message, row.attempts, row.created_at, row.resolved_at
+        row.id, case_key, row.kind, row.element_id, message, row.attempts, row.created_at, row.resolved_at
     )
 
 
@@ -142,6 +147,8 @@ def case_view(
         incidents=(
             marks[1]
             if marks
-            else [incident_view(i, key) for i in connection.execute(_CASE_INCIDENTS, this_case)]
+            else [
+                incident_view(i, key, case.data_key) for i in connection.execute(_CASE_INCIDENTS, this_case)
+            ]
         ),
     )

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import clock
 from engine.access.task_access import COMPLETE, VIEW, already_completed, closed_task, require
 from engine.access.users import person_name
+from engine.crypto.name_index import NAME_FIELDS, index_names
 from engine.errors import (
     CaseNotActive,
     Conflict,
@@ -171,6 +172,8 @@ class TaskWork:
                 fields=sorted(data),
             )
             step.finish()
+            if any(name in data for name in NAME_FIELDS):  # the referral form: its names, searchable
+                index_names(session, case.id, data)
             task_drafts.discard(session, task_id)  # everyone's: the task is done
             label = (definition.process_id, definition.version)
             view = case_view(session, case, label=label, marks=step.marks_after())

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 
 from engine.persistence.models import Case, CaseStatus, Timer, TimerState
+from engine.runtime.incident_text import error_kind
 from engine.runtime.step import Step
 from engine.runtime.step_writes import CASE_UPDATE, CASES, TIMERS, StepWrites, case_values, known_rows
 
@@ -78,7 +79,7 @@ def _advance(
             step.resume(firing.workflows)
             step.advance()
         except Exception as error:  # not run again here (a service may have been called): recorded
-            log.warning("timers %s of case %s failed: %s", ids, case.business_key, error)
+            log.warning("timers %s of case %s failed: %s", ids, case.business_key, error_kind(error))
             outcome.failed.extend((timer_id, error) for timer_id in ids)
             continue
         steps.append((step, ids))

@@ -27,6 +27,7 @@ from engine.deploy.definitions import DefinitionCache
 from engine.errors import CodeBudgetExceeded, EngineError, SandboxViolation, ValueNotStorable
 from engine.persistence.db import Database
 from engine.persistence.models import AuditEvent, Case, CaseStatus, Incident, Timer, TimerState
+from engine.runtime.incident_text import error_kind, seal_error
 from engine.runtime.step import Step, bump_version
 from engine.runtime.workflow_cache import WorkflowCache
 from engine.timers.timer_batch import BatchOutcome, fire_batch
@@ -165,7 +166,7 @@ class TimerFiring:
             except StaleDataError:
                 continue  # the case moved under us: look again
             except Exception as error:  # any failure of the step: retry later, then an incident
-                log.warning("timer %s failed: %s", timer_id, error)
+                log.warning("timer %s failed: %s (kept, sealed, on the case)", timer_id, error_kind(error))
                 return self._record_failure(timer_id, error)
             except BaseException:  # stopped (Ctrl-C in `nrm fire-timers`): the timer is free again
                 self.release([timer_id])
@@ -215,7 +216,6 @@ class TimerFiring:
         once when retrying cannot help (the diagram's code went over its budget, stored what a
         case cannot hold, or was refused by the sandbox: it would do the same again)."""
         described = str(error) if isinstance(error, EngineError) else f"{type(error).__name__}: {error}"
-        message = described[:2000]
         permanent = isinstance(error, SandboxViolation) or (
             isinstance(error, CodeBudgetExceeded | ValueNotStorable) and not error.transient
         )
@@ -225,6 +225,8 @@ class TimerFiring:
             if timer is None or timer.state is not TimerState.WAITING:
                 return "skipped"
             timer.claimed_by = timer.claimed_until = None
+            data_key = session.scalar(select(Case.data_key).where(Case.id == timer.case_id))
+            message = seal_error(data_key, timer.case_id, described)  # it may quote the case's data
             timer.last_error = message
             detail = {"name": timer.name, "attempts": timer.attempts, "error": message}
             if timer.attempts < self.config.timer_max_attempts and not permanent:

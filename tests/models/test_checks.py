@@ -159,6 +159,31 @@ CASES = {
         _changed(REFLECTION, ('name="Arrange support and safe accommodation"', "")),
         (REFLECTION, "arrange_support", "bpmnlint label-required"),
     ),
+    "a reported field that is free text": (
+        _changed("nrm_pathway.bpmn", ('value="age_group, ', 'value="given_names, age_group, ')),
+        (
+            "nrm_pathway.bpmn",
+            "nrm_pathway",
+            "reportedFields: given_names is free text; only closed choices may be reported, "
+            "as facts are stored in clear",
+        ),
+    ),
+    "a reported field that is a date": (
+        _changed("nrm_pathway.bpmn", ('value="age_group, ', 'value="date_of_birth, age_group, ')),
+        ("nrm_pathway.bpmn", "nrm_pathway", "reportedFields: date_of_birth is not a choice from a list"),
+    ),
+    "a reported field a script works out": (
+        _changed(
+            "nrm_pathway.bpmn",
+            ('value="age_group, ', 'value="return_home_chosen_by, age_group, '),
+            ("= False<", "= False\nreturn_home_chosen_by = str(age_group)<"),
+        ),
+        ("nrm_pathway.bpmn", "nrm_pathway", "return_home_chosen_by is set by a script to a value worked out"),
+    ),
+    "a reported field set nowhere": (
+        _changed("nrm_pathway.bpmn", ('value="age_group, ', 'value="nickname, age_group, ')),
+        ("nrm_pathway.bpmn", "nrm_pathway", "reportedFields: nickname is not a form's choice"),
+    ),
 }
 
 

@@ -21,8 +21,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import Clock, Engine, EngineConfig, MovableClock, clock
-from engine.persistence.models import AuditEvent, Incident, Timer, TimerState
+from engine import Clock, Engine, EngineConfig, IncidentView, MovableClock, clock
+from engine.persistence.models import AuditEvent, Timer, TimerState
 from engine.sandbox.runner import CodeBudget
 from engine.spec.bundle import Bundle
 from tests.conftest import ROOT
@@ -114,9 +114,8 @@ def _stops_within(process: subprocess.Popen, seconds: float) -> float:
     return time.monotonic() - started
 
 
-def _incidents(engine: Engine) -> list[Incident]:
-    with engine.db.reading() as session:
-        return list(session.scalars(select(Incident)))
+def _incidents(engine: Engine) -> list[IncidentView]:
+    return engine.incidents()  # their messages unsealed, as managers read them
 
 
 def test_an_endless_script_does_not_hold_up_100_ordinary_timers(cases, tmp_path):

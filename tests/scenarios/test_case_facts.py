@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from engine import DeploymentError
 from engine.persistence.models import CaseFact
-from engine.spec.bundle import Bundle
-from tests.conftest import MINI
+from engine.spec.bundle import Bundle, read_bundle
+from tests.conftest import BUNDLE, MINI
 
 
 def _facts(engine, key: str) -> set[tuple[str, str]]:
@@ -51,6 +51,19 @@ def test_a_malformed_reported_fields_property_is_refused_at_deploy(engine):
     with pytest.raises(DeploymentError) as refused:
         engine.deploy(Bundle(files))
     assert "reportedFields" in str(refused.value) and "os.system(1)" in str(refused.value)
+
+
+def test_a_reported_free_text_field_is_refused_at_deploy(engine):
+    files = dict(read_bundle(BUNDLE).files)
+    text = files["nrm_pathway.bpmn"].decode()
+    files["nrm_pathway.bpmn"] = text.replace('value="age_group, ', 'value="given_names, age_group, ').encode()
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy(Bundle(files))
+    assert (
+        "reportedFields: given_names is free text; only closed choices may be reported, "
+        "as facts are stored in clear"
+    ) in str(refused.value)
+    engine.deploy(read_bundle(BUNDLE))  # the shipped bundle reports closed choices only
 
 
 def test_backfill_writes_the_facts_of_cases_that_have_none(drive, nrm):

@@ -48,6 +48,8 @@ def test_erasure_keeps_the_skeleton_and_statistics_and_no_key_opens_the_data(nrm
     nrm.add_note(erased.key, "She is staying with her aunt", MANAGER)
     nrm.cancel_case(erased.key, "Referred twice", MANAGER)
     before = figures(nrm)
+    family_name = nrm.case_data(erased.key)["family_name"]
+    assert erased.key in [c.key for c in nrm.find_cases_by_name(family_name, MANAGER)]
     with nrm.db.reading() as session:
         row = session.scalar(select(Case).where(Case.business_key == erased.key))
         case_id, key_id, state = row.id, row.data_key_id, bytes(row.state)
@@ -56,6 +58,7 @@ def test_erasure_keeps_the_skeleton_and_statistics_and_no_key_opens_the_data(nrm
         keys = list(session.scalars(others))
 
     view = nrm.erase_personal_data(erased.key, f"  {REASON}  ", MANAGER)
+    assert erased.key not in [c.key for c in nrm.find_cases_by_name(family_name, MANAGER)]
 
     assert view.status == "cancelled" and view.ended_at is not None
     assert figures(nrm) == before

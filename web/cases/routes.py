@@ -43,6 +43,7 @@ def index():
         errors=errors,
         args=request.args,
         now=now(),
+        is_manager=is_manager(actor()),
     )
 
 

@@ -12,6 +12,7 @@ from engine.persistence.models.evidence import CaseEvidence, CaseNote
 from engine.persistence.models.fact_set import FactSet
 from engine.persistence.models.incident import Incident
 from engine.persistence.models.model_draft import ModelDraft
+from engine.persistence.models.name_index import CaseNameToken, IndexKey
 from engine.persistence.models.open_task import OpenTask
 from engine.persistence.models.record_view import RecordView
 from engine.persistence.models.task_draft import TaskDraft
@@ -27,6 +28,7 @@ __all__ = [
     "CaseEvidence",
     "CaseNote",
     "CaseFact",
+    "CaseNameToken",
     "CaseSummary",
     "CaseFlagRow",
     "CaseStatus",
@@ -34,6 +36,7 @@ __all__ = [
     "DefinitionVersion",
     "FactSet",
     "Incident",
+    "IndexKey",
     "ModelDraft",
     "OpenTask",
     "RecordView",
