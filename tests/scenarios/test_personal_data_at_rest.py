@@ -5,15 +5,11 @@ the name nowhere, while the competent authority's case file still shows it."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-import zlib
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, select
-
 from engine import Actor
+from tests.canary import tables_holding
 from tests.scenarios.driver import CaseDriver
 from tests.web.evidence_files import PDF
 
@@ -22,35 +18,8 @@ MANAGER = Actor("mary", frozenset({"manager", "competent-authority-ukba"}))
 UKBA = Actor("declan", frozenset({"competent-authority-ukba"}))
 
 
-def _found_in(value: object) -> bool:
-    """Whether the name is in a stored value, opening compressed bytes and JSON."""
-    if value is None or isinstance(value, int | float):
-        return False
-    if isinstance(value, memoryview | bytearray):
-        value = bytes(value)
-    if isinstance(value, bytes):
-        texts = [value]
-        with contextlib.suppress(zlib.error):
-            texts.append(zlib.decompress(value))
-        return any(GIVEN.encode().lower() in t.lower() or FAMILY.encode().lower() in t.lower() for t in texts)
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return GIVEN.lower() in text.lower() or FAMILY.lower() in text.lower()
-
-
 def _everywhere(database_url: str) -> list[str]:
-    """Every table.column (and row) holding the name."""
-    db = create_engine(database_url)
-    metadata = MetaData()
-    metadata.reflect(db)
-    found = []
-    with db.connect() as connection:
-        for table in metadata.sorted_tables:
-            for row in connection.execute(select(table)):
-                found += [
-                    f"{table.name}.{column}" for column, value in row._mapping.items() if _found_in(value)
-                ]
-    db.dispose()
-    return found
+    return tables_holding(database_url, (GIVEN, FAMILY))
 
 
 def _drive(case: CaseDriver, moving_clock) -> None:
