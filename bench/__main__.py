@@ -13,6 +13,7 @@ from bench import casework, http_api, inbox, pathway, task_page, timer_burst
 from bench.databases import postgres_database, sqlite_database
 from bench.report import write_report
 from engine.config import PROJECT_ROOT
+from engine.crypto.master_key import new_master_key_text
 
 
 def machine() -> str:
@@ -44,6 +45,10 @@ def _on_seeded(name: str, chosen: set[str]):
 
 
 def main() -> None:
+    # the benchmark's databases are made and thrown away here: a master key of their own, given to
+    # every engine and served process they start (unless the caller set one)
+    if not (os.environ.get("NRM_MASTER_KEY") or os.environ.get("NRM_MASTER_KEY_FILE")):
+        os.environ["NRM_MASTER_KEY"] = new_master_key_text()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20, help="pathways per round")
     parser.add_argument("--rounds", type=int, default=5, help="rounds (the median is reported)")
