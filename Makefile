@@ -55,7 +55,7 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
-	$(BIN)/pytest -q -ra -n auto
+	$(BIN)/pytest -q -ra -n auto --durations=25
 
 lint: setup
 	$(BIN)/ruff check .
