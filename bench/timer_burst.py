@@ -9,6 +9,7 @@ Then one or two `nrm scheduler` processes, as deployed, on the real clock, fire 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -27,7 +28,11 @@ from sqlalchemy import func, insert, select, text
 
 from engine import Clock, Engine, EngineConfig, MovableClock, clock
 from engine.config import PROJECT_ROOT
+from engine.crypto import case_keys
+from engine.crypto.sealing import seal, unseal
 from engine.persistence.models import Case, Timer, TimerState
+from engine.spec.serialization import state_dict
+from engine.spec.task_ids import ATTRIBUTE as TASK_IDS
 
 BUNDLE = PROJECT_ROOT / "tests" / "fixtures" / "quick_timer"
 PLACEHOLDER_DUE = "2099-01-01T00:00:00+00:00"
@@ -54,19 +59,27 @@ def _copy_cases(engine: Engine, count: int, due_of: Callable[[int], datetime]) -
         timer = session.scalar(select(Timer))
         next_id = session.scalar(select(func.max(Case.id))) + 1
         cases, timers = [], []
+        # the template's state opened, its task ids in full (each copy gets random ones, and its
+        # own data key: engine/crypto)
+        opened = state_dict(unseal(template.data_key, template.id, "state", template.state))
+        opened.pop(TASK_IDS, None)
+        text = json.dumps(opened, separators=(",", ":"))
         for number in range(count):
-            text = zlib.decompress(template.state).decode()
             ids = {old: str(uuid.uuid4()) for old in set(UUID.findall(text))}
             state = UUID.sub(lambda m, ids=ids: ids[m.group(0)], text)
             case_id = next_id + number
             due = due_of(number)
+            data_key, data_key_id = case_keys.new_case_key()
+            compressed = zlib.compress(state.replace(PLACEHOLDER_DUE, due.isoformat()).encode(), 1)
             cases.append(
                 {
                     "id": case_id,
                     "business_key": f"NRM-2099-{number:06d}",
                     "definition_id": template.definition_id,
                     "status": template.status,
-                    "state": zlib.compress(state.replace(PLACEHOLDER_DUE, due.isoformat()).encode(), 1),
+                    "state": seal(data_key, case_id, "state", compressed),
+                    "data_key": data_key,
+                    "data_key_id": data_key_id,
                     "serializer_version": template.serializer_version,
                     "version": template.version,
                     "current_step": template.current_step,
