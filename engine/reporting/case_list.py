@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import exists, func, literal, or_, select, union
 from sqlalchemy.orm import Session
@@ -204,20 +205,7 @@ def case_page(
     )
     found = session.execute(query).all()
     facts = _facts_of(session, [case.id for case in found])
-    rows = [
-        CaseRow(
-            key=case.business_key,
-            status=case.status.value,
-            current_step=case.current_step,
-            outcome=case.outcome,
-            agency=case.agency,
-            created_at=case.created_at,
-            updated_at=case.updated_at,
-            overdue=bool(case.overdue),
-            facts=facts.get(case.id, {}),
-        )
-        for case in found
-    ]
+    rows = [case_row(case, facts.get(case.id, {})) for case in found]
     return rows, total, by_status
 
 
@@ -262,3 +250,18 @@ def fact_values(session: Session, name: str) -> list[str]:
     """Every value a reported fact has taken (for a filter's options)."""
     query = select(CaseFact.value).where(CaseFact.name == name).distinct().order_by(CaseFact.value)
     return list(session.scalars(query))
+
+
+def case_row(case: Any, facts: dict) -> CaseRow:
+    """A line of the case list from a row of `LISTED` columns and its `overdue` flag."""
+    return CaseRow(
+        key=case.business_key,
+        status=case.status.value,
+        current_step=case.current_step,
+        outcome=case.outcome,
+        agency=case.agency,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        overdue=bool(case.overdue),
+        facts=facts,
+    )

@@ -13,7 +13,7 @@ from engine.access.rules import is_manager
 from engine.crypto.name_index import cases_named
 from engine.errors import Forbidden
 from engine.persistence.models import Case
-from engine.reporting.case_list import LISTED, _overdue
+from engine.reporting.case_list import LISTED, _overdue, case_row
 from engine.runtime.task_claims import record_refusal
 from engine.views import Actor, CaseRow
 
@@ -48,17 +48,4 @@ class NameSearch:
                 .order_by(Case.created_at.desc(), Case.id.desc())
                 .limit(limit)
             ).all()
-        return [
-            CaseRow(
-                key=case.business_key,
-                status=case.status.value,
-                current_step=case.current_step,
-                outcome=case.outcome,
-                agency=case.agency,
-                created_at=case.created_at,
-                updated_at=case.updated_at,
-                overdue=bool(case.overdue),
-                facts={},
-            )
-            for case in found
-        ]
+        return [case_row(case, {}) for case in found]
